@@ -1,0 +1,86 @@
+"""The envelope every event shares: identity, time on both axes, scope, sources, claim status."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from events.ids import ULID_RE
+from events.occurred import Occurred
+
+SCHEMA_VERSION = 2
+
+ClaimStatus = Literal["confirmed", "reported", "unverified", "disputed", "denied"]
+CLAIM_STATUSES: tuple[str, ...] = ("confirmed", "reported", "unverified", "disputed", "denied")
+Stance = Literal["supports", "opposes", "conditional", "neutral"]
+STANCES: tuple[str, ...] = ("supports", "opposes", "conditional", "neutral")
+
+
+def _no_control_chars(value: str) -> str:
+    # NUL bytes break SQLite text handling and most terminals; refuse them at the door.
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL bytes")
+    return value
+
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80),
+]
+"""Ids of tracks, actors, meetings, proposals: lowercase letters, digits, '.', '_' and '-'."""
+
+Line = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_no_control_chars)]
+Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_control_chars)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(Strict):
+    outlet: Line
+    url: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    published: date | None = None
+    via: Line | None = None  # "NYT via Russia Matters": who we actually read it in
+    quote: Text | None = None
+
+
+class EventBase(Strict):
+    id: str
+    type: str
+    schema_version: int = SCHEMA_VERSION
+    occurred: Occurred
+    recorded_at: datetime | None = None  # transaction time; the store sets it
+    tracks: Annotated[list[Slug], Field(min_length=1, max_length=50)]
+    actors: Annotated[list[Slug], Field(max_length=200)] = []
+    location: Line | None = None
+    summary: Line
+    details: Text | None = None
+    sources: Annotated[list[Source], Field(max_length=100)] = []
+    status: ClaimStatus = "confirmed"
+    tags: Annotated[list[Slug], Field(max_length=50)] = []
+
+    @field_validator("id")
+    @classmethod
+    def _ulid(cls, value: str) -> str:
+        if not ULID_RE.match(value):
+            raise ValueError("must be a 26-character ULID (Crockford base32, upper case)")
+        return value
+
+    @field_validator("recorded_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("recorded_at must carry a time zone (UTC)")
+        return value.astimezone(timezone.utc)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _current(cls, value: int) -> int:
+        if value != SCHEMA_VERSION:
+            raise ValueError(f"expected schema version {SCHEMA_VERSION} (older ones are upcast on read)")
+        return value

@@ -1,0 +1,235 @@
+"""One model per event type; `Event` is their union, discriminated on `type`.
+
+Actors and tracks are described by events too (`actor_described`, `track_opened`), so the log
+alone rebuilds everything a view shows.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field, TypeAdapter, field_validator
+
+from events.base import ClaimStatus, EventBase, Line, Slug, Stance, Strict, Text
+from events.occurred import Occurred
+
+TrackStatus = Literal["exploratory", "active", "stalled", "suspended", "concluded", "collapsed"]
+TRACK_STATUSES: tuple[str, ...] = ("exploratory", "active", "stalled", "suspended", "concluded", "collapsed")
+ActorKind = Literal["state", "person", "organisation", "bloc", "media", "think_tank", "other"]
+Progress = Literal["not_started", "partial", "done", "broken"]
+PROGRESS: tuple[str, ...] = ("not_started", "partial", "done", "broken")
+MediationRole = Literal["mediator", "host", "facilitator", "guarantor"]
+Actors = Annotated[list[Slug], Field(max_length=200)]
+
+
+# -- tracks and actors --------------------------------------------------------------------
+class TrackOpened(EventBase):
+    type: Literal["track_opened"] = "track_opened"
+    track: Slug
+    title: Line
+    description: Text | None = None
+    initial_status: TrackStatus = "exploratory"
+    agenda: Annotated[list[Slug], Field(max_length=100)] = []  # issues: territory, sanctions, ...
+
+
+class TrackStatusChanged(EventBase):
+    type: Literal["track_status_changed"] = "track_status_changed"
+    track: Slug
+    new_status: TrackStatus
+    reason: Text | None = None
+
+
+class ActorDescribed(EventBase):
+    type: Literal["actor_described"] = "actor_described"
+    actor: Slug
+    name: Line
+    kind: ActorKind
+    role: Line | None = None  # "US Secretary of State"
+    affiliation: Slug | None = None  # rubio -> usa
+    aliases: Annotated[list[Line], Field(max_length=50)] = []
+
+
+# -- meetings -----------------------------------------------------------------------------
+class MeetingScheduled(EventBase):
+    type: Literal["meeting_scheduled"] = "meeting_scheduled"
+    meeting: Slug
+    title: Line
+    planned: Occurred  # when it is to take place (occurred is when it was scheduled)
+    participants: Actors = []
+    host: Slug | None = None
+
+
+class MeetingHeld(EventBase):
+    type: Literal["meeting_held"] = "meeting_held"
+    meeting: Slug
+    title: Line
+    participants: Actors = []
+    host: Slug | None = None
+    duration_hours: Annotated[float, Field(gt=0, le=1000)] | None = None
+    outcome: Text | None = None
+
+
+class MeetingPostponed(EventBase):
+    type: Literal["meeting_postponed"] = "meeting_postponed"
+    meeting: Slug
+    from_date: Occurred | None = None
+    to_date: Occurred | None = None  # None: postponed sine die
+    by: Actors = []
+    reason: Text | None = None
+
+
+class MeetingCancelled(EventBase):
+    type: Literal["meeting_cancelled"] = "meeting_cancelled"
+    meeting: Slug
+    by: Actors = []
+    reason: Text | None = None
+
+
+# -- positions ----------------------------------------------------------------------------
+class StatementMade(EventBase):
+    type: Literal["statement_made"] = "statement_made"
+    speaker: Slug
+    on_behalf_of: Slug | None = None  # lavrov speaks for rus
+    quote: Text | None = None
+    issue: Slug
+    stance: Stance
+    towards: Actors = []
+
+
+class SeatDemanded(EventBase):
+    type: Literal["seat_demanded"] = "seat_demanded"
+    claimant: Slug  # who demands
+    seat_for: Actors  # whose seat: zelensky demands one for ukr (and eu, gbr, tur)
+
+
+class PartyExcluded(EventBase):
+    type: Literal["party_excluded"] = "party_excluded"
+    excluded: Actors
+    by: Actors
+    reason: Text | None = None
+
+
+class MediationOffered(EventBase):
+    type: Literal["mediation_offered"] = "mediation_offered"
+    mediator: Slug
+    role: MediationRole = "mediator"
+    between: Actors = []
+    venue: Line | None = None
+
+
+# -- proposals and agreements -------------------------------------------------------------
+class ProposalTabled(EventBase):
+    type: Literal["proposal_tabled"] = "proposal_tabled"
+    proposal: Slug
+    proposer: Actors
+    title: Line
+    stages: Annotated[list[Line], Field(max_length=50)] = []
+
+
+class ClaimStatusChanged(EventBase):
+    type: Literal["claim_status_changed"] = "claim_status_changed"
+    target: str  # the event whose claim is now confirmed / disputed / denied
+    new_status: ClaimStatus
+    by: Actors = []
+    reason: Text | None = None
+
+
+class Commitment(Strict):
+    id: Slug
+    text: Line
+    owners: Actors = []
+
+
+class AgreementReached(EventBase):
+    type: Literal["agreement_reached"] = "agreement_reached"
+    agreement: Slug
+    title: Line
+    parties: Actors
+    commitments: Annotated[list[Commitment], Field(max_length=200)] = []
+
+    @field_validator("commitments")
+    @classmethod
+    def _unique(cls, value: list[Commitment]) -> list[Commitment]:
+        ids = [c.id for c in value]
+        if len(ids) != len(set(ids)):
+            raise ValueError("commitment ids must be unique within an agreement")
+        return value
+
+
+class CommitmentProgress(EventBase):
+    type: Literal["commitment_progress"] = "commitment_progress"
+    agreement: Slug
+    commitment: Slug
+    progress: Progress
+    note: Text | None = None
+
+
+# -- analysis and record-keeping ----------------------------------------------------------
+class AnalysisPublished(EventBase):
+    type: Literal["analysis_published"] = "analysis_published"
+    authors: Actors = []
+    publisher: Slug
+    title: Line
+    url: Annotated[str, Field(max_length=2000)] | None = None
+    findings: Annotated[list[Text], Field(max_length=100)] = []
+
+
+class Correction(EventBase):
+    """Replaces fields of an earlier event. The earlier event stays in the log as it was."""
+
+    type: Literal["correction"] = "correction"
+    target: str
+    changes: dict[str, Any]
+    reason: Text
+
+    @field_validator("changes")
+    @classmethod
+    def _not_identity(cls, value: dict[str, Any]) -> dict[str, Any]:
+        protected = {"id", "type", "schema_version", "recorded_at"} & set(value)
+        if protected:
+            raise ValueError(f"cannot correct {sorted(protected)}: these identify the event")
+        if not value:
+            raise ValueError("a correction must change at least one field")
+        return value
+
+
+class Retraction(EventBase):
+    """Withdraws an earlier event: it no longer contributes to any view."""
+
+    type: Literal["retraction"] = "retraction"
+    target: str
+    reason: Text
+
+
+Event = Annotated[
+    Union[
+        TrackOpened, TrackStatusChanged, ActorDescribed,
+        MeetingScheduled, MeetingHeld, MeetingPostponed, MeetingCancelled,
+        StatementMade, SeatDemanded, PartyExcluded, MediationOffered,
+        ProposalTabled, ClaimStatusChanged, AgreementReached, CommitmentProgress,
+        AnalysisPublished, Correction, Retraction,
+    ],
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_LIST_ADAPTER: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
+
+EVENT_TYPES: dict[str, type[EventBase]] = {
+    cls.model_fields["type"].default: cls
+    for cls in (
+        TrackOpened, TrackStatusChanged, ActorDescribed,
+        MeetingScheduled, MeetingHeld, MeetingPostponed, MeetingCancelled,
+        StatementMade, SeatDemanded, PartyExcluded, MediationOffered,
+        ProposalTabled, ClaimStatusChanged, AgreementReached, CommitmentProgress,
+        AnalysisPublished, Correction, Retraction,
+    )
+}
+
+# Fields each type adds to the envelope, for forms and `tracker log` flags.
+ENVELOPE_FIELDS = frozenset(EventBase.model_fields)
+
+
+def type_fields(event_type: str) -> dict[str, Any]:
+    cls = EVENT_TYPES[event_type]
+    return {k: v for k, v in cls.model_fields.items() if k not in ENVELOPE_FIELDS}

@@ -1,0 +1,269 @@
+"""The application layer: what the command line and the terminal UI both call.
+
+It turns what a person types (field values as text, dates in words) into validated events, and
+wraps the store for logging, importing, exporting and loading the demo.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from events import EVENT_ADAPTER, EVENT_TYPES, Event, Occurred, new_id, parse_occurred
+from events.dates import DateParseError
+from events.types import Commitment
+from tracker.jsonl import ImportReport, import_lines
+from tracker.paths import resolve_db
+from tracker.store import EventStore, InvalidEvents, Problem, StoredEvent, validation_problems
+
+# Fields that name actors: their values are added to the event's `actors` so filters find them.
+ACTOR_FIELDS = (
+    "actor", "speaker", "on_behalf_of", "towards", "claimant", "seat_for", "excluded", "by",
+    "mediator", "between", "proposer", "parties", "participants", "host", "authors", "publisher",
+)
+
+
+def open_store(db: str | Path | None = None, *, readonly: bool = False) -> EventStore:
+    return EventStore(resolve_db(db), readonly=readonly)
+
+
+def normalise_type(name: str) -> str:
+    """Accept 'statement-made', 'Statement_Made' and 'statement_made' alike."""
+    key = name.strip().lower().replace("-", "_")
+    if key not in EVENT_TYPES:
+        raise InvalidEvents([Problem(None, "type", f"unknown event type {name!r}; expected one of: "
+                                     f"{', '.join(sorted(EVENT_TYPES))}")])
+    return key
+
+
+# -- field kinds, for forms and command-line flags --------------------------------------------
+FieldKind = Literal["text", "list", "choice", "date", "number", "json", "commitments"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: FieldKind
+    required: bool
+    choices: tuple[str, ...] = ()
+    description: str = ""
+
+
+def _unwrap(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def field_specs(event_type: str) -> list[FieldSpec]:
+    """The type-specific fields of an event type, described for input."""
+    from events.types import type_fields
+
+    specs = []
+    for name, info in type_fields(event_type).items():
+        if name == "type":
+            continue
+        ann = _unwrap(info.annotation)
+        origin = typing.get_origin(ann)
+        if origin is Literal:
+            kind: FieldKind = "choice"
+            choices = tuple(str(a) for a in typing.get_args(ann))
+        elif ann is Occurred:
+            kind, choices = "date", ()
+        elif ann in (int, float):
+            kind, choices = "number", ()
+        elif origin is list and _unwrap(typing.get_args(ann)[0]) is Commitment:
+            kind, choices = "commitments", ()
+        elif origin is list:
+            kind, choices = "list", ()
+        elif origin is dict:
+            kind, choices = "json", ()
+        else:
+            kind, choices = "text", ()
+        specs.append(FieldSpec(name, kind, info.is_required(), choices, info.description or ""))
+    return specs
+
+
+def _split(values: Any) -> list[str]:
+    """A list field from text: repeated flags and/or comma-separated values."""
+    if values is None:
+        return []
+    items = [values] if isinstance(values, str) else list(values)
+    out: list[str] = []
+    for item in items:
+        out.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return out
+
+
+def _commitments(values: Any) -> list[dict[str, Any]]:
+    """Commitments as 'id=text' (repeatable, or ';'-separated) or as a JSON list."""
+    if isinstance(values, str) and values.strip().startswith("["):
+        return list(json.loads(values))
+    items = [values] if isinstance(values, str) else list(values or [])
+    out = []
+    for item in items:
+        for part in str(item).split(";"):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise ValueError(f"commitment {part.strip()!r} should be written id=text")
+            cid, text = part.split("=", 1)
+            out.append({"id": cid.strip(), "text": text.strip()})
+    return out
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a person entered for a new event; everything as text, as typed."""
+
+    type: str
+    when: str
+    summary: str
+    tracks: list[str]
+    fields: Mapping[str, Any]
+    actors: list[str] = ()  # type: ignore[assignment]
+    location: str | None = None
+    details: str | None = None
+    status: str = "confirmed"
+    tags: list[str] = ()  # type: ignore[assignment]
+    source_outlet: str | None = None
+    source_url: str | None = None
+    source_published: str | None = None
+    source_via: str | None = None
+    source_quote: str | None = None
+    event_id: str | None = None
+
+
+def build_event(draft: Draft, reported_on: date | None = None) -> Event:
+    """A validated event from a draft, or InvalidEvents naming every field that is wrong."""
+    etype = normalise_type(draft.type)
+    problems: list[Problem] = []
+    body: dict[str, Any] = {"id": draft.event_id or new_id(), "type": etype}
+
+    def date_field(name: str, text: str) -> Any:
+        try:
+            return parse_occurred(text, reported_on).model_dump(mode="json")
+        except DateParseError as exc:
+            problems.append(Problem(None, name, str(exc)))
+            return None
+
+    body["occurred"] = date_field("when", draft.when) if draft.when else None
+    if not draft.when:
+        problems.append(Problem(None, "when", "required: when it happened (e.g. 'yesterday', '2025-02-18')"))
+    for spec in field_specs(etype):
+        raw = draft.fields.get(spec.name)
+        if raw is None or raw == "" or raw == [] or raw == ():
+            continue
+        try:
+            if spec.kind == "list":
+                body[spec.name] = _split(raw)
+            elif spec.kind == "date":
+                body[spec.name] = date_field(spec.name, str(raw))
+            elif spec.kind == "number":
+                body[spec.name] = float(raw)
+            elif spec.kind == "json":
+                body[spec.name] = json.loads(raw) if isinstance(raw, str) else dict(raw)
+            elif spec.kind == "commitments":
+                body[spec.name] = _commitments(raw)
+            else:
+                body[spec.name] = str(raw).strip() if spec.kind != "text" or spec.name != "quote" else str(raw)
+        except (ValueError, json.JSONDecodeError) as exc:
+            problems.append(Problem(None, spec.name, str(exc)))
+    actors = _split(draft.actors)
+    for name in ACTOR_FIELDS:
+        value = body.get(name)
+        for actor in ([value] if isinstance(value, str) else value or []):
+            if actor not in actors:
+                actors.append(actor)
+    body.update(
+        tracks=_split(draft.tracks), actors=actors, location=draft.location or None,
+        summary=draft.summary.strip(), details=draft.details or None, status=draft.status,
+        tags=_split(draft.tags),
+    )
+    if draft.source_outlet:
+        published = None
+        if draft.source_published:
+            try:
+                published = parse_occurred(draft.source_published, reported_on).earliest.isoformat()
+            except DateParseError as exc:
+                problems.append(Problem(None, "source_published", str(exc)))
+        body["sources"] = [{
+            "outlet": draft.source_outlet, "url": draft.source_url or None, "published": published,
+            "via": draft.source_via or None, "quote": draft.source_quote or None,
+        }]
+    elif draft.source_url or draft.source_quote or draft.source_via:
+        problems.append(Problem(None, "source_outlet", "a source needs its outlet (e.g. 'Reuters')"))
+    if problems:
+        raise InvalidEvents(problems)
+    try:
+        return EVENT_ADAPTER.validate_python(body)
+    except ValidationError as exc:
+        raise InvalidEvents(validation_problems(exc, None, etype)) from None
+
+
+def log_event(store: EventStore, event: Event, expected_position: int | None = None) -> StoredEvent | None:
+    """Append one event; None if an identical event was already logged."""
+    result = store.append([event], expected_position)
+    return result.appended[0] if result.appended else None
+
+
+def correction_for(target: StoredEvent, changes: Mapping[str, Any], reason: str, when: str = "today",
+                   reported_on: date | None = None) -> Event:
+    """A correction of `target`, checked by applying the changes to it first."""
+    merged = {**target.event.model_dump(mode="json"), **changes}
+    try:
+        EVENT_ADAPTER.validate_python(merged)
+    except ValidationError as exc:
+        raise InvalidEvents(validation_problems(exc, None, target.event.type)) from None
+    return build_event(Draft(
+        type="correction", when=when, summary=f"Correction: {target.event.summary}"[:500],
+        tracks=list(target.event.tracks), fields={"target": target.id, "changes": dict(changes), "reason": reason},
+    ), reported_on)
+
+
+def retraction_for(target: StoredEvent, reason: str, when: str = "today", reported_on: date | None = None) -> Event:
+    return build_event(Draft(
+        type="retraction", when=when, summary=f"Retraction: {target.event.summary}"[:500],
+        tracks=list(target.event.tracks), fields={"target": target.id, "reason": reason},
+    ), reported_on)
+
+
+# -- demo -------------------------------------------------------------------------------------
+def demo_lines() -> list[bytes]:
+    return (resources.files("tracker") / "data" / "demo.jsonl").read_bytes().splitlines()
+
+
+def load_demo(path: str | Path, *, fresh: bool = True) -> tuple[EventStore, ImportReport]:
+    """A database holding exactly the bundled demo data (recreated if `fresh`)."""
+    path = Path(path)
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    store = EventStore(path)
+    return store, import_lines(store, demo_lines())
+
+
+def to_json(obj: Any) -> Any:
+    """Plain JSON-able data for --json output."""
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, StoredEvent):
+        return {"position": obj.position, "hash": obj.hash, **obj.event.model_dump(mode="json")}
+    if isinstance(obj, (list, tuple)):
+        return [to_json(o) for o in obj]
+    if isinstance(obj, dict):
+        return {k: to_json(v) for k, v in obj.items()}
+    return obj

@@ -1,0 +1,42 @@
+"""The `tracker` command line: thin commands over the application layer."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from tracker import __version__
+from tracker.cli.common import Context
+from tracker.cli.log import log
+from tracker.cli.records import events, export, import_, verify
+from tracker.paths import ENV_VAR
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", envvar=ENV_VAR, metavar="PATH", show_envvar=True,
+              help="The log's SQLite file (default: in your user data directory).")
+@click.version_option(__version__, prog_name="tracker")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Track diplomatic negotiations as an append-only log of dated, sourced events."""
+    ctx.obj = Context(db)
+
+
+for command in (log, import_, export, events, verify):
+    cli.add_command(command)
+
+# Commands that live in their own modules; each module exposes `COMMANDS`.
+for module_name in ("tracker.cli.demo", "tracker.cli.views", "tracker.cli.bench"):
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        continue
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="tracker")

@@ -1,0 +1,127 @@
+"""`tracker log TYPE --field value ...`: one event from the command line, flags per field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from events import EVENT_TYPES, STANCES
+from events.base import CLAIM_STATUSES
+from tracker.app import Draft, FieldSpec, build_event, field_specs, log_event
+from tracker.cli.common import Context, emit_json, handle_errors, resolve_reported_on, say
+
+
+def _option(spec: FieldSpec) -> click.Option:
+    flag = "--" + spec.name.replace("_", "-")
+    help_text = {
+        "list": "Repeatable, or comma-separated.",
+        "date": "A date in words or digits, e.g. '10 March', 'next week'.",
+        "json": "A JSON object, e.g. '{\"summary\": \"...\"}'.",
+        "commitments": "Repeatable 'id=text' (or a JSON list).",
+    }.get(spec.kind, "")
+    kwargs: dict[str, Any] = {"default": None, "help": ("Required. " if spec.required else "") + help_text}
+    if spec.kind in ("list", "commitments"):
+        kwargs["multiple"] = True
+        kwargs["default"] = ()
+    if spec.kind == "choice":
+        kwargs["type"] = click.Choice(spec.choices)
+    if spec.kind == "number":
+        kwargs["type"] = float
+    return click.Option([flag, spec.name], **kwargs)
+
+
+COMMON = [
+    click.Option(["--when", "when"], required=True, metavar="DATE",
+                 help="When it happened: '2025-02-18', 'yesterday', 'last week', 'week of 10 Feb', 'Feb 2025'."),
+    click.Option(["--reported-on", "reported_on"], metavar="DATE",
+                 help="Resolve relative dates against this day (the article's date) instead of today."),
+    click.Option(["--summary", "summary"], required=True, help="One line saying what happened."),
+    click.Option(["--track", "tracks"], multiple=True, required=True, help="Track id(s). Repeatable."),
+    click.Option(["--actor", "actors"], multiple=True,
+                 help="Actor id(s) involved. Repeatable. Actors named in other fields are added."),
+    click.Option(["--location", "location"]),
+    click.Option(["--details", "details"]),
+    click.Option(["--status", "status"], type=click.Choice(CLAIM_STATUSES), default="confirmed", show_default=True,
+                 help="How sure: a report from unnamed sources is 'reported', not 'confirmed'."),
+    click.Option(["--tag", "tags"], multiple=True),
+    click.Option(["--source", "source_outlet"], metavar="OUTLET", help="Outlet, e.g. 'Reuters'."),
+    click.Option(["--url", "source_url"]),
+    click.Option(["--published", "source_published"], metavar="DATE"),
+    click.Option(["--via", "source_via"], help="Where we read it, e.g. 'Russia Matters'."),
+    click.Option(["--source-quote", "source_quote"], help="Excerpt from the source."),
+    click.Option(["--id", "event_id"], help="Use this ULID instead of a new one (re-logging is a no-op)."),
+    click.Option(["--expect-position", "expect_position"], type=int,
+                 help="Fail unless the log is at this position (optimistic concurrency)."),
+    click.Option(["--dry-run", "dry_run"], is_flag=True, help="Validate and show the event; write nothing."),
+    click.Option(["--json", "as_json"], is_flag=True, help="Print the stored event as JSON."),
+]
+
+
+def _make_command(event_type: str) -> click.Command:
+    specs = field_specs(event_type)
+    names = {s.name for s in specs}
+
+    @click.pass_obj
+    @handle_errors
+    def run(ctx: Context, **kw: Any) -> None:
+        reported_on = resolve_reported_on(kw.pop("reported_on"))
+        draft = Draft(
+            type=event_type, when=kw.pop("when"), summary=kw.pop("summary"), tracks=list(kw.pop("tracks")),
+            actors=list(kw.pop("actors")), location=kw.pop("location"), details=kw.pop("details"),
+            status=kw.pop("status"), tags=list(kw.pop("tags")), source_outlet=kw.pop("source_outlet"),
+            source_url=kw.pop("source_url"), source_published=kw.pop("source_published"),
+            source_via=kw.pop("source_via"), source_quote=kw.pop("source_quote"), event_id=kw.pop("event_id"),
+            fields={k: v for k, v in kw.items() if k in names},
+        )
+        event = build_event(draft, reported_on)
+        basis = f"reported on {reported_on.isoformat()}" if reported_on else "relative to today"
+        occ = event.occurred
+        resolved = f"occurred: {occ.label()} ({occ.earliest.isoformat()}..{occ.latest.isoformat()}, " \
+                   f"precision {occ.precision}) from {draft.when!r}, {basis}"
+        if kw["dry_run"]:
+            if kw["as_json"]:
+                emit_json(event)
+            else:
+                say(f"valid {event.type} (not written)\n  {resolved}")
+            return
+        stored = log_event(ctx.store(), event, kw["expect_position"])
+        if kw["as_json"]:
+            emit_json(stored if stored else event)
+            return
+        if stored is None:
+            say(f"already logged: an identical event {event.id} is in the log; nothing written")
+        else:
+            say(f"logged {event.type} at position {stored.position} (id {stored.id})\n  {resolved}")
+
+    params = list(COMMON) + [_option(s) for s in specs]
+    doc = (EVENT_TYPES[event_type].__doc__ or "").strip().splitlines()
+    return click.Command(
+        event_type.replace("_", "-"), callback=run, params=params,
+        help=f"Log a {event_type.replace('_', ' ')} event. " + (doc[0] if doc and "Config" not in doc[0] else ""),
+    )
+
+
+class LogGroup(click.Group):
+    """Accepts the type as statement-made or statement_made."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name.lower().replace("_", "-"))
+
+
+@click.group(cls=LogGroup)
+def log() -> None:
+    """Log one event: `tracker log TYPE --when ... --summary ... --track ...`.
+
+    \b
+    Example:
+      tracker log statement-made --when yesterday --track ukraine-settlement \\
+        --speaker lavrov --issue european-peacekeepers --stance opposes \\
+        --summary "Lavrov rules out European troops" --source TASS
+    """
+
+
+for _etype in EVENT_TYPES:
+    log.add_command(_make_command(_etype))
+
+__all__ = ["log", "STANCES"]

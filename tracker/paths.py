@@ -1,0 +1,28 @@
+"""Where the log lives: --db, then $TRACKER_DB, then the user's data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+ENV_VAR = "TRACKER_DB"
+APP_NAME = "diplomacy-tracker"
+
+
+def default_db() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "tracker.db"
+
+
+def resolve_db(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    return default_db()
+
+
+def demo_db() -> Path:
+    """The demo gets a database of its own, never the user's real log."""
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "demo.db"

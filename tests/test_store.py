@@ -175,3 +175,19 @@ def test_not_a_tracker_file_is_refused(tmp_path: Path):
     raw.close()
     with pytest.raises(IncompatibleDatabase, match="not a tracker log"):
         EventStore(other)
+
+
+def test_a_correction_must_leave_its_target_valid_and_refiles_it_under_corrected_actors(store, body):
+    target = body(actors=["camile-grant"], summary="ECFR commentary by Camile Grant")
+    store.append([target])
+    base = {k: v for k, v in body().items() if k not in ("speaker", "issue", "stance")}
+    bad = {**base, "type": "correction", "target": target["id"], "reason": "typo",
+           "changes": {"stance": "sideways"}}
+    with pytest.raises(InvalidEvents, match="changes.stance.*corrected event would be invalid"):
+        store.append([bad])
+    good = {**base, "type": "correction", "target": target["id"], "reason": "the source misspelt the name",
+            "changes": {"actors": ["grand"], "summary": "ECFR commentary by Camille Grand"}}
+    store.append([good])
+    found = store.query(EventFilter(actors=("grand",)))
+    assert target["id"] in {e.id for e in found}
+    assert store.verify().ok

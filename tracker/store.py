@@ -33,7 +33,6 @@ from events.upcasters import UpcastError
 FORMAT_VERSION = 1
 APPLICATION_ID = 0x44495054  # "DIPT": marks the file as ours in its header
 BUSY_TIMEOUT_MS = 30_000
-REFERENCING_FIELDS = ("target",)  # fields that name another event by id
 
 
 # -- errors -------------------------------------------------------------------------------
@@ -437,7 +436,8 @@ class EventStore:
         rows, track_rows, actor_rows, appended = [], [], [], []
         skipped = 0
         pos, prev = head_pos, head_hash
-        missing_refs: list[Problem] = []
+        refs: list[tuple[int, Any]] = []  # events naming another event by id (corrections, ...)
+        in_batch_pos: dict[str, int] = {}
         for idx, (event, original) in enumerate(prepared):
             where = f"line {lines[idx]}: " if lines else ""
             body = stored_form(event, original, now)
@@ -453,13 +453,11 @@ class EventStore:
                     skipped += 1
                     continue
                 raise IdConflict(event.id, None, where)
-            for ref_field in REFERENCING_FIELDS:
-                ref = getattr(event, ref_field, None)
-                if ref is not None and ref not in in_batch and ref not in existing:
-                    missing_refs.append(Problem(lines[idx] if lines else None, ref_field,
-                                                f"no event with id {ref!r} in the log"))
+            if getattr(event, "target", None) is not None:
+                refs.append((idx, event))
             in_batch[event.id] = body
             pos += 1
+            in_batch_pos[event.id] = pos
             canonical = canonical_json(body)
             prev = chain_hash(prev, canonical)
             occ = event.occurred
@@ -472,21 +470,59 @@ class EventStore:
             track_rows.extend((t, pos) for t in dict.fromkeys(event.tracks))
             actor_rows.extend((a, pos) for a in dict.fromkeys(event.actors))
             appended.append((pos, prev, event, body))
-        # References to events that are neither stored nor in this batch: check them all at once.
-        if missing_refs:
-            refs = {p.message.split("'")[1] for p in missing_refs}
-            found = set(self._bodies_by_id(list(refs)))
-            missing_refs = [p for p in missing_refs if p.message.split("'")[1] not in found]
-            if missing_refs:
-                raise InvalidEvents(missing_refs)
+        extra_index = self._check_references(refs, in_batch, in_batch_pos, lines) if refs else ([], [])
         conn.executemany(INSERT_EVENT, rows)
         conn.executemany("INSERT INTO event_tracks(track, position) VALUES (?, ?)", track_rows)
         conn.executemany("INSERT INTO event_actors(actor, position) VALUES (?, ?)", actor_rows)
+        conn.executemany("INSERT OR IGNORE INTO event_tracks(track, position) VALUES (?, ?)", extra_index[0])
+        conn.executemany("INSERT OR IGNORE INTO event_actors(actor, position) VALUES (?, ?)", extra_index[1])
         result = [
             StoredEvent(p, h, e if e.recorded_at else e.model_copy(update={"recorded_at": _parse_ts(b["recorded_at"])}))
             for p, h, e, b in appended
         ]
         return AppendResult(result, skipped, pos)
+
+    def _check_references(
+        self,
+        refs: Sequence[tuple[int, Any]],
+        in_batch: dict[str, dict[str, Any]],
+        in_batch_pos: dict[str, int],
+        lines: Sequence[int] | None,
+    ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """Every referenced event must exist; a correction must leave its target valid.
+
+        Returns extra index rows: a corrected event is also filed under the tracks and actors the
+        correction gives it, so filtering by the corrected actor finds it.
+        """
+        outside = list(dict.fromkeys(e.target for _, e in refs if e.target not in in_batch))
+        stored = self._bodies_by_id(outside)
+        problems: list[Problem] = []
+        track_rows: list[tuple[str, int]] = []
+        actor_rows: list[tuple[str, int]] = []
+        for idx, event in refs:
+            line = lines[idx] if lines else None
+            if event.target in in_batch:
+                target_pos, target_body = in_batch_pos[event.target], in_batch[event.target]
+            elif event.target in stored:
+                target_pos, target_body = stored[event.target]
+            else:
+                problems.append(Problem(line, "target", f"no event with id {event.target!r} in the log"))
+                continue
+            if event.type != "correction":
+                continue
+            try:
+                EVENT_ADAPTER.validate_python({**upcast(target_body), **event.changes})
+            except ValidationError as exc:
+                problems.extend(
+                    Problem(line, f"changes.{p.field}", f"the corrected event would be invalid: {p.message}")
+                    for p in validation_problems(exc, line, target_body.get("type"))
+                )
+                continue
+            track_rows.extend((t, target_pos) for t in event.changes.get("tracks") or [])
+            actor_rows.extend((a, target_pos) for a in event.changes.get("actors") or [])
+        if problems:
+            raise InvalidEvents(problems)
+        return track_rows, actor_rows
 
     def _bodies_by_id(self, ids: Sequence[str]) -> dict[str, tuple[int, dict[str, Any]]]:
         found: dict[str, tuple[int, dict[str, Any]]] = {}

@@ -10,7 +10,7 @@ import json
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -134,11 +134,11 @@ class Draft:
     summary: str
     tracks: list[str]
     fields: Mapping[str, Any]
-    actors: list[str] = ()  # type: ignore[assignment]
+    actors: list[str] = field(default_factory=list)
     location: str | None = None
     details: str | None = None
     status: str = "confirmed"
-    tags: list[str] = ()  # type: ignore[assignment]
+    tags: list[str] = field(default_factory=list)
     source_outlet: str | None = None
     source_url: str | None = None
     source_published: str | None = None
@@ -179,7 +179,8 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
             elif spec.kind == "commitments":
                 body[spec.name] = _commitments(raw)
             else:
-                body[spec.name] = str(raw).strip() if spec.kind != "text" or spec.name != "quote" else str(raw)
+                # A quote is kept exactly as given; other text loses stray surrounding blanks.
+                body[spec.name] = str(raw) if spec.name == "quote" else str(raw).strip()
         except (ValueError, json.JSONDecodeError) as exc:
             problems.append(Problem(None, spec.name, str(exc)))
     actors = _split(draft.actors)

@@ -50,7 +50,8 @@ class Source(Strict):
 class EventBase(Strict):
     id: str
     type: str
-    schema_version: int = SCHEMA_VERSION
+    # strict: "2" or 2.0 is refused here exactly as the upcaster refuses it, on every import path.
+    schema_version: Annotated[int, Field(strict=True)] = SCHEMA_VERSION
     occurred: Occurred
     recorded_at: datetime | None = None  # transaction time; the store sets it
     tracks: Annotated[list[Slug], Field(min_length=1, max_length=50)]

@@ -150,9 +150,10 @@ def _explicit_datetime(s: str, raw: str, ref: date) -> datetime:
             )
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2})?)?", s):
         try:
-            return datetime.fromisoformat(s.upper())
+            dt = datetime.fromisoformat(s.upper())
         except ValueError as exc:
             raise DateParseError(f"impossible date {raw!r}: {exc}") from None
+        return _plausible(dt, raw)
     try:
         dt = du_parser.parse(s, default=datetime(ref.year, 1, 1), dayfirst=True, fuzzy=False)
     except (ValueError, OverflowError, du_parser.ParserError) as exc:
@@ -160,6 +161,10 @@ def _explicit_datetime(s: str, raw: str, ref: date) -> datetime:
         raise DateParseError(f"could not read {raw!r} as a date ({reason}): expected {EXAMPLES}") from None
     if dt.tzinfo is not None:
         dt = dt.astimezone(tz=None).replace(tzinfo=None) if dt.utcoffset() else dt.replace(tzinfo=None)
+    return _plausible(dt, raw)
+
+
+def _plausible(dt: datetime, raw: str) -> datetime:
     if not (1800 <= dt.year <= 2200):
         raise DateParseError(f"implausible year in {raw!r}: {dt.year}")
     return dt

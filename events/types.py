@@ -190,7 +190,24 @@ class Correction(EventBase):
             raise ValueError(f"cannot correct {sorted(protected)}: these identify the event")
         if not value:
             raise ValueError("a correction must change at least one field")
+        if _too_deep(value, MAX_CHANGES_DEPTH):
+            raise ValueError(f"changes are nested more than {MAX_CHANGES_DEPTH} levels deep")
         return value
+
+
+MAX_CHANGES_DEPTH = 32  # far beyond any real event; deeper values cannot even be serialised
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether lists/objects nest deeper than `limit` (iterative: no recursion on hostile input)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 class Retraction(EventBase):

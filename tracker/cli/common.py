@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timezone
@@ -48,8 +49,14 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# Characters json.dumps(ensure_ascii=False) leaves raw that a terminal may act on (DEL, C1 controls
+# such as the 8-bit CSI, bidi overrides, line separators): written as \uXXXX, still the same JSON.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(to_json(data), ensure_ascii=False, indent=2))
+    text = json.dumps(to_json(data), ensure_ascii=False, indent=2)
+    click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))
 
 
 def say(text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import Any
 
@@ -49,7 +50,14 @@ def export(ctx: Context, fmt: str, output: str) -> None:
     """Export the whole log as JSON Lines, exactly as stored (re-import gives the same hashes)."""
     store = ctx.store(readonly=True)
     if output == "-":
-        export_jsonl(store, sys.stdout)
+        # UTF-8 and '\n' whatever the terminal's locale: the export is data, byte for byte as stored.
+        sys.stdout.flush()
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=True)
+        try:
+            export_jsonl(store, out)
+        finally:
+            out.flush()
+            out.detach()
     else:
         with open(output, "w", encoding="utf-8", newline="\n") as fh:
             n = export_jsonl(store, fh)

@@ -1,0 +1,13 @@
+"""Pure folds from events to the state of each negotiation track: no I/O, no clock, no database.
+
+- `records`: the unit folded (an event body as a plain dict, with its log position);
+- `amend`: corrections and retractions, resolved before any fold (transaction-time acts);
+- `fold`: events of a track -> an order-insensitive accumulator of keyed facts;
+- `entities`: meetings, proposals, agreements, claim status, actors, folded per entity;
+- `freeze`: accumulator + entities -> the immutable `state.TrackState` a view shows;
+- `replay`: `Moment` (as of D, as known at K) and the reference replay of a whole log;
+- `timeline`, `diff`, `actors`, `trend`: the other views, all pure.
+
+The same functions serve the live view, every replay, the read model in SQLite
+(tracker.readmodel, which only decides which events to fold) and the tests.
+"""

@@ -1,0 +1,218 @@
+"""The read model in SQLite: incremental == rebuild, snapshots == scratch, atomic checkpoints."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_projections_logs import PROFILE, as_evs, logs, moments
+
+from projections.replay import Moment, replay_track
+from tracker import readmodel
+from tracker.readmodel import ReadModel, dumps
+from tracker.store import EventStore, ReadOnlyStore
+
+TODAY = date(2025, 2, 20)
+
+
+@contextlib.contextmanager
+def small_snapshots(every: int = 2) -> Iterator[None]:
+    """Snapshots every few facts, so tiny logs exercise them."""
+    saved = readmodel.SNAPSHOT_EVERY, readmodel.REFRESH_AFTER
+    readmodel.SNAPSHOT_EVERY, readmodel.REFRESH_AFTER = every, 4 * every
+    try:
+        yield
+    finally:
+        readmodel.SNAPSHOT_EVERY, readmodel.REFRESH_AFTER = saved
+
+
+def accs(store: EventStore) -> dict[str, str]:
+    return {t: dumps(readmodel.from_json(a)) for t, a in store.conn.execute("SELECT track, acc FROM rm_track_state")}
+
+
+def states(rm: ReadModel, moment: Moment) -> dict[str, Any]:
+    return {t: rm.state(t, moment, TODAY) for t in ("t-one", "t-two")}
+
+
+# -- properties ---------------------------------------------------------------------------------------
+@PROFILE
+@given(logs(max_size=25), st.lists(st.integers(1, 6), min_size=1, max_size=8), moments())
+def test_incremental_read_model_equals_a_rebuild(bodies: list[dict[str, Any]], batches: list[int], moment: Moment) -> None:
+    with tempfile.TemporaryDirectory() as tmp, small_snapshots():
+        live = EventStore(Path(tmp) / "live.db", durable=False)
+        rm = ReadModel(live)
+        rm.catch_up()
+        i, b = 0, 0
+        while i < len(bodies):
+            n = batches[b % len(batches)]
+            live.append(bodies[i : i + n])
+            rm.catch_up()
+            i, b = i + n, b + 1
+        assert rm.current()
+        fresh = EventStore(Path(tmp) / "fresh.db", durable=False)
+        fresh.append(bodies)
+        rebuilt = ReadModel(fresh)
+        rebuilt.rebuild()
+        assert accs(live) == accs(fresh)
+        assert states(rm, moment) == states(rebuilt, moment)
+        # `rebuild` in place gives the identical state too.
+        before = accs(live)
+        rm.rebuild()
+        assert accs(live) == before
+        live.close()
+        fresh.close()
+
+
+@PROFILE
+@given(logs(max_size=30), st.lists(moments(), min_size=1, max_size=4))
+def test_replay_through_snapshots_equals_a_fold_from_scratch(bodies: list[dict[str, Any]], ms: list[Moment]) -> None:
+    events = as_evs(bodies)
+    with tempfile.TemporaryDirectory() as tmp, small_snapshots():
+        store = EventStore(Path(tmp) / "log.db", durable=False)
+        # Two batches, so snapshots of the first are combined with deltas of the second.
+        store.append(bodies[: len(bodies) // 2])
+        rm = ReadModel(store)
+        rm.rebuild()
+        store.append(bodies[len(bodies) // 2 :])
+        rm.catch_up()
+        for moment in [Moment(), *ms]:
+            for track in ("t-one", "t-two"):
+                assert rm.state(track, moment, TODAY) == replay_track(events, track, moment, TODAY), (track, moment)
+        store.close()
+
+
+# -- snapshots are used ---------------------------------------------------------------------------------
+def _statements(n: int, track: str = "t-one") -> list[dict[str, Any]]:
+    from test_projections_logs import BASE
+
+    from events import new_id
+    from projections.records import recorded_text
+
+    out = []
+    for i in range(n):
+        day = date(2025, 1, 1 + i % 28) if i % 5 else date(2025, 1, 1 + i // 5 % 28)
+        out.append({"id": new_id(at=BASE, randomness=i.to_bytes(10, "big")), "type": "statement_made",
+                    "occurred": {"earliest": day.isoformat(), "latest": day.isoformat(), "precision": "day"},
+                    # Logged in order, about one day after the first ones happened.
+                    "recorded_at": recorded_text(datetime(2025, 1, 2 + i * 27 // max(n, 1), 12, i % 60, tzinfo=timezone.utc)),
+                    "tracks": [track], "summary": f"s{i}", "speaker": f"a{i % 7}", "issue": f"i{i % 3}",
+                    "stance": ("supports", "opposes")[i % 2]})
+    return out
+
+
+def test_queries_fold_forward_from_the_nearest_snapshot(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with small_snapshots(10):
+        store = EventStore(db_path)
+        store.append(_statements(120))
+        rm = ReadModel(store)
+        rm.rebuild()
+        kinds = {r[0] for r in store.conn.execute("SELECT kind FROM rm_snapshots")}
+        assert kinds == {"valid", "diag"}
+        folded: list[int] = []
+        original = readmodel.apply
+
+        def counting(acc: Any, facts: Any) -> Any:
+            facts = list(facts)
+            folded.append(len(facts))
+            return original(acc, facts)
+
+        monkeypatch.setattr(readmodel, "apply", counting)
+        moment = Moment(as_of=date(2025, 1, 15))
+        state = rm.state("t-one", moment)
+        assert state is not None and state.event_count == sum(1 for b in _statements(120) if b["occurred"]["earliest"] <= "2025-01-15")
+        assert folded and max(folded) < 30  # a delta since a snapshot, not the 60-odd facts up to the 15th
+        assert state == replay_track(as_evs(_statements(120)), "t-one", moment)
+        store.close()
+
+
+def test_a_correction_of_an_old_event_is_honoured_by_snapshots_and_known_at(db_path: Path) -> None:
+    with small_snapshots(5):
+        store = EventStore(db_path)
+        bodies = _statements(40)
+        store.append(bodies)
+        rm = ReadModel(store)
+        rm.rebuild()
+        target = bodies[3]
+        from events import new_id
+
+        store.append([{"id": new_id(), "type": "correction", "occurred": target["occurred"], "tracks": ["t-one"],
+                       "summary": "fix", "target": target["id"], "changes": {"stance": "conditional"}, "reason": "x"}])
+        rm.catch_up()
+        events = as_evs(body for _, body in ((p, readmodel.from_json(b)) for p, b in store.iter_bodies(0)))
+        for moment in (Moment(), Moment(as_of=date(2025, 1, 10)),
+                       Moment(as_of=date(2025, 1, 10), known_at=datetime(2025, 2, 1, 1, tzinfo=timezone.utc))):
+            assert rm.state("t-one", moment) == replay_track(events, "t-one", moment)
+        store.close()
+
+
+# -- atomicity and read-only files ------------------------------------------------------------------------
+def test_checkpoint_and_model_change_together_or_not_at_all(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = EventStore(db_path)
+    store.append(_statements(10))
+    rm = ReadModel(store)
+    rm.catch_up()
+    before = (rm.checkpoint(), accs(store))
+    store.append(_statements(20)[10:])
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(ReadModel, "_save_state", crash)
+    with pytest.raises(RuntimeError):
+        rm.catch_up()
+    assert (rm.checkpoint(), accs(store)) == before  # rolled back: the model is still at position 10
+    monkeypatch.undo()
+    assert rm.catch_up() == 10 and rm.checkpoint() == 20
+    assert rm.state("t-one").event_count == 20
+
+
+def test_a_read_only_file_is_read_without_writing(db_path: Path) -> None:
+    store = EventStore(db_path)
+    store.append(_statements(12))
+    ReadModel(store).catch_up()
+    store.append(_statements(15)[12:])  # the read model is now behind
+    store.close()
+    mode = os.stat(db_path).st_mode
+    os.chmod(db_path, stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        ro = EventStore(db_path, readonly=True)
+        rm = ReadModel(ro)
+        assert rm.catch_up() == 0 and not rm.current()
+        state = rm.state("t-one", Moment(as_of=date(2025, 1, 5)))
+        assert state is not None and state == replay_track(as_evs(_statements(15)), "t-one", Moment(as_of=date(2025, 1, 5)))
+        with pytest.raises(ReadOnlyStore):
+            rm.rebuild()
+        assert rm.checkpoint() == 12
+        ro.close()
+    finally:
+        os.chmod(db_path, mode)
+
+
+def test_the_read_model_lives_in_rm_tables_only(db_path: Path) -> None:
+    store = EventStore(db_path)
+    plain = set(store.conn.execute("SELECT name, tbl_name FROM sqlite_master"))
+    store.append(_statements(3))
+    ReadModel(store).rebuild()
+    added = set(store.conn.execute("SELECT name, tbl_name FROM sqlite_master")) - plain
+    assert added and all(table.startswith("rm_") for _, table in added)  # tables, and indexes on them
+    assert store.verify().ok
+
+
+def test_a_read_model_of_another_layout_is_rebuilt(db_path: Path) -> None:
+    store = EventStore(db_path)
+    store.append(_statements(5))
+    rm = ReadModel(store)
+    rm.catch_up()
+    store.conn.execute("UPDATE rm_meta SET value = 'old' WHERE key = 'layout'")
+    assert rm.checkpoint() is None
+    rm.catch_up()
+    assert rm.checkpoint() == 5 and rm.state("t-one").event_count == 5

@@ -1,0 +1,1035 @@
+"""Read models in the log's SQLite file: folded state kept current, indexes, snapshots.
+
+Tables (all prefixed `rm_`, ordinary tables beside the append-only log; `rebuild` drops and
+recreates them from the log):
+
+- `rm_checkpoint(name, position)`: the last log position applied. Every change to the read model
+  happens in the same transaction as the checkpoint update, so a crash leaves both as they were.
+- `rm_meta`: layout version and the highest recorded_at seen so far.
+- `rm_track_state(track, acc, max_day, since_snapshot)`: each track's accumulator (projections.fold)
+  over everything logged: "now".
+- `rm_track_events(track, earliest, position, recorded_at, backdated, ...)`: the facts of each
+  track by date, for replay deltas; `rm_entities(kind, entity, track, day, ...)`: events by meeting,
+  proposal, agreement, claim target and actor, so a view fetches only the entities it shows;
+  `rm_amendments`: corrections and retractions with the event they ultimately amend (the root).
+- `rm_snapshots(track, kind, day, position, recorded, acc)`: folded accumulators at cut points.
+
+A snapshot (D_s, P_s, R_s) holds the fold of the track's facts with occurred.earliest <= D_s and
+position <= P_s, amended by the corrections and retractions at positions <= P_s; R_s is the
+highest recorded_at among positions <= P_s. It serves a query (D, K) when D_s <= D and R_s <= K
+and no correction or retraction logged after P_s (and known by K) amends an event of the track
+logged by P_s. The rest is the events with earliest in (D_s, D], or recorded in (R_s, K], or logged
+after P_s with an earlier recorded_at (back-dated): three index range scans. Since the fold is
+order-insensitive, folding those into the snapshot gives the same accumulator as a fold from
+scratch. Two series of snapshots are kept per track: by valid time with everything known
+("valid": P_s = the log's head when built), and along the diagonal ("diag": as it stood on D_s as
+known at the end of D_s), for known-at queries.
+
+When the file is read-only, nothing is written: the read model is used if it is current, else
+everything is folded in memory from the log.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic_core import from_json
+
+from projections import amend as am
+from projections import entities as ent
+from projections.fold import FOLD_VERSION, SUMMARY, Acc, apply, empty
+from projections.freeze import freeze
+from projections.records import AMENDMENT_TYPES, Ev, normalise
+from projections.replay import Moment, claims_index, prepare, registry, state_from_facts
+from projections.state import ActorInfo, TrackState
+from tracker.store import EventStore
+
+LAYOUT = f"6.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
+SNAPSHOT_EVERY = 1000  # facts of a track between two snapshots of a series
+REFRESH_AFTER = 8 * SNAPSHOT_EVERY  # facts appended to a track before its snapshots are redone
+FAR_DAY = "9999-12-31"
+CHUNK = 500
+# Correction fields that move an event in the indexes (date, tracks, which entity it belongs to).
+RANKING_FIELDS = frozenset({"occurred", "tracks", "planned", "to_date", "meeting", "proposal", "agreement",
+                            "target", "actor", "type"})
+WHEN_FIELDS = frozenset({"occurred", "tracks"})
+ACTOR_FIELDS = frozenset({"name", "kind", "role", "affiliation"})  # what rm_actor_info copies
+
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS rm_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS rm_track_state (track TEXT PRIMARY KEY, acc TEXT NOT NULL, summary TEXT NOT NULL, "
+    "max_day TEXT NOT NULL, since_snapshot INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS rm_track_events (track TEXT NOT NULL, earliest TEXT NOT NULL, "
+    "position INTEGER NOT NULL, recorded_at TEXT NOT NULL, known_day TEXT NOT NULL, "
+    "backdated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (track, earliest, position)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS rm_track_events_recorded ON rm_track_events (track, recorded_at)",
+    "CREATE INDEX IF NOT EXISTS rm_track_events_backdated ON rm_track_events (track, position) WHERE backdated = 1",
+    "CREATE TABLE IF NOT EXISTS rm_entities (kind TEXT NOT NULL, entity TEXT NOT NULL, track TEXT NOT NULL, "
+    "day TEXT NOT NULL, earliest TEXT NOT NULL, position INTEGER NOT NULL, recorded_at TEXT NOT NULL, "
+    "retracted_at TEXT, reranked_at TEXT, PRIMARY KEY (kind, entity, track, position)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS rm_entities_day ON rm_entities (track, kind, day)",
+    "CREATE INDEX IF NOT EXISTS rm_entities_position ON rm_entities (position)",
+    "CREATE INDEX IF NOT EXISTS rm_entities_reranked ON rm_entities (kind, reranked_at) WHERE reranked_at IS NOT NULL",
+    # What actor_described events say, so a view's cast is read without parsing event bodies.
+    "CREATE TABLE IF NOT EXISTS rm_actor_info (position INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, "
+    "kind TEXT NOT NULL, role TEXT, affiliation TEXT)",
+    "CREATE TABLE IF NOT EXISTS rm_amendments (position INTEGER PRIMARY KEY, id TEXT NOT NULL, "
+    "type TEXT NOT NULL, target TEXT NOT NULL, root TEXT NOT NULL, root_position INTEGER NOT NULL, "
+    "root_earliest TEXT NOT NULL, recorded_at TEXT NOT NULL, touches_when INTEGER NOT NULL, reranks INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS rm_amendments_rootpos ON rm_amendments (root_position)",
+    "CREATE INDEX IF NOT EXISTS rm_amendments_recorded ON rm_amendments (recorded_at)",
+    "CREATE INDEX IF NOT EXISTS rm_amendments_target ON rm_amendments (target)",
+    "CREATE INDEX IF NOT EXISTS rm_amendments_root ON rm_amendments (root)",
+    "CREATE INDEX IF NOT EXISTS rm_amendments_when ON rm_amendments (recorded_at) WHERE touches_when = 1",
+    "CREATE TABLE IF NOT EXISTS rm_snapshots (track TEXT NOT NULL, kind TEXT NOT NULL, day TEXT NOT NULL, "
+    "position INTEGER NOT NULL, recorded TEXT NOT NULL, horizon INTEGER NOT NULL, summary TEXT NOT NULL, "
+    "acc BLOB NOT NULL, deferred TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (track, kind, day, position)) WITHOUT ROWID",
+    # For each day, the last position whose running max of recorded_at falls on that day.
+    "CREATE TABLE IF NOT EXISTS rm_runmax (day TEXT PRIMARY KEY, position INTEGER NOT NULL, recorded TEXT NOT NULL)",
+]
+TABLES = ("rm_meta", "rm_checkpoint", "rm_track_state", "rm_track_events", "rm_entities", "rm_amendments",
+          "rm_snapshots", "rm_runmax", "rm_actor_info")
+
+
+def dumps(acc: Acc) -> str:
+    # Sorted keys: the same accumulator is the same text, whatever order it was built in.
+    return json.dumps(acc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _summary_text(acc: Acc) -> str:
+    return json.dumps({k: acc[k] for k in SUMMARY}, separators=(",", ":"), ensure_ascii=False)
+
+
+def _pack(acc: Acc) -> bytes:
+    return zlib.compress(json.dumps(acc, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1)
+
+
+def _unpack(blob: bytes) -> Acc:
+    return from_json(zlib.decompress(blob))
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    kind: str  # "valid", "diag", "now" (the current accumulator) or "empty"
+    day: str  # D_s
+    position: int  # P_s
+    recorded: str  # R_s
+    horizon: int  # the corrections and retractions applied are those at positions <= horizon
+    deferred: tuple[int, ...] = ()  # facts within its bounds left out (amended after P_s): judged per query
+
+
+class ReadModel:
+    """The read model of one store. Cheap to create; `catch_up` before reading."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+        self.conn: sqlite3.Connection = store.conn
+        self._memory: tuple[int, list[Ev]] | None = None  # read-only fallback: (head, every event)
+        self._caches: dict[str, tuple[int | None, Any]] = {}  # name -> (checkpoint, value)
+
+    def _cached(self, name: str, load: Any) -> Any:
+        """A value derived from the rm_ tables, kept while the checkpoint stays where it is."""
+        cp = self.checkpoint()
+        hit = self._caches.get(name)
+        if hit is None or hit[0] != cp:
+            hit = self._caches[name] = (cp, load())
+        return hit[1]
+
+    def moved_positions(self, known_text: str | None) -> list[int]:
+        """Positions of events a correction known by K moved in time or between tracks."""
+        rows = self._cached("moved", lambda: self.conn.execute(
+            "SELECT root_position, recorded_at FROM rm_amendments INDEXED BY rm_amendments_when "
+            "WHERE touches_when = 1").fetchall())
+        k = known_text or "~"
+        return sorted({p for p, r in rows if r <= k})
+
+    # -- status -------------------------------------------------------------------------------
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'rm_%'")}
+
+    def checkpoint(self) -> int | None:
+        """The last log position applied, or None if there is no usable read model."""
+        if not set(TABLES) <= self._tables():
+            return None
+        row = self.conn.execute("SELECT value FROM rm_meta WHERE key='layout'").fetchone()
+        if not row or row[0] != LAYOUT:
+            return None
+        cp = self.conn.execute("SELECT position FROM rm_checkpoint WHERE name='log'").fetchone()
+        return int(cp[0]) if cp else None
+
+    def current(self) -> bool:
+        """True if the read model is usable and has applied every event in the log."""
+        cp = self.checkpoint()
+        return cp is not None and cp == self.store.head()[0]
+
+    # -- keeping current ----------------------------------------------------------------------
+    def catch_up(self) -> int:
+        """Apply the events logged since the checkpoint; returns how many. No-op when read-only."""
+        if self.store.readonly:
+            return 0
+        if self.checkpoint() is None:
+            self.rebuild()
+            return self.store.head()[0]
+        if self.current():
+            return 0
+        with self.store._write_transaction():
+            cp = self.checkpoint() or 0  # again, under the write lock: someone may have caught up
+            head = self.store.head()[0]
+            if head == cp:
+                return 0
+            self._caches.clear()
+            self._apply_new(cp, head)
+            self._set_checkpoint(head)
+            return head - cp
+
+    def rebuild(self) -> None:
+        """Drop and recreate every read model from the log, in one transaction."""
+        if self.store.readonly:
+            raise_readonly(self.store)
+        self._caches.clear()
+        with self.store._write_transaction():
+            for table in TABLES:
+                self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+            for stmt in SCHEMA:
+                self.conn.execute(stmt)
+            self.conn.execute("INSERT INTO rm_meta(key, value) VALUES ('layout', ?), ('runmax', ''), ('lead', '0'), "
+                              "('plan_lead', '0')", (LAYOUT,))
+            self.conn.execute("INSERT INTO rm_checkpoint(name, position) VALUES ('log', 0)")
+            head = self.store.head()[0]
+            self._bulk_build(head)
+            self._set_checkpoint(head)
+
+    def _set_checkpoint(self, position: int) -> None:
+        self.conn.execute("UPDATE rm_checkpoint SET position = ? WHERE name = 'log'", (position,))
+
+    def _runmax(self) -> str:
+        row = self.conn.execute("SELECT value FROM rm_meta WHERE key='runmax'").fetchone()
+        return row[0] if row else ""
+
+    def _lead(self) -> int:
+        """How many days after the day it was recorded an event's date may lie (logged in
+        advance): events known at K are dated by K + lead, which bounds a known-at replay."""
+        row = self.conn.execute("SELECT value FROM rm_meta WHERE key='lead'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _plan_lead(self) -> int:
+        """How many days after its own date an event may make its entity current (a meeting
+        planned for later): bounds the search for the entities a view shows."""
+        row = self.conn.execute("SELECT value FROM rm_meta WHERE key='plan_lead'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _valid_bound(self, moment: Moment) -> str:
+        """The latest occurred.earliest a fact at the moment can have (amended dates aside)."""
+        d = moment.as_of_text or FAR_DAY
+        if moment.known_text is not None:
+            reach = (date.fromisoformat(moment.known_text[:10]) + timedelta(days=self._lead())).isoformat()
+            d = min(d, reach)
+        return d
+
+    def _apply_new(self, cp: int, head: int) -> None:
+        """Inside the write transaction: index the new events and fold them into the tracks."""
+        new_facts: dict[str, list[Ev]] = {}
+        amended_roots: list[tuple[str, int]] = []
+        touched = self._index(self.store.iter_bodies(cp), self._scan(cp), new_facts=new_facts,
+                              amended_roots=amended_roots)
+        # Corrections and retractions of events folded before: those tracks are folded again,
+        # and their snapshots redone (the old ones did not know the amendment).
+        refold: set[str] = set()
+        for root, root_pos in amended_roots:
+            if root_pos <= cp:
+                refold.update(self._tracks_of_root(root, root_pos))
+        unique = list({e.position: e for evs in new_facts.values() for e in evs}.values())
+        amendments = self._amendments_for([e.id for e in unique])
+        # By their amended form: a correction in the same batch may have moved a fact to another track.
+        fixed = [f for e in unique if (f := am.amend(e, amendments)) is not None]
+        build: _Build | None = None
+        for track in sorted(touched | refold):
+            if track not in refold and self._has_state(track):
+                acc, max_day, since = self._load_state(track)
+                facts = [f for f in fixed if track in f.body["tracks"]]
+                apply(acc, facts)
+                max_day = max([max_day, *(f.earliest for f in facts)])
+                since += len(facts)
+                if since < REFRESH_AFTER:
+                    self._save_state(track, acc, max_day, since)
+                    continue
+            build = build or _Build(self, head)
+            self._refold(track, build)
+
+    # -- indexing -----------------------------------------------------------------------------
+    def _scan(self, after: int) -> "_Scan":
+        """Pass over (position, recorded_at) after `after`, in log order: the running max of
+        recorded_at (rm_runmax), which events were back-dated, which are amendments."""
+        runmax = self._runmax()
+        scan = _Scan(after)
+        days: dict[str, tuple[int, str]] = {}
+        interned: dict[str, str] = {}
+        for position, recorded, etype in self.conn.execute(
+                "SELECT position, recorded_at, type FROM events WHERE position > ? ORDER BY position", (after,)):
+            # Back-dated: logged after an event with a later transaction time.
+            scan.backdated.append(1 if recorded <= runmax else 0)
+            if recorded > runmax:
+                runmax = recorded
+            day = runmax[:10]
+            scan.known_day.append(interned.setdefault(day, day))
+            days[day] = (position, runmax)
+            if etype in AMENDMENT_TYPES:
+                scan.acts.append(position)
+        self.conn.executemany("INSERT OR REPLACE INTO rm_runmax(day, position, recorded) VALUES (?, ?, ?)",
+                              [(d, p, r) for d, (p, r) in days.items()])
+        self.conn.execute("UPDATE rm_meta SET value = ? WHERE key = 'runmax'", (runmax,))
+        return scan
+
+    def _index(self, bodies: Iterable[tuple[int, str]], scan: "_Scan", *, visit: Any = None,
+               acts: Sequence[Ev] | None = None, new_facts: dict[str, list[Ev]] | None = None,
+               amended_roots: list[tuple[str, int]] | None = None) -> set[str]:
+        """Index the events in `bodies` (any order; amendments among them are indexed last, in log
+        order, or given as `acts`); `visit` sees every fact. Returns the tracks with facts."""
+        lead = self._lead()
+        plan_lead = self._plan_lead()
+        tracks: set[str] = set()
+        te_rows: list[tuple[Any, ...]] = []
+        en_rows: list[tuple[Any, ...]] = []
+        ai_rows: list[tuple[Any, ...]] = []
+        pending_acts: list[Ev] = list(acts or ())
+
+        def flush() -> None:
+            self.conn.executemany("INSERT OR IGNORE INTO rm_track_events(track, earliest, position, recorded_at, "
+                                  "known_day, backdated) VALUES (?, ?, ?, ?, ?, ?)", te_rows)
+            self.conn.executemany("INSERT OR IGNORE INTO rm_entities(kind, entity, track, day, earliest, position, "
+                                  "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", en_rows)
+            self.conn.executemany("INSERT OR IGNORE INTO rm_actor_info(position, id, name, kind, role, affiliation) "
+                                  "VALUES (?, ?, ?, ?, ?, ?)", ai_rows)
+            te_rows.clear()
+            en_rows.clear()
+            ai_rows.clear()
+
+        for position, text in bodies:
+            body = normalise(from_json(text))
+            ev = Ev(position, body)
+            if body["type"] in AMENDMENT_TYPES:
+                pending_acts.append(ev)
+                continue
+            recorded = body.get("recorded_at") or ""
+            earliest = body["occurred"]["earliest"]
+            if recorded and earliest > recorded[:10]:
+                lead = max(lead, _days(recorded[:10], earliest))
+            known_day, backdated = scan.at(position)
+            entity = ent.entity_of(body)
+            if body["type"] == "actor_described":
+                ai_rows.append((position, body["id"], body["name"], body.get("kind") or "other", body.get("role"),
+                                body.get("affiliation")))
+            day = ent.relevant_day(body) if entity else earliest
+            if day > earliest:
+                plan_lead = max(plan_lead, _days(earliest, day))
+            for track in dict.fromkeys(body["tracks"]):
+                tracks.add(track)
+                te_rows.append((track, earliest, position, recorded, known_day, backdated))
+                if entity:
+                    en_rows.append((entity[0], entity[1], track, day, earliest, position, recorded))
+                if new_facts is not None:
+                    new_facts.setdefault(track, []).append(ev)
+            if visit is not None:
+                visit(ev)
+            if len(te_rows) >= 5000:
+                flush()
+        flush()
+        pending_acts.sort(key=lambda e: e.position)
+        for ev in pending_acts:  # in log order: an amendment of an amendment finds its target's root
+            if ev.body["type"] == "correction":
+                tracks.update(ev.body["changes"].get("tracks") or ())  # moved to a track of its own
+            root = self._index_amendment(ev)
+            if amended_roots is not None and root is not None:
+                amended_roots.append(root)
+        self.conn.execute("UPDATE rm_meta SET value = ? WHERE key = 'lead'", (str(lead),))
+        self.conn.execute("UPDATE rm_meta SET value = ? WHERE key = 'plan_lead'", (str(plan_lead),))
+        return tracks
+
+    def _bulk_build(self, head: int) -> None:
+        """The whole read model in one pass over the log in occurred order: index every event and
+        fold every track at once (snapshots of the "valid" series on the way); then the "diag"
+        series of the busy tracks."""
+        scan = self._scan(0)
+        acts = self._fetch_positions(scan.acts)
+        amendments = am.resolve(acts)
+        moved_ids = {a.body["target"] for a in acts if a.type == "correction"
+                     and set(a.body.get("changes") or ()) & WHEN_FIELDS}
+        moved = sorted((f for e in self._fetch_ids(sorted(moved_ids)) if e.type not in AMENDMENT_TYPES
+                        if (f := am.amend(e, amendments)) is not None), key=lambda e: e.key)
+        folder = _BulkFold(self, head, amendments, moved, {e.position for e in self._fetch_ids(sorted(moved_ids))})
+        stream = self.conn.execute(
+            "SELECT position, body FROM events WHERE type NOT IN ('correction', 'retraction') "
+            "ORDER BY occurred_earliest, position")
+        tracks = self._index(stream, scan, visit=folder.visit, acts=acts)
+        folder.finish(tracks)
+        build = _Build(self, head)
+        for track, n in sorted(folder.sizes.items()):
+            if n > SNAPSHOT_EVERY:
+                rows = build.rows(track)
+                self._diag_series(track, rows, build)
+
+    def _index_amendment(self, ev: Ev) -> tuple[str, int] | None:
+        b = ev.body
+        target = b["target"]
+        recorded = b.get("recorded_at") or ""
+        changes = set(b.get("changes") or ()) if b["type"] == "correction" else set()
+        prior = self.conn.execute("SELECT root, root_position, root_earliest FROM rm_amendments WHERE id = ?",
+                                  (target,)).fetchone()
+        if prior:
+            root, root_pos, root_earliest = prior
+        else:
+            found = self.conn.execute("SELECT position, occurred_earliest FROM events WHERE id = ?", (target,)).fetchone()
+            if not found:
+                return None
+            root, (root_pos, root_earliest) = target, found
+        touches = 1 if changes & WHEN_FIELDS else 0
+        # Which index entries of the root can no longer be trusted as stored: a retraction removes
+        # it; a correction of a date, a track or an entity id moves it; an amendment of an
+        # amendment may undo either; any correction of an actor's description changes rm_actor_info.
+        described = changes & ACTOR_FIELDS and self.conn.execute(
+            "SELECT 1 FROM rm_actor_info WHERE position = ?", (root_pos,)).fetchone()
+        reranks = 1 if prior or changes & RANKING_FIELDS or described else 0
+        self.conn.execute(
+            "INSERT OR IGNORE INTO rm_amendments(position, id, type, target, root, root_position, root_earliest, "
+            "recorded_at, touches_when, reranks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (ev.position, b["id"], b["type"], target, root, root_pos, root_earliest, recorded, touches, reranks),
+        )
+        column = "reranked_at" if reranks else "retracted_at" if b["type"] == "retraction" else None
+        if column:
+            self.conn.execute(f"UPDATE rm_entities SET {column} = min(coalesce({column}, ?), ?) WHERE position = ?",
+                              (recorded, recorded, root_pos))
+        return root, root_pos
+
+    def _tracks_of_root(self, root: str, root_pos: int) -> set[str]:
+        tracks = {r[0] for r in self.conn.execute("SELECT track FROM event_tracks WHERE position = ?", (root_pos,))}
+        # A correction may have moved the event to other tracks.
+        for fix in self._fetch_positions([r[0] for r in self.conn.execute(
+                "SELECT position FROM rm_amendments WHERE root = ? AND touches_when = 1", (root,))]):
+            tracks.update(fix.body.get("changes", {}).get("tracks") or ())
+        return tracks
+
+    # -- accumulators and snapshots -------------------------------------------------------------
+    def _has_state(self, track: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM rm_track_state WHERE track = ?", (track,)).fetchone() is not None
+
+    def _load_state(self, track: str) -> tuple[Acc, str, int]:
+        row = self.conn.execute("SELECT acc, max_day, since_snapshot FROM rm_track_state WHERE track = ?",
+                                (track,)).fetchone()
+        if row is None:
+            return empty(track), "", 0
+        return from_json(row[0]), row[1], row[2]
+
+    def _save_state(self, track: str, acc: Acc, max_day: str, since: int) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO rm_track_state(track, acc, summary, max_day, since_snapshot) "
+                          "VALUES (?, ?, ?, ?, ?)", (track, dumps(acc), _summary_text(acc), max_day, since))
+
+    def _refold(self, track: str, build: "_Build") -> None:
+        """Fold a track from scratch (everything known now) and redo its two snapshot series."""
+        self.conn.execute("DELETE FROM rm_snapshots WHERE track = ?", (track,))
+        rows = build.rows(track)  # (earliest, position, known_day) of its facts, by their amended form
+        # Series "valid": by occurred date, everything known. The last fold is the track's "now".
+        rows.sort(key=lambda r: (r[0], r[1]))
+        acc = empty(track)
+        for day, _ in self._cuts(rows, lambda r: r[0], build, track, acc):
+            self._snapshot(track, "valid", day, build.head, build.runmax, build.head, acc)
+        self._save_state(track, acc, max((r[0] for r in rows), default=""), 0)
+        if len(rows) > SNAPSHOT_EVERY:
+            self._diag_series(track, rows, build)
+
+    def _diag_series(self, track: str, rows: list[tuple[str, int, str, str]], build: "_Build") -> None:
+        # Series "diag": as it stood on D as known at the end of D. A fact counts from the later of
+        # its date and the day the log (by position) had reached it. A fact corrected or retracted
+        # later is folded only from the day its last amendment was known; in the snapshots before
+        # that it is listed as deferred, and each query judges it by what was known at K.
+        def reached(r: tuple[str, int, str, str]) -> str:
+            return max(min(r[0], r[3]), r[2])
+
+        def settled(r: tuple[str, int, str, str]) -> str:
+            last = build.last_amend.get(r[1])
+            return max(r[0], r[2], build.day_of(last)) if last else max(r[0], r[2])
+
+        rows.sort(key=lambda r: (settled(r), r[1]))
+        pending = [(reached(r), settled(r), r[1]) for r in rows if r[1] in build.last_amend]
+        diag = empty(track)
+        for day, _ in self._cuts(rows, settled, build, track, diag):
+            position, recorded = build.cut(day)
+            if position is not None:
+                deferred = sorted(p for lo, hi, p in pending if lo <= day < hi)
+                self._snapshot(track, "diag", day, position, recorded, build.head, diag, deferred)
+
+    def _cuts(self, rows: Sequence[tuple[Any, ...]], day_of: Any, build: "_Build", track: str,
+              acc: Acc) -> Iterator[tuple[str, int]]:
+        """Fold `rows` (in order) into `acc`, yielding (day, n) every SNAPSHOT_EVERY facts at the end
+        of a day, so that a snapshot holds every fact up to its day and none after it."""
+        since = 0
+        for start in range(0, len(rows), CHUNK * 4):
+            chunk = rows[start : start + CHUNK * 4]
+            by_pos = {e.position: e for e in self._fetch_positions([r[1] for r in chunk])}
+            for i, row in enumerate(chunk):
+                ev = am.amend(by_pos[row[1]], build.amendments)
+                if ev is not None and track in ev.body["tracks"]:
+                    apply(acc, (ev,))
+                since += 1
+                j = start + i
+                if since >= SNAPSHOT_EVERY and j + 1 < len(rows) and day_of(rows[j + 1]) > day_of(row):
+                    since = 0
+                    yield day_of(row), j + 1
+
+    def _snapshot(self, track: str, kind: str, day: str, position: int, recorded: str, horizon: int, acc: Acc,
+                  deferred: Sequence[int] = ()) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO rm_snapshots(track, kind, day, position, recorded, horizon, summary, acc, deferred) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (track, kind, day, position, recorded, horizon, _summary_text(acc), _pack(acc), json.dumps(list(deferred))))
+
+    # -- fetching -----------------------------------------------------------------------------
+    def _fetch_positions(self, positions: Sequence[int]) -> list[Ev]:
+        out = []
+        for chunk in _chunks(list(positions)):
+            q = f"SELECT position, body FROM events WHERE position IN ({','.join('?' * len(chunk))})"
+            out.extend(Ev(p, normalise(from_json(b))) for p, b in self.conn.execute(q, list(chunk)))
+        return out
+
+    def _fetch_ids(self, ids: Sequence[str]) -> list[Ev]:
+        out = []
+        for chunk in _chunks(list(ids)):
+            q = f"SELECT position, body FROM events WHERE id IN ({','.join('?' * len(chunk))})"
+            out.extend(Ev(p, normalise(from_json(b))) for p, b in self.conn.execute(q, list(chunk)))
+        return out
+
+    def _amendments_for(self, ids: Sequence[str], known_text: str | None = None) -> am.Amendments:
+        """The amendments (known by K) bearing on these events, following chains."""
+        found: dict[int, None] = {}
+        frontier = list(dict.fromkeys(ids))
+        while frontier:
+            nxt: list[str] = []
+            for chunk in _chunks(frontier):
+                q = f"SELECT position, id FROM rm_amendments WHERE target IN ({','.join('?' * len(chunk))})"
+                for pos, aid in self.conn.execute(q, list(chunk)):
+                    if pos not in found:
+                        found[pos] = None
+                        nxt.append(aid)
+            frontier = nxt
+        return am.resolve(self._fetch_positions(list(found)), known_text)
+
+    # -- replay -------------------------------------------------------------------------------
+    def tracks(self, moment: Moment = Moment()) -> list[str]:
+        """Tracks with at least one fact at the moment (by their stored form; a track whose every
+        fact was retracted or moved shows up with no state)."""
+        if not moment:
+            return [r[0] for r in self.conn.execute("SELECT track FROM rm_track_state ORDER BY track")]
+        d, k = moment.as_of_text or FAR_DAY, moment.known_text or "~"
+        found = {r[0] for r in self.conn.execute(
+            "SELECT track FROM rm_track_state s WHERE EXISTS (SELECT 1 FROM rm_track_events e WHERE e.track = s.track "
+            "AND e.earliest <= ? AND e.recorded_at <= ?)", (d, k))}
+        # A correction may have moved an event to a track of its own.
+        moved = self.moved_positions(moment.known_text)
+        if moved:
+            evs = self._fetch_positions(moved)
+            amendments = self._amendments_for([e.id for e in evs], moment.known_text)
+            found.update(t for e in prepare_some(evs, amendments, moment) for t in e.body["tracks"])
+        return sorted(found)
+
+    def _snapshots(self, track: str, moment: Moment) -> list[Snapshot]:
+        d, k = self._valid_bound(moment), moment.known_text or "~"
+        out = [Snapshot(*r) for r in self.conn.execute(
+            "SELECT kind, day, position, recorded, horizon FROM rm_snapshots WHERE track = ? AND day <= ? AND recorded <= ?",
+            (track, d, k))]  # (deferred facts are read only for the snapshot chosen)
+        state = self.conn.execute("SELECT max_day FROM rm_track_state WHERE track = ?", (track,)).fetchone()
+        cp = self.checkpoint() or 0
+        runmax = self._runmax()
+        if state is not None and state[0] <= d and runmax <= k:
+            out.append(Snapshot("now", state[0], cp, runmax, cp))
+        return out
+
+    def _valid(self, track: str, snap: Snapshot, moment: Moment) -> bool:
+        """The snapshot applied exactly the corrections and retractions known at the moment, as far
+        as the events it holds are concerned."""
+        k = moment.known_text or "~"
+        # A root some correction moved (in time or between tracks) may be in the snapshot whatever
+        # its stored date and tracks say.
+        moved = "EXISTS (SELECT 1 FROM rm_amendments m WHERE m.root = a.root AND m.touches_when = 1)"
+        on_track = (f"AND ({moved} OR EXISTS (SELECT 1 FROM event_tracks t WHERE t.track = ? "
+                    "AND t.position = a.root_position)) LIMIT 1")
+        held = f"a.root_position <= ? AND (a.root_earliest <= ? OR {moved})"
+        # Known by K but not applied: logged after the snapshot's horizon.
+        if self.conn.execute(f"SELECT 1 FROM rm_amendments a WHERE a.position > ? AND a.recorded_at <= ? AND {held} "
+                             + on_track, (snap.horizon, k, snap.position, snap.day, track)).fetchone():
+            return False
+        # Diagonal snapshots leave out (defer) every fact amended after P_s, so what they hold was
+        # amended only by acts logged by P_s, all of them known at K >= R_s.
+        return True
+
+    def acc_at(self, track: str, moment: Moment, summary_only: bool = False) -> Acc:
+        """The track's accumulator at `moment`: the nearest valid snapshot plus the facts since.
+        With `summary_only`, only the parts a list of tracks shows are right (fold.SUMMARY)."""
+        d = self._valid_bound(moment)
+        k = moment.known_text
+        last_day = self._runmax()[:10]
+        kday = k[:10] if k else last_day
+
+        def cost(s: Snapshot) -> tuple[int, int]:
+            gap_d = _days(s.day, d if d != FAR_DAY else max(s.day, last_day))
+            gap_k = _days(s.recorded[:10] or "0001-01-01", kday)
+            return gap_d + gap_k, -s.position
+
+        for snap in sorted(self._snapshots(track, moment), key=cost):
+            if self._valid(track, snap, moment):
+                return self._fold_from(track, snap, moment, summary_only)
+        return self._fold_from(track, Snapshot("empty", "", 0, "", 0), moment, summary_only)
+
+    def _load_snapshot(self, track: str, snap: Snapshot, summary_only: bool = False) -> Acc:
+        column = "summary" if summary_only else "acc"
+        if snap.kind == "empty":
+            return empty(track)
+        if snap.kind == "now":
+            row = self.conn.execute(f"SELECT {column} FROM rm_track_state WHERE track = ?", (track,)).fetchone()
+            if row is None:
+                return empty(track)
+            found = from_json(row[0])
+        else:
+            row = self.conn.execute(f"SELECT {column} FROM rm_snapshots WHERE track = ? AND kind = ? AND day = ? "
+                                    "AND position = ?", (track, snap.kind, snap.day, snap.position)).fetchone()
+            found = from_json(row[0]) if summary_only else _unpack(row[0])
+        return {**empty(track), **found} if summary_only else found
+
+    def _fold_from(self, track: str, snap: Snapshot, moment: Moment, summary_only: bool = False) -> Acc:
+        d = self._valid_bound(moment)
+        k = moment.known_text or "~"
+        acc = self._load_snapshot(track, snap, summary_only)
+        deferred: set[int] = set()
+        if snap.kind == "diag":
+            row = self.conn.execute("SELECT deferred FROM rm_snapshots WHERE track = ? AND kind = ? AND day = ? "
+                                    "AND position = ?", (track, snap.kind, snap.day, snap.position)).fetchone()
+            deferred = set(json.loads(row[0]))
+        positions: dict[int, None] = dict.fromkeys(deferred)
+        # The facts of the moment not in the snapshot: dated after D_s, recorded after R_s, or
+        # logged after P_s with an earlier transaction time (back-dated). Index range scans only.
+        queries = [
+            ("SELECT position FROM rm_track_events WHERE track = ? AND earliest > ? AND earliest <= ? AND recorded_at <= ?",
+             (track, snap.day, d, k)),
+            ("SELECT position FROM rm_track_events INDEXED BY rm_track_events_recorded WHERE track = ? "
+             "AND recorded_at > ? AND recorded_at <= ? AND earliest <= ?", (track, snap.recorded, k, d)),
+            ("SELECT position FROM rm_track_events INDEXED BY rm_track_events_backdated WHERE track = ? "
+             "AND backdated = 1 AND position > ? AND recorded_at <= ? AND recorded_at <= ? AND earliest <= ?",
+             (track, snap.position, snap.recorded, k, d)),
+        ]
+        for q, args in queries:
+            positions.update((r[0], None) for r in self.conn.execute(q, args))
+        # Events a correction moved (date or tracks) are judged by their corrected form.
+        positions.update((p, None) for p in self.moved_positions(moment.known_text))
+        candidates = self._fetch_positions(sorted(positions))
+        amendments = self._amendments_for([e.id for e in candidates], moment.known_text)
+        facts = []
+        for ev in candidates:
+            if ev.body["type"] in AMENDMENT_TYPES or ev.recorded_at > k:
+                continue
+            fixed = am.amend(ev, amendments)
+            if fixed is None or track not in fixed.body["tracks"] or fixed.earliest > (moment.as_of_text or FAR_DAY):
+                continue
+            if fixed.earliest <= snap.day and fixed.position <= snap.position and fixed.position not in deferred:
+                continue  # already in the snapshot
+            facts.append(fixed)
+        return apply(acc, facts)
+
+    # -- entities, claims, actors at a moment ---------------------------------------------------
+    def _entity_events(self, where: str, args: Sequence[Any], moment: Moment) -> list[Ev]:
+        """Entity events matching `where` at the moment, amended (rows whose index entry a
+        correction may have changed are judged by their corrected form)."""
+        d, k = moment.as_of_text or FAR_DAY, moment.known_text or "~"
+        rows = self.conn.execute(
+            f"SELECT position FROM rm_entities WHERE {where} AND earliest <= ? AND recorded_at <= ?", (*args, d, k)).fetchall()
+        evs = self._fetch_positions(sorted({r[0] for r in rows}))
+        amendments = self._amendments_for([e.id for e in evs], moment.known_text)
+        return [f for e in evs if (f := am.amend(e, amendments)) is not None and f.earliest <= d]
+
+    def _reranked(self, kind: str, moment: Moment, track: str | None = None) -> list[Ev]:
+        """Entity events of a kind whose index entries a correction (known by K) may have changed."""
+        k = moment.known_text or "~"
+        q = "SELECT DISTINCT position FROM rm_entities WHERE kind = ? AND reranked_at <= ?"
+        args: list[Any] = [kind, k]
+        if track is not None:
+            q += " AND track = ?"
+            args.append(track)
+        positions = [r[0] for r in self.conn.execute(q, args)]
+        evs = self._fetch_positions(sorted(set(positions) | set(self.moved_positions(moment.known_text))))
+        amendments = self._amendments_for([e.id for e in evs], moment.known_text)
+        d = moment.as_of_text or FAR_DAY
+        out = []
+        for e in evs:
+            if e.recorded_at > k:
+                continue
+            fixed = am.amend(e, amendments)
+            if fixed is None or fixed.earliest > d or (track is not None and track not in fixed.body["tracks"]):
+                continue
+            if (ent.entity_of(fixed.body) or ("",))[0] == kind:
+                out.append(fixed)
+        return out
+
+    def _not_flagged(self, moment: Moment) -> str:
+        k = moment.known_text or "~"
+        return (f"(retracted_at IS NULL OR retracted_at > '{k}') AND (reranked_at IS NULL OR reranked_at > '{k}')"
+                if _safe(k) else "1")
+
+    def entity_groups(self, track: str, moment: Moment, kinds: Sequence[str] = tuple(ent.LIMITS)) -> dict[str, dict[str, list[Ev]]]:
+        """The events of the entities a view of the track shows (entities.select), per kind."""
+        d, k = moment.as_of_text or FAR_DAY, moment.known_text or "~"
+        out: dict[str, dict[str, list[Ev]]] = {}
+        flagged_ok = self._not_flagged(moment)
+        for kind in kinds:
+            limit = ent.LIMITS[kind]
+            explicit = self._reranked(kind, moment, track)
+            best: dict[str, str] = {}
+            for e in explicit:
+                eid = ent.entity_of(e.body)[1]  # type: ignore[index]
+                best[eid] = max(best.get(eid, ""), ent.relevant_day(e.body))
+            # Newest first along (track, kind, day), until `limit` entities (and their ties) are
+            # found: the first row of an entity carries its latest day.
+            top = self._valid_bound(moment)
+            if top != FAR_DAY:
+                top = (date.fromisoformat(top) + timedelta(days=self._plan_lead())).isoformat()
+            found: dict[str, str] = {}
+            boundary = None
+            for entity, day in self.conn.execute(
+                    f"SELECT entity, day FROM rm_entities INDEXED BY rm_entities_day WHERE track = ? AND kind = ? "
+                    f"AND day <= ? AND earliest <= ? AND recorded_at <= ? AND {flagged_ok} ORDER BY day DESC",
+                    (track, kind, top, d, k)):
+                if entity in found:
+                    continue
+                if boundary is not None and day < boundary:
+                    break
+                found[entity] = day
+                if len(found) == limit:
+                    boundary = day
+            for entity, day in found.items():
+                best[entity] = max(best.get(entity, ""), day)
+            ranked = sorted(best.items(), key=lambda kv: (ent._neg(kv[1]), kv[0]))[: limit]
+            chosen = [eid for eid, _ in ranked]
+            if not chosen:
+                continue
+            groups: dict[str, list[Ev]] = {}
+            seen: set[int] = set()
+            for chunk in _chunks(chosen):
+                for e in self._entity_events(
+                        f"kind = ? AND track = ? AND entity IN ({','.join('?' * len(chunk))})", [kind, track, *chunk], moment):
+                    got = ent.entity_of(e.body)
+                    if got and got[0] == kind and track in e.body["tracks"] and e.position not in seen:
+                        seen.add(e.position)
+                        groups.setdefault(got[1], []).append(e)
+            for e in explicit:
+                got = ent.entity_of(e.body)
+                if got and got[1] in chosen and e.position not in seen:
+                    seen.add(e.position)
+                    groups.setdefault(got[1], []).append(e)
+            # Re-rank on what was actually fetched (a correction may have moved an event away).
+            out[kind] = {eid: groups[eid] for eid in ent.select(groups, kind)} if groups else {}
+        return out
+
+    def claims_for(self, ids: Iterable[str], moment: Moment) -> dict[str, list[Ev]]:
+        ids = list(dict.fromkeys(ids))
+        evs: dict[int, Ev] = {}
+        for chunk in _chunks(ids):
+            for e in self._entity_events(f"kind = 'claim' AND entity IN ({','.join('?' * len(chunk))})", chunk, moment):
+                evs[e.position] = e
+        for e in self._reranked("claim", moment):
+            evs[e.position] = e
+        wanted = set(ids)
+        return {t: v for t, v in claims_index(evs.values()).items() if t in wanted}
+
+    def _actor_rows(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every description of every actor, latest first: the cast is small, so it is kept."""
+        def load() -> dict[str, list[tuple[Any, ...]]]:
+            out: dict[str, list[tuple[Any, ...]]] = {}
+            for row in self.conn.execute(
+                    "SELECT DISTINCT e.entity, e.earliest, e.position, e.recorded_at, e.retracted_at, e.reranked_at, "
+                    "i.id, i.name, i.kind, i.role, i.affiliation FROM rm_entities e JOIN rm_actor_info i "
+                    "ON i.position = e.position WHERE e.kind = 'actor'"):
+                out.setdefault(row[0], []).append(row)
+            for rows in out.values():
+                rows.sort(key=lambda r: (r[1], r[2]), reverse=True)
+            return out
+
+        return self._cached("actors", load)
+
+    def registry_for(self, actors: Iterable[str], moment: Moment) -> dict[str, ActorInfo]:
+        """The latest description (by sort key) of each actor at the moment."""
+        d, k = moment.as_of_text or FAR_DAY, moment.known_text or "~"
+        table = self._actor_rows()
+        wanted = set(actors)
+        latest: dict[str, tuple[tuple[str, int], ActorInfo]] = {}
+        for actor in wanted:
+            for _, earliest, pos, recorded, retracted, reranked, eid, name, kind, role, affiliation in table.get(actor, ()):
+                if earliest > d or recorded > k or (retracted and retracted <= k) or (reranked and reranked <= k):
+                    continue
+                latest[actor] = ((earliest, pos), ActorInfo.fast(
+                    id=actor, name=name, kind=kind, role=role, affiliation=affiliation, event_ids=(eid,)))
+                break
+        for ev in self._reranked("actor", moment):
+            b = ev.body
+            if b["actor"] in wanted and (b["actor"] not in latest or ev.key > latest[b["actor"]][0]):
+                info = ent.actor_info(b["actor"], [ev])
+                if info is not None:
+                    latest[b["actor"]] = (ev.key, info)
+        return {a: info for a, (_, info) in latest.items()}
+
+    def targets(self, ids: Iterable[str], moment: Moment) -> dict[str, Ev]:
+        evs = self._fetch_ids(list(dict.fromkeys(ids)))
+        amendments = self._amendments_for([e.id for e in evs], moment.known_text)
+        return {f.id: f for f in prepare_some(evs, amendments, moment)}
+
+    # -- states -------------------------------------------------------------------------------
+    def state(self, track: str, moment: Moment = Moment(), today: date | None = None,
+              detail: bool = True) -> TrackState | None:
+        """The track at `moment`; without `detail`, a summary for lists (see queries.track_states)."""
+        if not self.current():
+            return self._memory_state(track, moment, today, detail)
+        if moment:
+            acc = self.acc_at(track, moment, summary_only=not detail)
+        else:
+            acc = self._load_snapshot(track, Snapshot("now", "", 0, "", 0), summary_only=not detail)
+        if acc["n"] == 0:
+            return None
+        if not detail:
+            for name in acc:
+                if name not in SUMMARY:
+                    acc[name] = {}  # detail folded from the delta only: not shown in a summary
+            groups = self.entity_groups(track, moment, ("meeting",))
+            ids = set(_acc_ids(acc)) | {e.id for evs in groups.get("meeting", {}).values() for e in evs}
+            state = freeze(acc, groups, self.claims_for(ids, moment), {}, as_of=moment.as_of,
+                           today=today or moment.as_of, label=moment.label())
+            return summary(state)
+        groups = self.entity_groups(track, moment)
+        ids = set(_acc_ids(acc))
+        for kind in ("meeting", "proposal", "agreement"):
+            for evs in groups.get(kind, {}).values():
+                ids.update(e.id for e in evs)
+        claims = self.claims_for(ids, moment)
+        denied_targets = list(groups.get("claim", {}))
+        return freeze(acc, groups, claims, self.registry_for(_acc_actors(acc), moment), as_of=moment.as_of,
+                      today=today or moment.as_of, label=moment.label(), targets=self.targets(denied_targets, moment))
+
+    # -- read-only fallback ---------------------------------------------------------------------
+    def all_events(self) -> list[Ev]:
+        head = self.store.head()[0]
+        if self._memory is None or self._memory[0] != head:
+            self._memory = (head, [Ev(p, normalise(from_json(b))) for p, b in self.store.iter_bodies(0)])
+        return self._memory[1]
+
+    def _memory_state(self, track: str, moment: Moment, today: date | None, detail: bool = True) -> TrackState | None:
+        facts = prepare(self.all_events(), moment)
+        state = state_from_facts(facts, track, moment, today)
+        return state if state is None or detail else summary(state)
+
+
+def summary(s: TrackState) -> TrackState:
+    """A state cut down to what a list of tracks shows."""
+    return s.model_copy(update={"parties": (), "observers": (), "mediators": (), "seat_demands": (), "excluded": (),
+                                "stances": (), "proposals": (), "agreements": (), "denied": (), "agenda": (),
+                                "agenda_event_ids": (), "meetings": (s.next_meeting,) if s.next_meeting else (),
+                                "uncertain_count": 0, "detail": False})
+
+
+class _Scan:
+    """Per position after `after`: the day the log had reached, whether it was back-dated."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self.known_day: list[str] = []
+        self.backdated = bytearray()
+        self.acts: list[int] = []
+
+    def at(self, position: int) -> tuple[str, int]:
+        i = position - self.after - 1
+        return self.known_day[i], self.backdated[i]
+
+
+class _BulkFold:
+    """Folds every track at once from a stream of facts in (occurred.earliest, position) order."""
+
+    def __init__(self, rm: ReadModel, head: int, amendments: am.Amendments, moved: list[Ev],
+                 moved_positions: set[int]) -> None:
+        self.rm = rm
+        self.head = head
+        self.runmax = rm._runmax()
+        self.amendments = amendments
+        self.moved = moved  # amended, by their amended sort key: folded at their corrected place
+        self.moved_positions = moved_positions
+        self.accs: dict[str, Acc] = {}
+        self.since: dict[str, int] = {}
+        self.sizes: dict[str, int] = {}
+        self.max_day: dict[str, str] = {}
+        self.pending: set[str] = set()
+        self.day = ""
+
+    def visit(self, ev: Ev) -> None:
+        key = ev.key
+        while self.moved and self.moved[0].key < key:
+            self._fold(self.moved.pop(0))
+        for track in ev.body["tracks"]:
+            self.sizes[track] = self.sizes.get(track, 0) + 1
+        if ev.position in self.moved_positions:
+            return
+        fixed = am.amend(ev, self.amendments)
+        if fixed is not None:
+            self._fold(fixed)
+
+    def _fold(self, ev: Ev) -> None:
+        day = ev.earliest
+        if day > self.day:
+            # Every fact up to the previous day is folded: take the snapshots due.
+            for track in sorted(self.pending):
+                self.rm._snapshot(track, "valid", self.day, self.head, self.runmax, self.head, self.accs[track])
+            self.pending.clear()
+            self.day = day
+        for track in dict.fromkeys(ev.body["tracks"]):
+            acc = self.accs.get(track)
+            if acc is None:
+                acc = self.accs[track] = empty(track)
+            apply(acc, (ev,))
+            if day > self.max_day.get(track, ""):
+                self.max_day[track] = day
+            n = self.since[track] = self.since.get(track, 0) + 1
+            if n >= SNAPSHOT_EVERY:
+                self.pending.add(track)
+                self.since[track] = 0
+
+    def finish(self, tracks: Iterable[str]) -> None:
+        while self.moved:
+            self._fold(self.moved.pop(0))
+        for track in sorted(set(tracks) | set(self.accs)):
+            self.rm._save_state(track, self.accs.get(track) or empty(track), self.max_day.get(track, ""), 0)
+
+
+class _Build:
+    """What a rebuild or a refold needs once, not once per track."""
+
+    def __init__(self, rm: ReadModel, head: int) -> None:
+        self.rm = rm
+        self.head = head
+        self.runmax = rm._runmax()
+        positions = [r[0] for r in rm.conn.execute("SELECT position FROM rm_amendments")]
+        self.amendments = am.resolve(rm._fetch_positions(positions))
+        self._moved: list[Ev] | None = None
+        # root position -> position of its last amendment (corrections, retractions, chains)
+        self.last_amend: dict[int, int] = dict(rm.conn.execute(
+            "SELECT root_position, MAX(position) FROM rm_amendments GROUP BY root_position"))
+        marks = rm.conn.execute("SELECT day, position, recorded FROM rm_runmax ORDER BY day").fetchall()
+        self._days = [m[0] for m in marks]
+        self._positions = [m[1] for m in marks]
+        self._recorded = [m[2] for m in marks]
+
+    def day_of(self, position: int) -> str:
+        """The day the log had reached (running max of recorded_at) when `position` was logged."""
+        i = bisect.bisect_left(self._positions, position)
+        return self._days[min(i, len(self._days) - 1)] if self._days else ""
+
+    def cut(self, day: str) -> tuple[int | None, str]:
+        """(P, R): the last position logged by the end of `day`, and the latest recorded_at up to it."""
+        i = bisect.bisect_right(self._days, day) - 1
+        return (self._positions[i], self._recorded[i]) if i >= 0 else (None, "")
+
+    def moved(self) -> list[tuple[Ev, set[str], str]]:
+        """Events a correction moved in time or between tracks: (event, every track any of its
+        forms was on, the earliest date any of its forms had). As known at an earlier K it may
+        stand anywhere in between."""
+        if self._moved is None:
+            rows = self.rm.conn.execute(
+                "SELECT root_position, position FROM rm_amendments WHERE touches_when = 1").fetchall()
+            fixes: dict[int, list[Ev]] = {}
+            by_pos = {e.position: e for e in self.rm._fetch_positions(sorted({p for _, p in rows}))}
+            for root, pos in rows:
+                fixes.setdefault(root, []).append(by_pos[pos])
+            self._moved = []
+            for ev in self.rm._fetch_positions(sorted(fixes)):
+                tracks = set(ev.body["tracks"])
+                earliest = ev.earliest
+                for fix in fixes[ev.position]:
+                    changes = fix.body.get("changes") or {}
+                    tracks.update(changes.get("tracks") or ())
+                    if isinstance(changes.get("occurred"), dict) and changes["occurred"].get("earliest"):
+                        earliest = min(earliest, str(changes["occurred"]["earliest"]))
+                self._moved.append((ev, tracks, earliest))
+        return self._moved
+
+    def rows(self, track: str) -> list[tuple[str, int, str, str]]:
+        """(earliest by the amended form, position, known day, earliest any form had) of the facts
+        that are, or ever were, on the track."""
+        rows = [(e, p, k, e) for e, p, k in self.rm.conn.execute(
+            "SELECT earliest, position, known_day FROM rm_track_events WHERE track = ?", (track,))]
+        moved = self.moved()
+        if not moved:
+            return rows
+        movers = {e.position for e, _, _ in moved}
+        out = [r for r in rows if r[1] not in movers]
+        for ev, tracks, lowest in moved:
+            if track in tracks:
+                fixed = am.amend(ev, self.amendments)
+                out.append((fixed.earliest if fixed else ev.earliest, ev.position, self.day_of(ev.position), lowest))
+        return out
+
+
+def prepare_some(evs: Iterable[Ev], amendments: am.Amendments, moment: Moment) -> list[Ev]:
+    d, k = moment.as_of_text, moment.known_text
+    out = []
+    for e in evs:
+        if e.body["type"] in AMENDMENT_TYPES or (k is not None and e.recorded_at > k):
+            continue
+        fixed = am.amend(e, amendments)
+        if fixed is not None and (d is None or fixed.earliest <= d):
+            out.append(fixed)
+    return out
+
+
+def _acc_ids(acc: Acc) -> Iterator[str]:
+    from projections.freeze import needed_ids
+
+    yield from needed_ids(acc)
+
+
+def _acc_actors(acc: Acc) -> set[str]:
+    from projections.fold import SEP
+
+    actors: set[str] = set()
+    for name in ("presence", "offers", "hosted", "voices"):
+        actors.update(acc[name])
+    for name in ("excluded", "seats"):
+        for key in acc[name]:
+            actors.update(a for a in key.split(SEP) if a)
+    return actors
+
+
+def _days(a: str, b: str) -> int:
+    try:
+        return max(0, (date.fromisoformat(b[:10]) - date.fromisoformat(a[:10])).days)
+    except ValueError:
+        return 10**6
+
+
+def _safe(text: str) -> bool:
+    return all(c.isalnum() or c in "-:.TZ~" for c in text)
+
+
+def raise_readonly(store: EventStore) -> None:
+    from tracker.store import ReadOnlyStore
+
+    raise ReadOnlyStore(f"{store.path} is read-only: the read model cannot be rebuilt in it")
+
+
+def open_readmodel(store: EventStore) -> ReadModel:
+    """The store's read model, caught up if the file is writable."""
+    rm = ReadModel(store)
+    rm.catch_up()
+    return rm

@@ -1,0 +1,595 @@
+"""The terminal UI, driven with Textual's pilot on a copy of the demo data.
+
+Each test reads what is on screen (the rendered text), not widget internals, where it can.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Select
+
+from events import new_id
+from test_tui_helpers import SIZE, async_test, demo_db, demo_template, screen_text, settle  # noqa: F401
+from tracker.store import EventFilter, EventStore
+from tui.app import TrackerApp
+from tui.screens.events import EventLogScreen
+from tui.screens.log_event import LogEventScreen
+from tui.screens.track import TrackScreen
+from tui.widgets.event_list import EventList
+from tui.widgets.positions import PositionsMatrix
+
+INJECTION = "[bold]pwned[/] [link=https://evil.example]click[/link] [/] \x1b[31mRED\x1b[0m \x1b]8;;x\x07"
+
+
+def app_for(path: Path, **kwargs: object) -> TrackerApp:
+    kwargs.setdefault("poll", False)
+    return TrackerApp(path, **kwargs)  # type: ignore[arg-type]
+
+
+def statement(summary: str, quote: str | None = None, day: str = "2025-02-18") -> dict:
+    return {
+        "id": new_id(), "type": "statement_made",
+        "occurred": {"earliest": day, "latest": day, "precision": "day"},
+        "tracks": ["ukraine-settlement"], "actors": ["lavrov"], "summary": summary,
+        "speaker": "lavrov", "on_behalf_of": "rus", "issue": "european-peacekeepers", "stance": "opposes",
+        "quote": quote, "sources": [{"outlet": "TASS", "quote": quote}],
+    }
+
+
+# -- browsing ---------------------------------------------------------------------------------
+@async_test
+async def test_opens_on_every_track_with_status_and_next_meeting(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        for title in ("Ukraine war settlement", "US–Russia normalization", "Europe’s place at the table",
+                      "Putin–Trump summit", "A European pillar in NATO"):
+            assert title in text
+        assert "◷ now" in text
+        assert "active" in text
+
+
+@async_test
+async def test_track_detail_positions_show_who_opposes_peacekeepers_and_the_source(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.open_track("ukraine-settlement")
+        await settle(pilot)
+        assert isinstance(app.screen, TrackScreen)
+        assert "Ukraine war settlement" in screen_text(app)
+        await pilot.press("p")
+        await settle(pilot)
+        matrix = app.screen.query_one(PositionsMatrix)
+        assert "european-peacekeepers" in matrix.issues
+        assert matrix.select("rus", "european-peacekeepers")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "✘ opposes" in text
+        assert "Sources" in text
+        # the statement behind the cell, with its outlet
+        assert any(outlet in text for outlet in ("FT", "NYT", "Unattributed news report"))
+
+
+@async_test
+async def test_track_tabs_overview_proposals_agreements_timeline(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.open_track("ukraine-settlement")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Excluded" in text and "Demanding a seat" in text and "Mediators" in text
+        assert "Schedule" in text and "Erdogan’s trip to Saudi Arabia" in text
+        await pilot.press("r")
+        await settle(pilot)
+        assert "three-stage" in screen_text(app).lower()
+        await pilot.press("a")
+        await settle(pilot)
+        assert "done" in screen_text(app) or "No agreement" in screen_text(app)
+        await pilot.press("l")
+        await settle(pilot)
+        timeline = app.screen.query_one("#timeline-list", EventList)
+        assert timeline.rows and all("ukraine-settlement" in r.event.tracks for r in timeline.rows)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, TrackScreen)
+
+
+@async_test
+async def test_event_log_search_and_filters(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, EventLogScreen)
+        assert "113 events" in screen_text(app)
+        await pilot.press("slash")
+        await pilot.press(*"peacekeep")
+        await pilot.press("enter")
+        await settle(pilot)
+        lst = app.screen.query_one(EventList)
+        assert lst.rows and all("peacekeep" in r.event.model_dump_json().lower() for r in lst.rows)
+        text = screen_text(app)
+        assert f"{len(lst.rows)} events" in text
+        app.screen.query_one("#f-type", Select).value = "statement_made"
+        await settle(pilot)
+        assert lst.rows and all(r.event.type == "statement_made" for r in lst.rows)
+        app.screen.query_one("#f-status", Select).value = "reported"
+        await settle(pilot)
+        assert all(r.event.status == "reported" for r in lst.rows)
+        await pilot.press("escape")  # clear every filter
+        await settle(pilot)
+        assert "113 events" in screen_text(app)
+        app.screen.query_one("#f-actor", Select).value = "erdogan"
+        await settle(pilot)
+        assert lst.rows and all("erdogan" in r.event.actors for r in lst.rows)
+        app.screen.query_one("#f-track", Select).value = "european-role"
+        await settle(pilot)
+        assert lst.rows and all("european-role" in r.event.tracks and "erdogan" in r.event.actors
+                                for r in lst.rows)
+
+
+@async_test
+async def test_event_log_dates_filter_and_order(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        date_from = screen.query_one("#f-from", Input)
+        date_from.value = "19 Feb 2025"
+        await date_from.action_submit()
+        await settle(pilot)
+        lst = screen.query_one(EventList)
+        assert lst.rows and all(r.event.occurred.latest.isoformat() >= "2025-02-19" for r in lst.rows)
+        await pilot.press("escape")
+        await settle(pilot)
+        lst.focus()
+        await pilot.press("o")  # oldest first
+        await settle(pilot)
+        assert lst.rows[0].position == 1
+        assert "oldest first" in screen_text(app)
+        await pilot.press("G")
+        await settle(pilot)
+        assert lst.highlighted.position == 113
+        text = screen_text(app)
+        assert "#113" in text and "Hash" in text and "Position" in text
+
+
+@async_test
+async def test_selected_event_shows_full_record_with_sources_hash_and_position(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        lst = app.screen.query_one(EventList)
+        target = next(r for r in lst.rows if r.event.summary.startswith("Grushko"))
+        await pilot.press("pagedown", "down")
+        assert lst.select_position(target.position)
+        await settle(pilot)
+        text = screen_text(app)
+        stored = lst.highlighted
+        assert stored.event.summary.startswith("Grushko")
+        assert f"#{stored.position}" in text
+        assert stored.hash[:40] in text
+        assert "FT" in text and "Sources (1)" in text
+
+
+@async_test
+async def test_actors_view_shows_statements_and_stances_across_tracks(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"lavrov", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Sergei Lavrov" in text
+        assert "Statements" in text and "european-peacekeepers" in text
+
+
+@async_test
+async def test_diff_between_17_and_18_february(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#diff-track", Select).value = "ukraine-settlement"
+        screen.query_one("#diff-from", Input).value = "17 Feb 2025"
+        screen.query_one("#diff-to", Input).value = "18 Feb 2025"
+        screen.action_compare()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "change" in text and "17 Feb 2025" in text and "18 Feb 2025" in text
+        assert screen.query_one("#diff-table", DataTable).row_count > 0
+
+
+@async_test
+async def test_help_shows_the_key_map(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        for words in ("Keys", "Log event", "Earlier", "Go to date", "Open track", "Positions"):
+            assert words in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Keys" not in screen_text(app)
+
+
+@async_test
+async def test_command_palette_goes_to_a_track(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"go to track ukraine")
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TrackScreen)
+        assert app.screen.track_id == "ukraine-settlement"
+
+
+# -- time travel ------------------------------------------------------------------------------
+@async_test
+async def test_time_travel_steps_jumps_and_every_view_follows(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket")  # the last day with a dated event
+        await settle(pilot)
+        text = screen_text(app)
+        assert "◷ as of 18 Feb 2025" in text and "as known now" in text
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "◷ as of 17 Feb 2025" in screen_text(app)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "◷ as of 18 Feb 2025" in screen_text(app)
+        await pilot.press("right_square_bracket")  # nothing later: back to now
+        await settle(pilot)
+        assert "◷ now" in screen_text(app)
+
+        # jump to a typed date: the Ukraine track as it stood on 17 Feb, then on 18 Feb
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#j-as-of", Input).value = "17 Feb 2025"
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "◷ as of 17 Feb 2025" in text
+        row_17 = next(line for line in text.splitlines() if "Ukraine war settlement" in line)
+        assert "exploratory" in row_17
+
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#j-as-of", Input).value = "18 Feb 2025"
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        row_18 = next(line for line in text.splitlines() if "Ukraine war settlement" in line)
+        assert "active" in row_18
+
+        # the second axis: as known on the day shown
+        await pilot.press("k")
+        await settle(pilot)
+        assert "as of 18 Feb 2025, as known on 18 Feb 2025" in screen_text(app)
+
+        # the event log follows: nothing that happened after 18 Feb, nothing logged after it
+        await pilot.press("2")
+        await settle(pilot)
+        rows = app.screen.query_one(EventList).rows
+        assert rows and all(r.event.occurred.earliest.isoformat() <= "2025-02-18" for r in rows)
+        assert all(r.event.recorded_at.date().isoformat() <= "2025-02-18" for r in rows)
+        assert len(rows) < 113
+        await pilot.press("T")
+        await settle(pilot)
+        assert "◷ now" in screen_text(app)
+        assert len(app.screen.query_one(EventList).rows) == 113
+
+
+@async_test
+async def test_as_known_on_a_day_chosen_apart(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#j-as-of", Input).value = "18 Feb 2025"
+        app.screen.query_one("#j-known", Input).value = "19 Feb 2025"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.moment.as_of.isoformat() == "2025-02-18"
+        assert app.moment.known_at.date().isoformat() == "2025-02-19"
+        assert "as of 18 Feb 2025, as known on 19 Feb 2025" in screen_text(app)
+
+
+# -- logging ----------------------------------------------------------------------------------
+@async_test
+async def test_log_form_shows_problems_next_to_fields_and_writes_nothing(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogEventScreen)
+        form.query_one("#f-when", Input).value = "03/04/2025"
+        await settle(pilot)
+        assert "ambiguous" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, LogEventScreen)
+        text = screen_text(app)
+        assert "nothing was logged" in text
+        assert "required field is missing" in text or "List should have at least 1 item" in text
+        assert form.query_one("#row-summary").has_class("-invalid")
+        assert form.query_one("#row-when").has_class("-invalid")
+        assert app.store.count() == 113
+
+
+@async_test
+async def test_log_erdogans_visit_as_held_and_every_view_updates(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.open_track("ukraine-settlement")
+        await settle(pilot)
+        schedule = app.screen.query_one("#schedule", DataTable)
+        meetings = app.screen.query_one("#schedule").meetings
+        assert "erdogan-saudi-visit-2025" in meetings
+        schedule.move_cursor(row=schedule.get_row_index("erdogan-saudi-visit-2025"))
+        await settle(pilot)
+        assert "Postponed (1)" in screen_text(app)
+        await pilot.press("h")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogEventScreen)
+        assert form.query_one("#t-meeting", Input).value == "erdogan-saudi-visit-2025"
+        when = form.query_one("#f-when", Input)
+        when.value = "March 10th"
+        form.query_one("#f-reported_on", Input).value = "11 March 2025"
+        await settle(pilot)
+        assert "= 10 Mar 2025" in screen_text(app)
+        form.query_one("#f-summary", Input).value = "Erdogan visits Saudi Arabia"
+        form.query_one("#f-source_outlet", Input).value = "Anadolu"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TrackScreen)
+        assert app.store.count() == 114
+        text = screen_text(app)
+        held = app.screen.query_one("#schedule").meetings["erdogan-saudi-visit-2025"]
+        assert held.status == "held"
+        # the event log and the timeline show it at once
+        await pilot.press("l")
+        await settle(pilot)
+        timeline = app.screen.query_one("#timeline-list", EventList)
+        assert any(r.event.summary == "Erdogan visits Saudi Arabia" for r in timeline.rows)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "Erdogan visits Saudi Arabia" in screen_text(app)
+        assert "114 events" in screen_text(app)
+        del text
+
+
+@async_test
+async def test_statement_form_completes_tracks_and_actors(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        tracks = form.query_one("#f-tracks", Input)
+        tracks.focus()
+        await pilot.press(*"ukr")
+        await settle(pilot)
+        await pilot.press("right")  # accept the suggestion
+        assert tracks.value == "ukraine-settlement"
+        speaker = form.query_one("#t-speaker", Input)
+        speaker.focus()
+        await pilot.press(*"lavr")
+        await settle(pilot)
+        await pilot.press("right")
+        assert speaker.value == "lavrov"
+        form.query_one("#f-when", Input).value = "yesterday"
+        form.query_one("#f-reported_on", Input).value = "2025-02-19"
+        form.query_one("#t-issue", Input).value = "european-peacekeepers"
+        form.query_one("#t-stance", Select).value = "opposes"
+        form.query_one("#f-summary", Input).value = "Lavrov: European troops in Ukraine unacceptable"
+        await settle(pilot)
+        assert "= 18 Feb 2025" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, LogEventScreen)
+        last = app.store.query(EventFilter(), limit=1)[0].event
+        assert last.occurred.earliest.isoformat() == "2025-02-18" and last.speaker == "lavrov"
+
+
+@async_test
+async def test_correct_and_retract_from_the_selected_event(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        lst = app.screen.query_one(EventList)
+        target = lst.highlighted
+        await pilot.press("c")
+        await settle(pilot)
+        app.screen.query_one("#c-value", Input).value = "A corrected summary"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "required" in screen_text(app)  # no reason yet: nothing written
+        assert app.store.count() == 113
+        app.screen.query_one("#c-reason", Input).value = "typo"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.store.count() == 114
+        correction = app.store.query(EventFilter(), limit=1)[0].event
+        assert correction.type == "correction" and correction.target == target.id
+        assert correction.changes == {"summary": "A corrected summary"}
+        await pilot.press("x")
+        await settle(pilot)
+        app.screen.query_one("#r-reason", Input).value = "never happened"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.store.count() == 115
+        assert app.store.query(EventFilter(), limit=1)[0].event.type == "retraction"
+
+
+@async_test
+async def test_read_only_database_can_be_browsed_but_not_logged_to(demo_db):
+    app = app_for(demo_db, readonly=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Ukraine war settlement" in screen_text(app)
+        assert "read-only" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert not isinstance(app.screen, LogEventScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("read-only" in m and "nothing can be logged" in m for m in messages)
+
+
+# -- live updates, safety, integrity --------------------------------------------------------
+@async_test
+async def test_refreshes_when_another_process_appends(demo_db):
+    app = TrackerApp(demo_db, poll=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "113 events" in screen_text(app)
+        with EventStore(demo_db) as other:  # a second connection, as `tracker log` would open
+            other.append([statement("Colleague's entry")])
+        deadline = time.monotonic() + 5
+        while "114 events" not in screen_text(app) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            await settle(pilot, rounds=1)
+        text = screen_text(app)
+        assert "114 events" in text
+        assert "Colleague's entry" in text
+        await pilot.press("1")
+        await settle(pilot)
+        assert "Ukraine war settlement" in screen_text(app)
+
+
+@async_test
+async def test_log_text_with_markup_and_escapes_renders_literally(demo_db):
+    with EventStore(demo_db) as store:
+        store.append([statement(f"Summary {INJECTION}", quote=f"Quote {INJECTION}")])
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        text = screen_text(app)  # the new event is on top and highlighted: the list and its record
+        assert "Summary [bold]pwned[/] [link" in text  # the list row (cut to its column)
+        assert "[link=https://evil.example]click[/link] [/]" in text  # the record, wrapped
+        assert "\\x1b[31mRED" in text  # the escape shown as text, not obeyed
+        assert "\x1b" not in text and "\x07" not in text
+        assert "Quote [bold]pwned[/]" in text
+        # the positions matrix and the actor view show the same quote literally
+        await app.open_track("ukraine-settlement")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        matrix = app.screen.query_one(PositionsMatrix)
+        matrix.select("rus", "european-peacekeepers")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Quote [bold]pwned[/]" in text and "[link=https://evil.example]click[/link]" in text
+        assert "\\x1b[31mRED" in text and "\x1b" not in text
+
+
+@async_test
+async def test_tampered_log_shows_a_warning_banner(demo_db):
+    conn = sqlite3.connect(demo_db)
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute("UPDATE events SET body = replace(body, 'Riyadh', 'Geneva') WHERE position = 50")
+    conn.commit()
+    conn.close()
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "TAMPERED LOG" in text
+        assert "position 50" in text
+
+
+@async_test
+async def test_intact_log_shows_no_banner(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.integrity is not None and app.integrity.ok
+        assert "TAMPERED" not in screen_text(app)
+
+
+# -- scale ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tracker.jsonl import import_lines
+    from tracker.synthetic import generate
+
+    import json
+
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    store = EventStore(path, durable=False)
+    import_lines(store, (json.dumps(b).encode() for b in generate(30_000, seed=7)))
+    store.close()
+    return path
+
+
+@async_test
+async def test_event_log_pages_and_jumps_to_the_end_without_loading_everything(big_db):
+    app = app_for(big_db, verify=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        lst = app.screen.query_one(EventList)
+        assert lst.rows[0].position == 30_000
+        assert len(lst.rows) <= 400
+        started = time.perf_counter()
+        await pilot.press("G")
+        await settle(pilot)
+        assert lst.highlighted.position == 1
+        assert time.perf_counter() - started < 2
+        assert len(lst.rows) <= 400
+        await pilot.press("g")
+        await settle(pilot)
+        assert lst.highlighted.position == 30_000
+        for _ in range(5):
+            await pilot.press("pagedown")
+        await settle(pilot)
+        assert lst.highlighted.position < 30_000 - 100
+        assert len(lst.rows) <= 1000
+        # keep paging: rows come and go, never the whole log
+        for _ in range(25):
+            lst.action_page_down()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert len(lst.rows) <= 1000
+        assert lst.highlighted.position < 30_000 - 1000

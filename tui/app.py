@@ -1,0 +1,467 @@
+"""The terminal UI application: it owns the store, the moment shown, and little else.
+
+State every view follows lives in reactives here:
+- `moment`: the point in time shown (`projections.replay.Moment`; `Moment()` is "now");
+- `log_version`: bumped whenever the log grows (our own append, or another process's commit,
+  noticed by polling `store.data_version()` once a second);
+- `integrity`: the result of `store.verify()`, run in a worker at startup.
+
+Screens watch them and reload in their own workers. All database access goes through `read()`,
+which serialises use of the one SQLite connection between worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import multiprocessing
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual import work
+from textual.app import App
+from textual.worker import get_current_worker
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+
+from projections.replay import Moment
+from tracker.store import EventStore, StoredEvent, StoreError, VerifyResult
+from tracker.textsafe import printable
+from tui.commands import TrackerCommands
+from tui.screens.actors import ActorsScreen
+from tui.screens.correction import CorrectionScreen
+from tui.screens.diff import DiffScreen
+from tui.screens.events import EventLogScreen
+from tui.screens.help import HelpScreen
+from tui.screens.jump import JumpScreen
+from tui.screens.log_event import LogEventScreen, Prefill
+from tui.screens.retraction import RetractionScreen
+from tui.screens.track import TrackScreen
+from tui.screens.tracks import TracksScreen
+
+T = TypeVar("T")
+
+VIEWS = Binding.Group("Views")
+TIME = Binding.Group("Time travel")
+THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "tokyo-night")
+POLL_SECONDS = 1.0
+
+
+def end_of_day(d: date) -> datetime:
+    """'As known on D': everything logged by the end of D (UTC)."""
+    return datetime.combine(d, time.max, tzinfo=timezone.utc)
+
+
+# -- the projection process ------------------------------------------------------------------
+# What the child process runs: `tracker.queries.<name>` on a connection of its own.
+_stores: dict[tuple[str, bool], Any] = {}
+_MAX_STORES = 8
+
+
+def _store(path: str, readonly: bool) -> Any:
+    from tracker.store import EventStore, StoreError
+
+    key = (path, readonly)
+    store = _stores.get(key)
+    if store is None:
+        if len(_stores) >= _MAX_STORES:  # a long test session opens many; keep a few
+            old_key = next(iter(_stores))
+            _stores.pop(old_key).close()
+        if readonly:
+            store = EventStore(path, readonly=True)
+        else:
+            try:
+                store = EventStore(path)
+            except (StoreError, OSError):
+                store = EventStore(path, readonly=True)
+        _stores[key] = store
+    return store
+
+
+def run_query(path: str, readonly: bool, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """`tracker.queries.<name>(store, *args, **kwargs)` on this process's own connection
+    (`name` "verify": `store.verify()` on a read-only one)."""
+    if name == "verify":
+        return _store(path, True).verify()
+    from tracker import queries
+
+    return getattr(queries, name)(_store(path, readonly), *args, **kwargs)
+
+
+def _quiet_child() -> None:
+    """In the child: never touch the terminal the UI is drawing on."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+
+
+class ProjectionProcess:
+    """Child processes that run `tracker.queries` and `verify` (see `run_query`).
+
+    Folding a million events, or walking its hash chain, is CPU-bound Python; in a thread it would
+    hold the GIL and make every key press wait. In processes of their own they cannot. There is one
+    child per lane ("queries", and "verify" so a long walk never delays a view), shared by every app
+    in this interpreter (tests start many) and stopped at exit. If a child cannot be started, the
+    work runs in threads instead.
+    """
+
+    _pools: dict[str, ProcessPoolExecutor] = {}
+    _lock = threading.Lock()
+    _failed = False
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Start multiprocessing's resource tracker while stderr is still the real one (a running
+        Textual app replaces it, and the tracker cannot be started without it)."""
+        try:
+            from multiprocessing import resource_tracker
+
+            resource_tracker.ensure_running()
+        except (OSError, ValueError):
+            cls._failed = True
+
+    @classmethod
+    def pool(cls, lane: str = "queries") -> ProcessPoolExecutor | None:
+        with cls._lock:
+            if lane not in cls._pools and not cls._failed:
+                try:
+                    cls._pools[lane] = ProcessPoolExecutor(max_workers=1, initializer=_quiet_child,
+                                                           mp_context=multiprocessing.get_context("spawn"))
+                    atexit.register(cls.stop)
+                except (OSError, ValueError, NotImplementedError):
+                    cls._failed = True
+            return cls._pools.get(lane)
+
+    @classmethod
+    def broken(cls, lane: str) -> None:
+        with cls._lock:
+            cls._pools.pop(lane, None)
+
+    @classmethod
+    def stop(cls) -> None:
+        """Stop the children now, even in the middle of a fold (SQLite rolls back what it was writing)."""
+        with cls._lock:
+            pools, cls._pools = list(cls._pools.values()), {}
+        for pool in pools:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def open_store(path: str | Path) -> EventStore:
+    """Open for writing; if the file cannot be written, open it read-only (browse, no logging)."""
+    try:
+        return EventStore(path)
+    except (StoreError, sqlite3.OperationalError, PermissionError, OSError):
+        return EventStore(path, readonly=True)
+
+
+class TrackerApp(App[None]):
+    """Browse every negotiation track, log developments as they happen, travel in time."""
+
+    CSS_PATH = "tracker.tcss"
+    TITLE = "Diplomacy tracker"
+    COMMANDS = App.COMMANDS | {TrackerCommands}
+    MODES = {
+        "tracks": TracksScreen,
+        "events": EventLogScreen,
+        "actors": ActorsScreen,
+        "diff": DiffScreen,
+    }
+    DEFAULT_MODE = "tracks"
+    BINDINGS = [
+        Binding("1", "view('tracks')", "Tracks", group=VIEWS),
+        Binding("2", "view('events')", "Events", group=VIEWS),
+        Binding("3", "view('actors')", "Actors", group=VIEWS),
+        Binding("4", "view('diff')", "Diff", group=VIEWS),
+        Binding("left_square_bracket", "step(-1)", "Earlier", group=TIME, key_display="["),
+        Binding("right_square_bracket", "step(1)", "Later", group=TIME, key_display="]"),
+        Binding("t", "jump", "Go to date", group=TIME),
+        Binding("T", "now", "Now", group=TIME, key_display="T"),
+        Binding("k", "toggle_known", "Known then/now", group=TIME),
+        Binding("n", "log_event", "Log event"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("q", "request_quit", "Quit"),
+    ]
+
+    moment: reactive[Moment] = reactive(Moment, init=False)
+    log_version: reactive[int] = reactive(0, init=False)
+    integrity: reactive[VerifyResult | None] = reactive(None, init=False)
+
+    def __init__(self, path: str | Path, *, readonly: bool = False, poll: bool = True,
+                 verify: bool = True, isolate: bool = True) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.store = EventStore(self.path, readonly=True) if readonly else open_store(self.path)
+        self.readonly = self.store.readonly
+        self._db_lock = threading.RLock()
+        # Browsing gets connections of its own, so paging through the log never waits behind a
+        # projection being folded or a count over a million rows (SQLite's WAL lets them read
+        # side by side). Each connection is used by one thread at a time, under its lock.
+        self._readers: dict[str, tuple[EventStore, threading.RLock]] = {}
+        self._readers_lock = threading.Lock()
+        self._poll = poll
+        self._verify = verify
+        self._isolate = isolate
+        if isolate:
+            ProjectionProcess.prepare()
+        self._seen_version: int | None = None
+        self._seen_head: int | None = None
+        self.track_titles: dict[str, str] = {}  # filled by the tracks view, for the palette
+        self.last_track: str | None = None
+        self.known_follows = False  # k: "as known on" the day shown, rather than as known now
+        self.sub_title = f"{printable(self.path.name)}{'  (read-only)' if self.readonly else ''}"
+
+    # -- the store --------------------------------------------------------------------------
+    def read(self, fn: Callable[[EventStore], T]) -> T:
+        """Run `fn(store)` with the connection to ourselves (call from worker threads)."""
+        with self._db_lock:
+            return fn(self.store)
+
+    def project(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """`tracker.queries.<name>(store, *args, **kwargs)`, folded in the projection process.
+
+        Call from a thread worker; if the worker is cancelled meanwhile, a query still waiting
+        its turn is dropped."""
+        return self._in_child("queries", name, args, kwargs)
+
+    def _in_child(self, lane: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        pool = ProjectionProcess.pool(lane) if self._isolate else None
+        if pool is not None:
+            try:
+                future: Future[Any] = pool.submit(run_query, str(self.path), self.readonly, name, args, kwargs)
+            except (BrokenProcessPool, RuntimeError):
+                ProjectionProcess.broken(lane)
+            else:
+                try:
+                    worker = get_current_worker()
+                except Exception:  # noqa: BLE001 - not in a worker: just wait
+                    worker = None
+                while True:
+                    try:
+                        return future.result(timeout=0.2)
+                    except TimeoutError:
+                        if worker is not None and worker.is_cancelled and future.cancel():
+                            raise asyncio.CancelledError from None
+                    except BrokenProcessPool:
+                        ProjectionProcess.broken(lane)
+                        break
+        if name == "verify":
+            return self.browse(lambda store: store.verify(), "verify")
+        from tracker import queries
+
+        return self.read(lambda store: getattr(queries, name)(store, *args, **kwargs))
+
+    def browse(self, fn: Callable[[EventStore], T], purpose: str = "page") -> T:
+        """Run `fn(store)` on a read-only connection kept for `purpose` ("page": the rows on
+        screen; "scan": counts, completions and other slower look-ups)."""
+        if purpose not in self._readers:
+            with self._readers_lock:
+                if purpose not in self._readers:
+                    try:
+                        reader = EventStore(self.path, readonly=True)
+                    except (StoreError, sqlite3.Error):
+                        reader = None
+                    self._readers[purpose] = (reader, threading.RLock()) if reader else (self.store, self._db_lock)
+        store, lock = self._readers[purpose]
+        with lock:
+            return fn(store)
+
+    def on_mount(self) -> None:
+        if self._verify:
+            self.verify_log()
+        if self._poll:
+            self.check_for_changes()
+            self.set_interval(POLL_SECONDS, self.check_for_changes)
+
+    def on_unmount(self) -> None:
+        for store, lock in list(self._readers.values()):
+            if store is not self.store:
+                with lock:
+                    store.close()
+        with self._db_lock:
+            try:
+                self.store.close()
+            except sqlite3.Error:
+                pass
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="verify", name="verify the hash chain")
+    def verify_log(self) -> None:
+        result = self._in_child("verify", "verify", (), {})
+        self.call_from_thread(setattr, self, "integrity", result)
+
+    def check_for_changes(self) -> None:
+        """Cheap poll (a pragma, then the head position) on a connection of its own: has the log
+        grown since we last looked? Another process's `tracker log` or import, typically."""
+        try:
+            head = self.browse(self._head_if_changed, "poll")
+        except sqlite3.Error:
+            return
+        if head is not None and head != self._seen_head:
+            first = self._seen_head is None
+            self._seen_head = head
+            if not first:
+                self.log_version += 1
+
+    def _head_if_changed(self, store: EventStore) -> int | None:
+        version = store.data_version()
+        if version == self._seen_version and self._seen_head is not None:
+            return None
+        self._seen_version = version
+        return store.head()[0]
+
+    def appended(self, stored: StoredEvent | None) -> None:
+        """We appended an event ourselves: every view shows it at once."""
+        self._seen_version = None  # the next poll looks at the head again and finds it known
+        if stored is not None:
+            self._seen_head = max(self._seen_head or 0, stored.position)
+        self.log_version += 1
+        if stored is not None:
+            self.notify(f"Logged #{stored.position}: {stored.event.type.replace('_', ' ')}",
+                        title="Event logged", markup=False)
+
+    # -- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Inside a dialog, the global keys stay out of the way (typing '[' in a field is text).
+        if isinstance(self.screen, ModalScreen) and action in {
+            "view", "step", "jump", "now", "toggle_known", "log_event", "help", "request_quit",
+        }:
+            return False
+        return True
+
+    async def action_view(self, mode: str) -> None:
+        await self.switch_mode(mode)
+
+    def action_step(self, direction: int) -> None:
+        self.step_moment(direction)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="step", name="step in time")
+    def step_moment(self, direction: int) -> None:
+        days = self.project("dated_event_days")
+        current = self.moment.as_of
+        target: date | None
+        if direction < 0:
+            reference = current or date.today()
+            earlier = [d for d in days if d < reference] if current else [d for d in days if d <= reference]
+            if not earlier:
+                self.call_from_thread(self.notify, "No dated event before this moment.", severity="warning")
+                return
+            target = max(earlier)
+        else:
+            if current is None:
+                self.call_from_thread(self.notify, "Already showing now.")
+                return
+            later = [d for d in days if d > current]
+            target = min(later) if later else None
+        self.call_from_thread(self.travel_to, target)
+
+    def moment_on(self, day: date) -> Moment:
+        """Things as they stood on `day`: as known now, or as known then when the second axis
+        follows the first (k)."""
+        return Moment(as_of=day, known_at=end_of_day(day) if self.known_follows else None)
+
+    def travel_to(self, day: date | None, known_on: date | None | str = "keep") -> None:
+        """Show the moment `day` (None: now). `known_on`: "keep" the current rule for the second
+        axis (as known now, as known then, or a fixed day), None for now, or a day."""
+        if day is None:
+            self.moment = Moment()
+            return
+        if known_on == "keep":
+            current = self.moment.known_at
+            if self.known_follows or current is None or (self.moment.as_of and current == end_of_day(self.moment.as_of)):
+                self.moment = self.moment_on(day)
+            else:
+                self.moment = Moment(as_of=day, known_at=current)
+            return
+        if known_on is None or isinstance(known_on, str):
+            self.known_follows = False
+            self.moment = Moment(as_of=day)
+            return
+        self.known_follows = known_on == day
+        self.moment = Moment(as_of=day, known_at=end_of_day(known_on))
+
+    def action_toggle_known(self) -> None:
+        """Second axis: as known now <-> as known on the day shown."""
+        self.known_follows = not self.known_follows
+        day = self.moment.as_of
+        if day is not None:
+            self.moment = Moment(as_of=day, known_at=end_of_day(day) if self.known_follows else None)
+        self.notify("As known on the day shown (what had been logged by then)." if self.known_follows
+                    else "As known now (everything logged since, too).", title="Second time axis")
+
+    def action_now(self) -> None:
+        self.moment = Moment()
+
+    def action_jump(self) -> None:
+        def done(result: tuple[date | None, date | None | str] | None) -> None:
+            if result is not None:
+                self.travel_to(*result)
+
+        self.push_screen(JumpScreen(self.moment), done)
+
+    def action_log_event(self, prefill: Prefill | None = None) -> None:
+        if self.readonly:
+            self.notify(f"{self.path} is read-only: it can be browsed, but nothing can be logged to it.",
+                        title="Cannot log", severity="error", markup=False)
+            return
+        self.push_screen(LogEventScreen(prefill), self.appended)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    async def action_request_quit(self) -> None:
+        self.exit()
+
+    def action_toggle_theme(self) -> None:
+        current = self.theme if self.theme in THEMES else THEMES[-1]
+        self.theme = THEMES[(THEMES.index(current) + 1) % len(THEMES)]
+
+    def load_track_titles(self) -> None:
+        """For the palette: every track's title (call from a worker thread)."""
+        try:
+            states = self.project("track_states", Moment())
+            self.track_titles = {s.track: s.title for s in states}
+        except Exception:  # noqa: BLE001 - fall back to the bare ids
+            self.track_titles = {t: t for t in self.read(lambda store: store.distinct("track"))}
+
+    async def open_track(self, track_id: str) -> None:
+        """Show one track (from the palette, or anywhere)."""
+        await self.switch_mode("tracks")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.last_track = track_id
+        await self.push_screen(TrackScreen(track_id))
+
+    async def show_events(self, track: str | None = None) -> None:
+        """The event log, filtered on one track."""
+        await self.switch_mode("events")
+        screen = self.screen
+        if isinstance(screen, EventLogScreen):
+            screen.show_track(track)
+
+    def amend(self, stored: StoredEvent, kind: str) -> None:
+        """Start a correction or a retraction of `stored`."""
+        if self.readonly:
+            self.action_log_event()  # says why not
+            return
+        if kind == "correct":
+            self.push_screen(CorrectionScreen(stored), self.appended)
+        else:
+            self.push_screen(RetractionScreen(stored), self.appended)
+
+
+def run(path: str) -> None:
+    """Open the terminal UI on the log at `path` (`tracker demo` and `tracker tui` call this)."""
+    try:
+        TrackerApp(path).run()
+    finally:
+        ProjectionProcess.stop()

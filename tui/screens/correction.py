@@ -1,0 +1,206 @@
+"""Correct one field of an earlier event. The earlier event stays in the log as it was."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Select, Static
+
+from events import parse_occurred
+from events.dates import DateParseError
+from tracker.app import _commitments, correction_for, field_specs, log_event
+from tracker.store import InvalidEvents, StoredEvent, StoreError
+from tracker.textsafe import printable
+from tui.screens.log_event import FieldRow
+from tui.widgets.date_field import DateField
+from tui.widgets.text import clean
+
+if TYPE_CHECKING:
+    from tui.app import TrackerApp
+
+ENVELOPE_KINDS = {"summary": "text", "occurred": "date", "status": "choice", "location": "text",
+                  "details": "text", "tracks": "list", "actors": "list", "tags": "list"}
+
+
+def editable_fields(stored: StoredEvent) -> dict[str, str]:
+    """Field name -> kind, for every field a correction may change."""
+    kinds = dict(ENVELOPE_KINDS)
+    for spec in field_specs(stored.event.type):
+        kinds[spec.name] = spec.kind
+    return kinds
+
+
+def as_text(value: Any) -> str:
+    """The current value as editable text (control characters shown as visible escapes)."""
+    return printable(_as_text(value))
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "label") and hasattr(value, "earliest"):
+        occ = value
+        if occ.precision == "day":
+            return occ.earliest.isoformat()
+        if occ.precision == "week":
+            return f"week of {occ.earliest.isoformat()}"
+        return f"{occ.earliest.isoformat()}..{occ.latest.isoformat()}"
+    if isinstance(value, list):
+        if value and hasattr(value[0], "model_dump"):
+            return json.dumps([v.model_dump(mode="json") for v in value], ensure_ascii=False)
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def convert(kind: str, text: str) -> Any:
+    """The typed text as the value the field holds (ValueError/DateParseError when it cannot be)."""
+    text = text.strip()
+    if not text:
+        return None
+    if kind == "date":
+        return parse_occurred(text).model_dump(mode="json")
+    if kind == "list":
+        return [p.strip() for p in text.split(",") if p.strip()]
+    if kind == "number":
+        return float(text)
+    if kind == "json":
+        return json.loads(text)
+    if kind == "commitments":
+        return _commitments(text)
+    return text
+
+
+class CorrectionScreen(ModalScreen[Any]):
+    """Replace one field of `target`; the correction is a new event in the log."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Log correction", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    app: "TrackerApp"  # type: ignore[assignment]
+
+    def __init__(self, target: StoredEvent) -> None:
+        super().__init__(id="correction-screen")
+        self.target = target
+        self.kinds = editable_fields(target)
+
+    def compose(self) -> ComposeResult:
+        e = self.target.event
+        with Vertical(id="dialog", classes="dialog compact-form"):
+            yield Static(Text("Correct an event", style="bold"), classes="dialog-title")
+            head = Text(f"#{self.target.position} {e.type.replace('_', ' ')}: ", style="bold")
+            head.append(clean(e.summary), style="")
+            yield Static(head, classes="dialog-target")
+            yield Static(id="form-error", classes="form-error")
+            with VerticalScroll(id="form"):
+                yield FieldRow("field", "Field to correct", Select(
+                    [(Text(k.replace("_", " ")), k) for k in self.kinds], value="summary",
+                    allow_blank=False, id="c-field"), required=True)
+                yield FieldRow("value", "Correct value", Input(as_text(e.summary), id="c-value"),
+                               required=True, hint="")
+                yield Static(id="c-resolved", classes="resolved")
+                yield FieldRow("reason", "Reason", Input(id="c-reason", placeholder="why it was wrong"),
+                               required=True)
+                yield FieldRow("when", "When corrected", DateField("today", input_id="c-when"), required=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Log correction  ctrl+s", variant="primary", id="save")
+                yield Button("Cancel  esc", id="cancel")
+
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#c-field", Select).focus()
+
+    @property
+    def field_name(self) -> str:
+        value = self.query_one("#c-field", Select).value
+        return "summary" if value is Select.NULL else str(value)
+
+    @on(Select.Changed, "#c-field")
+    def _field_changed(self) -> None:
+        name = self.field_name
+        current = getattr(self.target.event, name, None)
+        inp = self.query_one("#c-value", Input)
+        inp.value = as_text(current)
+        kind = self.kinds[name]
+        inp.placeholder = {"list": "comma-separated", "date": "a date, e.g. '18 Feb 2025'",
+                           "json": "JSON", "commitments": "id=text; id2=text"}.get(kind, "")
+        self._resolve()
+
+    @on(Input.Changed, "#c-value")
+    def _resolve(self) -> None:
+        label = self.query_one("#c-resolved", Static)
+        if self.kinds.get(self.field_name) != "date":
+            label.update("")
+            return
+        try:
+            occ = parse_occurred(self.query_one("#c-value", Input).value)
+            label.update(Text(f"= {clean(occ.label())}", style="green"))
+        except DateParseError as exc:
+            label.update(Text(clean(str(exc)), style="red"))
+
+    def action_save(self) -> None:
+        rows = {row.field_name: row for row in self.query(FieldRow)}
+        for row in rows.values():
+            row.show_error(None)
+        name = self.field_name
+        reason = self.query_one("#c-reason", Input).value.strip()
+        problems: dict[str, str] = {}
+        try:
+            value = convert(self.kinds[name], self.query_one("#c-value", Input).value)
+        except (ValueError, DateParseError) as exc:
+            problems["value"] = str(exc)
+            value = None
+        if not reason:
+            problems["reason"] = "required: say why the earlier record was wrong"
+        when = self.query_one("#c-when", Input).value.strip() or "today"
+        if not problems:
+            try:
+                event = correction_for(self.target, {name: value}, reason, when=when)
+            except InvalidEvents as exc:
+                for p in exc.problems:
+                    key = "when" if p.field in ("when", "occurred") else "reason" if p.field == "reason" else "value"
+                    problems[key] = (problems.get(key, "") + "; " if key in problems else "") + p.message
+            else:
+                self.write(event)
+                return
+        for key, message in problems.items():
+            rows[key].show_error(message)
+        self.show_error(Text("Nothing was logged: fix the fields marked below.",
+                                                          style="bold red"))
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="correction-write")
+    def write(self, event: Any) -> None:
+        try:
+            stored = self.app.read(lambda store: log_event(store, event))
+        except (StoreError, Exception) as exc:  # noqa: BLE001 - said in the form, never a crash
+            self.app.call_from_thread(self.show_error,
+                                      Text(f"Nothing was logged: {clean(str(exc))}", style="bold red"))
+            return
+        self.app.call_from_thread(self.dismiss, stored)
+
+    def show_error(self, message: Text) -> None:
+        box = self.query_one("#form-error", Static)
+        box.add_class("-shown")
+        box.update(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

@@ -1,0 +1,188 @@
+"""What changed on a track between two days (as known now; with k, each as known on its day)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from events import parse_occurred
+from events.dates import DateParseError
+from projections.replay import Moment
+from tui.screens.base import ViewScreen
+from tui.widgets.date_field import DateField
+from tui.widgets.text import clean, day
+
+KIND_STYLES = {
+    "status": "bold", "party_joined": "green", "party_left": "red", "excluded": "red", "readmitted": "green",
+    "seat_demand": "yellow", "mediator": "cyan", "stance_new": "cyan", "stance_changed": "bold yellow",
+    "proposal_new": "cyan", "proposal_status": "yellow", "agreement_new": "bold green",
+    "commitment_progress": "green", "meeting_new": "cyan", "meeting_postponed": "yellow",
+    "meeting_held": "green", "meeting_cancelled": "red", "denied": "bold red",
+}
+
+
+def render_sources(change: Any, events: list[Any]) -> Group:
+    lines: list[Any] = [Text(clean(change.description, single_line=False), style="bold"), Text()]
+    if not events:
+        lines.append(Text("no events recorded behind this change", style="dim italic"))
+    for stored in events:
+        e = stored.event
+        line = Text(f"#{stored.position} ", style="bold")
+        line.append(f"{clean(e.occurred.label())}  ", style="cyan")
+        line.append(clean(e.summary))
+        lines.append(line)
+        for src in e.sources:
+            s = Text("    ")
+            s.append(clean(src.outlet), style="bold")
+            if src.published:
+                s.append(f"  {day(src.published)}", style="dim")
+            if src.url:
+                s.append(f"  {clean(src.url)}", style="underline")
+            lines.append(s)
+            if src.quote:
+                lines.append(Text("    “", style="italic") + Text(clean(src.quote), style="italic")
+                             + Text("”", style="italic"))
+    return Group(*lines)
+
+
+class DiffScreen(ViewScreen):
+    """Pick a track and two days; see every change between them and the events behind each."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "compare", "Compare"),
+        Binding("f", "focus_form", "Change dates"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="diff-screen")
+        self.changes: list[Any] = []
+        self._defaults_set = False
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="diff-form"):
+            yield Select([], prompt="track", id="diff-track")
+            yield DateField("", placeholder="from (e.g. 17 Feb 2025)", input_id="diff-from", id="diff-from-field")
+            yield DateField("", placeholder="to (e.g. 18 Feb 2025)", input_id="diff-to", id="diff-to-field")
+            yield Button("Compare", variant="primary", id="diff-go")
+        yield Static(id="diff-status", classes="view-status")
+        with Horizontal(id="diff-body"):
+            yield DataTable(id="diff-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="diff-why-scroll"):
+                yield Static(Text("Select a change to see the events and sources behind it.", style="dim italic"),
+                             id="diff-why")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#diff-table", DataTable)
+        table.add_column("Change", key="kind", width=20)
+        table.add_column("About", key="subject", width=22)
+        table.add_column("What changed", key="description")
+        super().on_mount()
+
+    def reload(self) -> None:
+        self.load_choices()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="diff-choices")
+    def load_choices(self) -> None:
+        states = self.app.project("track_states", Moment())
+        days = self.app.project("dated_event_days")
+        self.app.call_from_thread(self.set_choices, states, days)
+
+    def set_choices(self, states: list[Any], days: list[date]) -> None:
+        select = self.query_one("#diff-track", Select)
+        current = select.value
+        select.set_options([(Text(clean(s.title)), s.track) for s in states])
+        tracks = [s.track for s in states]
+        if current is not Select.NULL and current in tracks:
+            select.value = current
+        elif tracks:
+            preferred = getattr(self.app, "last_track", None)
+            select.value = preferred if preferred in tracks else tracks[0]
+        if not self._defaults_set and days:
+            self._defaults_set = True
+            to = self.moment.as_of or max(days)
+            earlier = [d for d in days if d < to]
+            self.query_one("#diff-to", Input).value = to.isoformat()
+            if earlier:
+                self.query_one("#diff-from", Input).value = max(earlier).isoformat()
+            self.action_compare()
+
+    def set_track(self, track: str) -> None:
+        self.query_one("#diff-track", Select).value = track
+
+    def _day(self, selector: str) -> date | None:
+        text = self.query_one(selector, Input).value.strip()
+        if not text:
+            return None
+        return parse_occurred(text).latest
+
+    @on(Button.Pressed, "#diff-go")
+    @on(Input.Submitted)
+    def action_compare(self) -> None:
+        track = self.query_one("#diff-track", Select).value
+        status = self.query_one("#diff-status", Static)
+        if track is Select.NULL:
+            status.update(Text("Choose a track.", style="yellow"))
+            return
+        try:
+            d1, d2 = self._day("#diff-from"), self._day("#diff-to")
+        except DateParseError as exc:
+            status.update(Text(clean(str(exc)), style="bold red"))
+            return
+        if d1 is None or d2 is None:
+            status.update(Text("Type both days (e.g. '17 Feb 2025' and '18 Feb 2025').", style="yellow"))
+            return
+        if d2 < d1:
+            d1, d2 = d2, d1
+        status.update(Text("comparing…", style="dim"))
+        self.compute(str(track), d1, d2)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="diff-compute")
+    def compute(self, track: str, d1: date, d2: date) -> None:
+        try:
+            result = self.app.project("diff", track, self.app.moment_on(d1), self.app.moment_on(d2))
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.query_one("#diff-status", Static).update,
+                                      Text(f"Could not compare: {clean(str(exc))}", style="bold red"))
+            return
+        self.app.call_from_thread(self.show_diff, result)
+
+    def show_diff(self, result: Any) -> None:
+        self.changes = list(result.changes)
+        table = self.query_one("#diff-table", DataTable)
+        table.clear()
+        for i, c in enumerate(self.changes):
+            table.add_row(Text(c.kind.replace("_", " "), style=KIND_STYLES.get(c.kind, "")),
+                          Text(clean(c.subject)), Text(clean(c.description)), key=str(i))
+        status = Text(f"{len(self.changes)} change{'s' if len(self.changes) != 1 else ''}", style="bold")
+        status.append(f" on {clean(result.track)}: {clean(result.before)}  →  {clean(result.after)}", style="dim")
+        self.query_one("#diff-status", Static).update(status)
+        if self.changes:
+            self._show_why()
+        else:
+            self.query_one("#diff-why", Static).update(Text("Nothing changed between these moments.",
+                                                            style="dim italic"))
+
+    @on(DataTable.RowHighlighted, "#diff-table")
+    def _show_why(self) -> None:
+        table = self.query_one("#diff-table", DataTable)
+        if not self.changes or table.cursor_row >= len(self.changes):
+            return
+        change = self.changes[table.cursor_row]
+        self.query_one("#diff-why", Static).update(render_sources(change, []))
+        self.load_why(change)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="diff-why")
+    def load_why(self, change: Any) -> None:
+        events = self.app.project("why", list(change.event_ids))
+        self.app.call_from_thread(self.query_one("#diff-why", Static).update, render_sources(change, events))
+
+    def action_focus_form(self) -> None:
+        self.query_one("#diff-from", Input).focus()

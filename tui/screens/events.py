@@ -1,0 +1,158 @@
+"""The event log: every event, newest or oldest first, searched and filtered, with its full record."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from tracker.store import EventFilter
+from tui.screens.base import ViewScreen
+from tui.widgets.event_detail import EventDetail
+from tui.widgets.event_list import Columns, EventList
+from tui.widgets.filter_bar import FilterBar, Filters
+
+
+def moment_filter(filters: Filters, moment: object) -> EventFilter:
+    """The user's filters, limited to what had happened by the moment shown and was known then."""
+    as_of = getattr(moment, "as_of", None)
+    date_to = filters.date_to
+    if as_of is not None:
+        date_to = min(date_to, as_of) if date_to else as_of
+    return EventFilter(
+        tracks=(filters.track,) if filters.track else (),
+        actors=(filters.actor,) if filters.actor else (),
+        types=(filters.type,) if filters.type else (),
+        statuses=(filters.status,) if filters.status else (),
+        occurred_from=filters.date_from,
+        occurred_to=date_to,
+        recorded_until=getattr(moment, "known_at", None),
+        text=filters.text or None,
+    )
+
+
+class ListHeader(Static):
+    """Column titles that follow the list's width."""
+
+    def on_resize(self) -> None:
+        self.update(Columns.for_width(self.size.width).header())
+
+
+class EventLogScreen(ViewScreen):
+    """Every event in the log."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("o", "toggle_order", "Order"),
+        Binding("escape", "clear_filters", "Clear filters"),
+        Binding("c", "correct", "Correct"),
+        Binding("x", "retract", "Retract"),
+        Binding("tab", "app.focus_next", "Next pane", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="events-screen")
+        self.filters = Filters()
+        self.newest_first = True
+        self._choices_version = -1
+
+    def compose_body(self) -> ComposeResult:
+        yield FilterBar(id="filters")
+        yield Static(id="log-status")
+        with Horizontal(id="log-body"):
+            with Vertical(id="log-left"):
+                yield ListHeader(id="log-header")
+                yield EventList(id="log-list")
+            yield EventDetail(id="log-detail")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(EventList).focus()
+
+    # -- loading ----------------------------------------------------------------------------
+    @property
+    def event_filter(self) -> EventFilter:
+        return moment_filter(self.filters, self.moment)
+
+    def reload(self) -> None:
+        self.query_one(EventList).set_query(self.event_filter, self.newest_first)
+        self.count_matching()
+        self.load_choices()
+
+    def log_changed(self) -> None:
+        self.query_one(EventList).refresh_data()
+        self.count_matching()
+        self.load_choices()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="log-count")
+    def count_matching(self) -> None:
+        f = self.event_filter
+        self.app.call_from_thread(self._show_status, None)
+        n = self.app.browse(lambda store: store.count_matching(f), "count")
+        self.app.call_from_thread(self._show_status, n)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="log-choices")
+    def load_choices(self) -> None:
+        tracks, actors = self.app.browse(lambda store: (store.distinct("track"), store.distinct("actor")), "scan")
+        self.app.call_from_thread(self.query_one(FilterBar).set_choices, tracks, actors)
+
+    def _show_status(self, count: int | None) -> None:
+        text = Text()
+        text.append("counting…" if count is None else f"{count:,} event{'s' if count != 1 else ''}",
+                    style="bold")
+        text.append(f"  ·  {'newest' if self.newest_first else 'oldest'} first", style="dim")
+        described = self.filters.describe()
+        if described:
+            text.append(f"  ·  {described}", style="dim")
+        if self.moment.as_of or self.moment.known_at:
+            text.append(f"  ·  {self.moment.label()}", style="dim")
+        self.query_one("#log-status", Static).update(text)
+
+    # -- events -----------------------------------------------------------------------------
+    @on(FilterBar.Changed)
+    def _filters_changed(self, event: FilterBar.Changed) -> None:
+        self.filters = event.filters
+        self.query_one(EventList).set_query(self.event_filter, self.newest_first)
+        self.count_matching()
+
+    @on(FilterBar.Done)
+    def _search_done(self) -> None:
+        self.query_one(EventList).focus()
+
+    @on(EventList.Highlighted)
+    def _highlighted(self, event: EventList.Highlighted) -> None:
+        self.query_one(EventDetail).show(event.stored)
+
+    @on(EventList.Selected)
+    def _selected(self, event: EventList.Selected) -> None:
+        self.query_one(EventDetail).focus()
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one(FilterBar).focus_search()
+
+    def action_toggle_order(self) -> None:
+        self.newest_first = not self.newest_first
+        self.query_one(EventList).set_query(self.event_filter, self.newest_first)
+        self.count_matching()
+
+    def action_clear_filters(self) -> None:
+        if self.filters != Filters():
+            self.query_one(FilterBar).clear()
+        self.query_one(EventList).focus()
+
+    def show_track(self, track: str | None) -> None:
+        self.query_one(FilterBar).set_track(track)
+
+    def action_correct(self) -> None:
+        stored = self.query_one(EventList).highlighted
+        if stored is not None:
+            self.app.amend(stored, "correct")
+
+    def action_retract(self) -> None:
+        stored = self.query_one(EventList).highlighted
+        if stored is not None:
+            self.app.amend(stored, "retract")

@@ -1,0 +1,107 @@
+"""Jump to a typed date: "as of" (what had happened) and, optionally, "as known on" (what was logged)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Static
+
+from events import parse_occurred
+from events.dates import DateParseError
+from projections.replay import Moment
+from tui.screens.log_event import FieldRow
+from tui.widgets.date_field import DateField
+from tui.widgets.text import clean
+
+NOW_WORDS = {"", "now", "today's state", "latest"}
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+class JumpScreen(ModalScreen[Any]):
+    """Returns (as_of, known_on): as_of None is now; known_on None (now) or a day."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "go", "Go", show=False, priority=True),
+    ]
+
+    def __init__(self, moment: Moment) -> None:
+        super().__init__(id="jump-screen")
+        self.moment = moment
+
+    def compose(self) -> ComposeResult:
+        m = self.moment
+        as_of = m.as_of.isoformat() if m.as_of else ""
+        known = m.known_at.date().isoformat() if m.known_at is not None else ""
+        with Vertical(id="dialog", classes="dialog narrow"):
+            yield Static(Text("Travel in time", style="bold"), classes="dialog-title")
+            yield Static(Text("Show every view as things stood on a day, as far as they were known on a "
+                              "day. Type dates naturally ('17 Feb 2025', 'last Tuesday'); leave empty or "
+                              "type 'now' to come back to the present.", style="dim"), classes="dialog-help")
+            yield Static(id="form-error", classes="form-error")
+            yield FieldRow("as_of", "As of", DateField(as_of, placeholder="now", input_id="j-as-of"))
+            yield FieldRow("known", "As known on", DateField(
+                known, placeholder="now: everything logged since, too", input_id="j-known"),
+                hint="what had been logged by the end of that day")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Go  enter", variant="primary", id="go")
+                yield Button("Cancel  esc", id="cancel")
+
+        yield Footer()
+
+    def on_mount(self) -> None:
+        inp = self.query_one("#j-as-of", Input)
+        inp.focus()
+
+    def _parse(self, selector: str) -> date | None | str:
+        text = self.query_one(selector, Input).value.strip().lower()
+        if text in NOW_WORDS:
+            return "now" if text else "empty"
+        return parse_occurred(text).latest
+
+    def action_go(self) -> None:
+        try:
+            as_of = self._parse("#j-as-of")
+        except DateParseError as exc:
+            self.show_error(Text(f"As of: {clean(str(exc))}", style="bold red"))
+            return
+        try:
+            known = self._parse("#j-known")
+        except DateParseError as exc:
+            self.show_error(Text(f"As known on: {clean(str(exc))}", style="bold red"))
+            return
+        if not isinstance(as_of, date):
+            self.dismiss((None, None))
+            return
+        self.dismiss((as_of, known if isinstance(known, date) else None))
+
+    def show_error(self, message: Text) -> None:
+        box = self.query_one("#form-error", Static)
+        box.add_class("-shown")
+        box.update(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_go()
+
+    @on(Button.Pressed, "#go")
+    def _go(self) -> None:
+        self.action_go()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()

@@ -1,0 +1,281 @@
+"""One track in detail: overview and schedule, positions matrix, proposals, agreements, timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from tui.screens.base import ViewScreen
+from tui.screens.events import ListHeader
+from tui.screens.log_event import Prefill
+from tui.widgets.agreements import AgreementsView
+from tui.widgets.event_detail import EventDetail
+from tui.widgets.event_list import EventList
+from tui.widgets.positions import PositionsMatrix, legend, render_stance
+from tui.widgets.proposals import ProposalsTable, render_proposal
+from tui.widgets.schedule import ScheduleTable, render_meeting
+from tui.widgets.text import clean, track_status
+from tui.widgets.track_overview import Names, TrackOverview
+from tracker.store import EventFilter
+from tracker.textsafe import printable
+
+TABS = ("overview", "positions", "proposals", "agreements", "timeline")
+
+
+def held_prefill(track: str, meeting: Any) -> Prefill:
+    """'Log this meeting as held', with what the schedule already says about it."""
+    when = meeting.planned or meeting.occurred
+    fields = {"meeting": meeting.meeting, "title": printable(meeting.title)}
+    if meeting.participants:
+        fields["participants"] = ", ".join(meeting.participants)
+    if meeting.host:
+        fields["host"] = meeting.host
+    return Prefill(
+        type="meeting_held",
+        when=when.earliest.isoformat() if when is not None and when.precision == "day" else "",
+        summary=printable(f"{meeting.title}: held")[:500],
+        tracks=[track],
+        fields=fields,
+    )
+
+
+class TrackScreen(ViewScreen):
+    """Pushed over the tracks view; escape goes back."""
+
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back"),
+        Binding("v", "tab('overview')", "Overview", show=False),
+        Binding("p", "tab('positions')", "Positions", show=False),
+        Binding("r", "tab('proposals')", "Proposals", show=False),
+        Binding("a", "tab('agreements')", "Agreements", show=False),
+        Binding("l", "tab('timeline')", "Timeline", show=False),
+        Binding("h", "log_held", "Log meeting held"),
+        Binding("o", "toggle_order", "Order"),
+        Binding("c", "correct", "Correct"),
+        Binding("x", "retract", "Retract"),
+    ]
+
+    def __init__(self, track_id: str) -> None:
+        super().__init__(id=None)
+        self.track_id = track_id
+        self.state: Any = None
+        self.names = Names()
+        self.newest_first = True
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(clean(self.track_id), style="bold"), id="track-title", classes="view-status")
+        with TabbedContent(initial="overview", id="track-tabs"):
+            with TabPane("Overview  v", id="overview"):
+                with Horizontal():
+                    with VerticalScroll(id="overview-scroll"):
+                        yield TrackOverview(id="overview-body")
+                    with Vertical(id="schedule-pane"):
+                        yield Static(Text("Schedule", style="bold"), classes="pane-title")
+                        yield ScheduleTable(id="schedule")
+                        with VerticalScroll(id="meeting-scroll"):
+                            yield Static(id="meeting-detail")
+            with TabPane("Positions  p", id="positions"):
+                with Vertical():
+                    yield Static(legend(), id="positions-legend")
+                    yield PositionsMatrix(id="positions-matrix")
+                    with VerticalScroll(id="stance-scroll"):
+                        yield Static(Text("Select a cell to see the statement and its sources.",
+                                          style="dim italic"), id="stance-detail")
+            with TabPane("Proposals  r", id="proposals"):
+                with Vertical():
+                    yield ProposalsTable(id="proposals-table")
+                    with VerticalScroll(id="proposal-scroll"):
+                        yield Static(id="proposal-detail")
+            with TabPane("Agreements  a", id="agreements"):
+                with VerticalScroll(id="agreements-scroll"):
+                    yield AgreementsView(id="agreements-body")
+            with TabPane("Timeline  l", id="timeline"):
+                with Horizontal():
+                    with Vertical(id="timeline-left"):
+                        yield ListHeader(id="timeline-header")
+                        yield EventList(id="timeline-list", empty_message="No events on this track at this moment.")
+                    yield EventDetail(id="timeline-detail")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#schedule", ScheduleTable).focus()
+
+    # -- loading ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        if self.state is None:
+            self.query_one("#track-tabs").loading = True
+        self.load_state()
+        moment = self.moment
+        f = EventFilter(tracks=(self.track_id,), occurred_to=moment.as_of, recorded_until=moment.known_at)
+        self.query_one("#timeline-list", EventList).set_query(f, self.newest_first)
+
+    def log_changed(self) -> None:
+        self.load_state()
+        self.query_one("#timeline-list", EventList).refresh_data()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="track-load")
+    def load_state(self) -> None:
+        moment = self.moment
+        try:
+            state = self.app.project("track_state", self.track_id, moment)
+            names = Names({a.id: a.name for a in self.app.project("actors")})
+        except Exception as exc:  # noqa: BLE001 - shown, not a crash
+            self.app.call_from_thread(setattr, self.query_one("#track-tabs"), "loading", False)
+            self.app.call_from_thread(
+                self.query_one("#track-title", Static).update,
+                Text(f"Could not load {clean(self.track_id)}: {clean(type(exc).__name__)}: {clean(str(exc))}",
+                     style="bold red"))
+            return
+        self.app.call_from_thread(self.show_state, state, names, moment)
+
+    def show_state(self, state: Any, names: Names, moment: Any) -> None:
+        if moment != self.moment:
+            return
+        self.state, self.names = state, names
+        self.query_one("#track-tabs").loading = False
+        title = self.query_one("#track-title", Static)
+        if state is None:
+            title.update(Text(f"{clean(self.track_id)}: nothing known about this track at this moment "
+                              f"({clean(moment.label())})", style="bold yellow"))
+            self.query_one("#overview-body", TrackOverview).update("")
+            self.query_one("#schedule", ScheduleTable).show([])
+            self.query_one("#positions-matrix", PositionsMatrix).show([], [], names)
+            self.query_one("#proposals-table", ProposalsTable).show([], names)
+            self.query_one("#agreements-body", AgreementsView).show([], names)
+            return
+        head = Text(clean(state.title), style="bold")
+        head.append("  ")
+        head.append_text(track_status(state.status))
+        if state.next_meeting is not None:
+            nm = state.next_meeting
+            when = nm.planned or nm.occurred
+            head.append(f"  ·  next: {clean(nm.title)}, {clean(when.label()) if when else 'date unknown'}",
+                        style="dim")
+        title.update(head)
+        matrix = self.query_one("#positions-matrix", PositionsMatrix)
+        for section, show in (
+            ("overview", lambda: self.query_one("#overview-body", TrackOverview).show(state, names)),
+            ("schedule", lambda: self.query_one("#schedule", ScheduleTable).show(state.meetings)),
+            ("meeting", self._show_meeting),
+            ("positions", lambda: matrix.show(state.stances, state.agenda, names)),
+            ("stance", self._show_stance),
+            ("proposals", lambda: self.query_one("#proposals-table", ProposalsTable).show(state.proposals, names)),
+            ("proposal", self._show_proposal),
+            ("agreements", lambda: self.query_one("#agreements-body", AgreementsView).show(state.agreements, names)),
+        ):
+            try:
+                show()
+            except Exception as exc:  # noqa: BLE001 - one part failing must not blank the others
+                self.notify(f"Could not show the {section}: {type(exc).__name__}: {clean(str(exc))}",
+                            severity="error", markup=False)
+
+    # -- selection details --------------------------------------------------------------------
+    @on(DataTable.RowHighlighted, "#schedule")
+    def _show_meeting(self) -> None:
+        meeting = self.query_one("#schedule", ScheduleTable).selected
+        detail = self.query_one("#meeting-detail", Static)
+        if meeting is None:
+            detail.update(Text("No meetings recorded on this track at this moment.", style="dim italic"))
+        else:
+            detail.update(render_meeting(meeting, self.names))
+
+    @on(DataTable.RowHighlighted, "#proposals-table")
+    def _show_proposal(self) -> None:
+        proposal = self.query_one("#proposals-table", ProposalsTable).selected
+        detail = self.query_one("#proposal-detail", Static)
+        if proposal is None:
+            detail.update(Text("No proposals on this track at this moment.", style="dim italic"))
+        else:
+            detail.update(render_proposal(proposal, self.names))
+
+    @on(DataTable.CellHighlighted, "#positions-matrix")
+    def _show_stance(self) -> None:
+        stance = self.query_one("#positions-matrix", PositionsMatrix).selected
+        detail = self.query_one("#stance-detail", Static)
+        if stance is None:
+            matrix = self.query_one("#positions-matrix", PositionsMatrix)
+            key = matrix.selected_key
+            if key is None:
+                detail.update(Text("No stated positions on this track at this moment.", style="dim italic"))
+            else:
+                detail.update(Text(f"{self.names(key[0])} has made no statement on {clean(key[1])} "
+                                   "at this moment.", style="dim italic"))
+            return
+        detail.update(render_stance(stance, self.names))
+        self.load_sources(stance)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="stance-sources")
+    def load_sources(self, stance: Any) -> None:
+        ids = list(stance.event_ids) or ([stance.event_id] if stance.event_id else [])
+        sources = self.app.project("why", ids)
+        self.app.call_from_thread(self._show_sources, stance, sources)
+
+    def _show_sources(self, stance: Any, sources: list[Any]) -> None:
+        if self.query_one("#positions-matrix", PositionsMatrix).selected is stance:
+            self.query_one("#stance-detail", Static).update(render_stance(stance, self.names, sources))
+
+    @on(EventList.Highlighted, "#timeline-list")
+    def _timeline_highlighted(self, event: EventList.Highlighted) -> None:
+        self.query_one("#timeline-detail", EventDetail).show(event.stored)
+
+    @on(EventList.Selected, "#timeline-list")
+    def _timeline_selected(self, event: EventList.Selected) -> None:
+        self.query_one("#timeline-detail", EventDetail).focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        focus = {"overview": "#schedule", "positions": "#positions-matrix", "proposals": "#proposals-table",
+                 "agreements": "#agreements-scroll", "timeline": "#timeline-list"}.get(event.pane.id or "")
+        if focus:
+            self.query_one(focus).focus()
+        self.refresh_bindings()
+
+    # -- actions ----------------------------------------------------------------------------
+    @property
+    def active_tab(self) -> str:
+        return self.query_one("#track-tabs", TabbedContent).active
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tab = self.active_tab if self.is_mounted else "overview"
+        if action in ("correct", "retract", "toggle_order"):
+            return tab == "timeline"
+        if action == "log_held":
+            return tab == "overview"
+        return True
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#track-tabs", TabbedContent).active = tab
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_log_held(self) -> None:
+        meeting = self.query_one("#schedule", ScheduleTable).selected
+        if meeting is None:
+            self.notify("Select a meeting in the schedule first.", severity="warning")
+            return
+        if meeting.status == "held":
+            self.notify("This meeting is already recorded as held.", severity="warning")
+            return
+        self.app.action_log_event(held_prefill(self.track_id, meeting))
+
+    def action_toggle_order(self) -> None:
+        self.newest_first = not self.newest_first
+        lst = self.query_one("#timeline-list", EventList)
+        lst.set_query(lst.filter, self.newest_first)
+
+    def action_correct(self) -> None:
+        stored = self.query_one("#timeline-list", EventList).highlighted
+        if stored is not None:
+            self.app.amend(stored, "correct")
+
+    def action_retract(self) -> None:
+        stored = self.query_one("#timeline-list", EventList).highlighted
+        if stored is not None:
+            self.app.amend(stored, "retract")

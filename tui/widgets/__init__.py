@@ -1,0 +1,1 @@
+"""One widget per module (plus `text`, the helpers that keep log text inert)."""

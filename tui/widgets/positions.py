@@ -1,0 +1,149 @@
+"""Who stands where: actors × issues, a stance glyph and colour in each cell.
+
+Selecting a cell shows the statement behind it: who said it, the quote, and (fetched with
+`tracker.queries.why`) the sources of the events that established it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import DataTable
+
+from tui.widgets.text import STANCE_GLYPHS, claim, clean, day, stance
+
+
+def legend() -> Text:
+    text = Text("  ")
+    for word, (glyph, style) in STANCE_GLYPHS.items():
+        text.append(f"{glyph} {word}", style=style)
+        text.append("   ")
+    text.append("· no statement", style="dim")
+    text.append("   ? date may lie after this moment", style="yellow")
+    return text
+
+
+def render_stance(s: Any, names: Any, sources: list[Any] | None = None) -> Group:
+    """The statement behind one cell, and where it comes from."""
+    head = Text()
+    head.append(names(s.actor), style="bold")
+    head.append(" on ")
+    head.append(clean(s.issue), style="bold")
+    head.append(": ")
+    head.append_text(stance(s.stance, with_word=True))
+    lines: list[Any] = [head]
+    previous = getattr(s, "previous", None)  # the stance it replaced, where the projection says
+    if previous:
+        prev = Text("  changed from ", style="dim")
+        prev.append_text(stance(previous, with_word=True))
+        lines.append(prev)
+    said = Text()
+    said.append("Said by ", style="dim")
+    said.append(names(s.speaker))
+    if s.occurred:
+        said.append(f", {clean(s.occurred.label())}", style="dim")
+        if s.uncertain:
+            said.append(" (may be later than the moment shown)", style="yellow")
+    said.append("  ·  claim ", style="dim")
+    said.append_text(claim(s.claim_status))
+    lines.append(said)
+    if s.summary:
+        lines += [Text(), Text(clean(s.summary, single_line=False))]
+    if s.quote:
+        lines += [Text(), Text("“", style="italic") + Text(clean(s.quote, single_line=False), style="italic")
+                  + Text("”", style="italic")]
+    lines += [Text(), Text("Sources", style="bold underline")]
+    if sources is None:
+        lines.append(Text("loading…", style="dim"))
+    elif not sources:
+        lines.append(Text("none recorded", style="dim italic"))
+    else:
+        n = 0
+        for stored in sources:
+            for src in stored.event.sources:
+                n += 1
+                line = Text(f"{n}. ")
+                line.append(clean(src.outlet), style="bold")
+                if src.published:
+                    line.append(f"  {day(src.published)}", style="dim")
+                if src.via:
+                    line.append(f"  via {clean(src.via)}", style="dim")
+                line.append(f"  (event #{stored.position})", style="dim")
+                lines.append(line)
+                if src.url:
+                    lines.append(Text("   ") + Text(clean(src.url), style="underline"))
+                if src.quote:
+                    lines.append(Text("   “", style="italic") + Text(clean(src.quote, single_line=False),
+                                                                     style="italic") + Text("”", style="italic"))
+        if n == 0:
+            lines.append(Text("the events behind this carry no sources", style="dim italic"))
+    return Group(*lines)
+
+
+def two_lines(issue: str) -> str:
+    """'european-peacekeepers' -> 'european\npeacekeepers': narrow columns, whole words."""
+    words = issue.replace("-", " ").split()
+    if len(words) < 2:
+        return issue
+    best = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return " ".join(words[:best]) + "\n" + " ".join(words[best:])
+
+
+class PositionsMatrix(DataTable[Any]):
+    """Rows are actors, columns are issues; the cursor is a cell."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="cell", zebra_stripes=False, header_height=2)
+        self.cells: dict[tuple[str, str], Any] = {}
+        self.actors: list[str] = []
+        self.issues: list[str] = []
+
+    def show(self, stances: Any, agenda: Any, names: Any) -> None:
+        keep = self.selected_key
+        self.cells = {(s.actor, s.issue): s for s in stances}
+        issues = list(dict.fromkeys([*(a for a in agenda if any(s.issue == a for s in stances)),
+                                     *sorted({s.issue for s in stances})]))
+        actors = sorted({s.actor for s in stances}, key=lambda a: names(a).lower())
+        self.clear(columns=True)
+        self.actors, self.issues = actors, issues
+        for issue in issues:
+            label = two_lines(clean(issue))
+            self.add_column(Text(label, style="bold", justify="center"), key=issue,
+                            width=max(7, max(len(line) for line in label.splitlines())))
+        for actor in actors:
+            cells = []
+            for issue in issues:
+                s = self.cells.get((actor, issue))
+                cell = stance(s.stance if s else None)
+                if s is not None and s.uncertain:
+                    cell.append("?", style="yellow")
+                previous = getattr(s, "previous", None)
+                if s is not None and previous and previous != s.stance:
+                    cell.append("*", style="dim")
+                cell.justify = "center"
+                cells.append(cell)
+            self.add_row(*cells, key=actor, label=Text(names(actor), style="bold"))
+        if keep is not None and keep[0] in actors and keep[1] in issues:
+            self.move_cursor(row=actors.index(keep[0]), column=issues.index(keep[1]), animate=False)
+
+    @property
+    def selected_key(self) -> tuple[str, str] | None:
+        if not self.row_count or not self.columns:
+            return None
+        row, col = self.cursor_coordinate
+        if row >= len(self.actors) or col >= len(self.issues):
+            return None
+        return self.actors[row], self.issues[col]
+
+    @property
+    def selected(self) -> Any | None:
+        key = self.selected_key
+        return self.cells.get(key) if key else None
+
+    def select(self, actor: str, issue: str) -> bool:
+        if actor in self.actors and issue in self.issues:
+            self.move_cursor(row=self.actors.index(actor), column=self.issues.index(issue), animate=False)
+            return True
+        return False

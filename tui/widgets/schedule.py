@@ -1,0 +1,105 @@
+"""A track's meetings: held, scheduled, postponed (with every postponement), cancelled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import DataTable
+
+from tui.widgets.text import claim, clean
+
+MEETING_STYLES = {"held": "green", "scheduled": "bold cyan", "postponed": "yellow", "cancelled": "red"}
+
+
+def meeting_when(m: Any) -> Text:
+    when = m.held or m.planned or m.occurred
+    text = Text(clean(when.label()) if when else "date unknown")
+    if m.uncertain:
+        text.append(" ?", style="yellow")
+    return text
+
+
+def meeting_status(m: Any) -> Text:
+    text = Text(clean(m.status), style=MEETING_STYLES.get(m.status, ""))
+    if m.upcoming:
+        text.append(" · upcoming", style="bold")
+    return text
+
+
+def render_meeting(m: Any, names: Any) -> Group:
+    """The full story of one meeting, postponements included."""
+    head = Text(clean(m.title), style="bold")
+    head.append(f"  {clean(m.meeting)}", style="dim")
+    lines: list[Any] = [head]
+    status = Text("Status: ")
+    status.append_text(meeting_status(m))
+    if m.claim_status != "confirmed":
+        status.append("  claim ")
+        status.append_text(claim(m.claim_status))
+    lines.append(status)
+    if m.held:
+        lines.append(Text(f"Held: {clean(m.held.label())}"))
+    if m.planned:
+        lines.append(Text(f"Planned: {clean(m.planned.label())}"))
+    if m.first_planned and m.first_planned != m.planned:
+        lines.append(Text(f"First announced for: {clean(m.first_planned.label())}", style="dim"))
+    for i, p in enumerate(m.postponements, start=1):
+        line = Text(f"Postponed ({i}): ", style="yellow")
+        line.append(f"{clean(p.from_date.label()) if p.from_date else '?'} → "
+                    f"{clean(p.to_date.label()) if p.to_date else 'sine die'}")
+        if p.by:
+            line.append(f" by {names.many(p.by)}")
+        if p.occurred:
+            line.append(f" (announced {clean(p.occurred.label())})", style="dim")
+        lines.append(line)
+        if p.reason:
+            lines.append(Text(f"   {clean(p.reason)}", style="italic dim"))
+    if m.participants:
+        lines.append(Text(f"Participants: {names.many(m.participants)}"))
+    if m.host:
+        lines.append(Text(f"Host: {names(m.host)}"))
+    if m.location:
+        lines.append(Text(f"Location: {clean(m.location)}"))
+    if m.cancelled_by:
+        lines.append(Text(f"Cancelled by {names.many(m.cancelled_by)}", style="red"))
+    if m.reason:
+        lines.append(Text(f"Reason: {clean(m.reason)}", style="italic"))
+    if m.outcome:
+        lines.append(Text(f"Outcome: {clean(m.outcome, single_line=False)}"))
+    if m.status in ("scheduled", "postponed"):
+        lines.append(Text("h logs this meeting as held", style="dim italic"))
+    return Group(*lines)
+
+
+class ScheduleTable(DataTable[Any]):
+    """One row per meeting, by date."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.meetings: dict[str, Any] = {}
+
+    def on_mount(self) -> None:
+        self.add_column("When", key="when", width=20)
+        self.add_column("Meeting", key="title", width=30)
+        self.add_column("Status", key="status", width=20)
+        self.add_column("Moved", key="postponed", width=5)
+
+    def show(self, meetings: Any) -> None:
+        current = self.selected
+        self.clear()
+        self.meetings = {m.meeting: m for m in meetings}
+        for m in meetings:
+            self.add_row(meeting_when(m), Text(clean(m.title)), meeting_status(m),
+                         Text(f"×{len(m.postponements)}" if m.postponements else "", style="yellow"),
+                         key=m.meeting)
+        if current is not None and current.meeting in self.meetings:
+            self.move_cursor(row=self.get_row_index(current.meeting), animate=False)
+
+    @property
+    def selected(self) -> Any | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self.meetings.get(str(key))

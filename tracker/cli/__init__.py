@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
 from tracker import __version__
+from tracker.cli import bench, demo, views
 from tracker.cli.common import Context
 from tracker.cli.log import log
 from tracker.cli.records import events, export, import_, verify
@@ -23,19 +22,8 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj = Context(db)
 
 
-for command in (log, import_, export, events, verify):
+for command in (log, import_, export, events, verify, *demo.COMMANDS, *views.COMMANDS, *bench.COMMANDS):
     cli.add_command(command)
-
-# Commands that live in their own modules; each module exposes `COMMANDS`.
-for module_name in ("tracker.cli.demo", "tracker.cli.views", "tracker.cli.bench"):
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        continue
-    for command in module.COMMANDS:
-        cli.add_command(command)
 
 
 def main() -> None:

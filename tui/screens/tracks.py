@@ -48,6 +48,13 @@ def track_row(state: Any) -> list[Text]:
     return [title, status, tr, last, next_meeting_text(state), events]
 
 
+class TracksTable(DataTable[Any]):
+    """The list of tracks; its own enter binding keeps "Open track" in the Footer while it has focus
+    (DataTable's own enter binding is hidden)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open track")]
+
+
 class TracksScreen(ViewScreen):
     """The first screen: one row per track."""
 
@@ -62,7 +69,7 @@ class TracksScreen(ViewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="tracks-status", classes="view-status")
-        table: DataTable[Any] = DataTable(id="tracks-table", cursor_type="row", zebra_stripes=True)
+        table = TracksTable(id="tracks-table", cursor_type="row", zebra_stripes=True)
         yield table
 
     def on_mount(self) -> None:
@@ -100,6 +107,8 @@ class TracksScreen(ViewScreen):
         self.states = states
         table = self.query_one(DataTable)
         table.loading = False
+        if self.focused is None:
+            table.focus()  # the loading indicator took focus away on the first load
         self.app.track_titles = {s.track: s.title for s in states}
         current = None
         if table.row_count and table.cursor_row < table.row_count:

@@ -6,18 +6,18 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from events import parse_occurred
 from events.dates import DateParseError
-from tracker.app import _commitments, correction_for, field_specs, log_event
-from tracker.store import InvalidEvents, StoredEvent, StoreError
+from tracker.app import _commitments, correction_for, field_specs
+from tracker.store import InvalidEvents, StoredEvent
 from tracker.textsafe import printable
+from tui.screens.amend_dialog import AmendmentDialog
 from tui.screens.log_event import FieldRow
 from tui.widgets.date_field import DateField
 from tui.widgets.text import clean
@@ -79,7 +79,7 @@ def convert(kind: str, text: str) -> Any:
     return text
 
 
-class CorrectionScreen(ModalScreen[Any]):
+class CorrectionScreen(AmendmentDialog):
     """Replace one field of `target`; the correction is a new event in the log."""
 
     BINDINGS = [
@@ -178,29 +178,3 @@ class CorrectionScreen(ModalScreen[Any]):
             rows[key].show_error(message)
         self.show_error(Text("Nothing was logged: fix the fields marked below.",
                                                           style="bold red"))
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="correction-write")
-    def write(self, event: Any) -> None:
-        try:
-            stored = self.app.read(lambda store: log_event(store, event))
-        except (StoreError, Exception) as exc:  # noqa: BLE001 - said in the form, never a crash
-            self.app.call_from_thread(self.show_error,
-                                      Text(f"Nothing was logged: {clean(str(exc))}", style="bold red"))
-            return
-        self.app.call_from_thread(self.dismiss, stored)
-
-    def show_error(self, message: Text) -> None:
-        box = self.query_one("#form-error", Static)
-        box.add_class("-shown")
-        box.update(message)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

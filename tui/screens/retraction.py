@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
-from tracker.app import log_event, retraction_for
-from tracker.store import InvalidEvents, StoredEvent, StoreError
+from tracker.app import retraction_for
+from tracker.store import InvalidEvents, StoredEvent
+from tui.screens.amend_dialog import AmendmentDialog
 from tui.screens.log_event import FieldRow
 from tui.widgets.date_field import DateField
 from tui.widgets.text import clean
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
     from tui.app import TrackerApp
 
 
-class RetractionScreen(ModalScreen[Any]):
+class RetractionScreen(AmendmentDialog):
     """Withdraw `target` with a reason."""
 
     BINDINGS = [
@@ -70,29 +69,3 @@ class RetractionScreen(ModalScreen[Any]):
                 rows["when" if p.field in ("when", "occurred") else "reason"].show_error(p.message)
             return
         self.write(event)
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="retraction-write")
-    def write(self, event: Any) -> None:
-        try:
-            stored = self.app.read(lambda store: log_event(store, event))
-        except (StoreError, Exception) as exc:  # noqa: BLE001 - said in the form, never a crash
-            self.app.call_from_thread(self.show_error,
-                                      Text(f"Nothing was logged: {clean(str(exc))}", style="bold red"))
-            return
-        self.app.call_from_thread(self.dismiss, stored)
-
-    def show_error(self, message: Text) -> None:
-        box = self.query_one("#form-error", Static)
-        box.add_class("-shown")
-        box.update(message)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

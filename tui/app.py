@@ -154,6 +154,12 @@ class ProjectionProcess:
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
+            # Let the pool's manager thread finish closing its wake-up pipe before the interpreter
+            # exits: on Python 3.11, concurrent.futures' own exit hook can otherwise write to that
+            # pipe while it closes ("OSError: Bad file descriptor" printed after quitting).
+            manager = getattr(pool, "_executor_manager_thread", None)
+            if manager is not None and manager is not threading.current_thread():
+                manager.join(timeout=5)
 
 
 def open_store(path: str | Path) -> EventStore:

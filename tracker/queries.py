@@ -50,12 +50,23 @@ def track_states(store: EventStore, moment: Moment = Moment(), *, detail: bool =
 
         states = [state_from_facts(facts, t, moment, _today(moment)) for t in tracks_of(facts)]
         return [s if detail else summary(s) for s in states if s is not None]
+    if not moment and not detail:
+        return rm.list_states(_today(moment)) or []
     out = []
     for track in rm.tracks(moment):
         state = rm.state(track, moment, _today(moment), detail=detail)
         if state is not None:
             out.append(state)
     return out
+
+
+def kept_track_states(store: EventStore) -> list[TrackState] | None:
+    """The list of tracks as known now if the read model is current and holds every row of it
+    already; else None. Reads only (no catch-up, no fold): cheap enough for the UI's first paint."""
+    rm = ReadModel(store)
+    if not rm.current():
+        return None
+    return rm.list_states(_today(Moment()), compute=False)
 
 
 def track_state(store: EventStore, track_id: str, moment: Moment = Moment()) -> TrackState | None:

@@ -13,6 +13,8 @@ recreates them from the log):
   proposal, agreement, claim target and actor, so a view fetches only the entities it shows;
   `rm_amendments`: corrections and retractions with the event they ultimately amend (the root).
 - `rm_snapshots(track, kind, day, position, recorded, acc)`: folded accumulators at cut points.
+- `rm_list_rows(track, today, state)`: each track's summary as known now (the list of tracks), kept
+  from the first time it is asked for until an event touches the track.
 
 A snapshot (D_s, P_s, R_s) holds the fold of the track's facts with occurred.earliest <= D_s and
 position <= P_s, amended by the corrections and retractions at positions <= P_s; R_s is the
@@ -49,9 +51,9 @@ from projections.freeze import freeze
 from projections.records import AMENDMENT_TYPES, Ev, normalise
 from projections.replay import Moment, claims_index, prepare, registry, state_from_facts
 from projections.state import ActorInfo, TrackState
-from tracker.store import EventStore
+from tracker.store import EventStore, StoreError
 
-LAYOUT = f"6.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
+LAYOUT = f"7.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
 SNAPSHOT_EVERY = 1000  # facts of a track between two snapshots of a series
 REFRESH_AFTER = 8 * SNAPSHOT_EVERY  # facts appended to a track before its snapshots are redone
 FAR_DAY = "9999-12-31"
@@ -94,9 +96,12 @@ SCHEMA = [
     "acc BLOB NOT NULL, deferred TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (track, kind, day, position)) WITHOUT ROWID",
     # For each day, the last position whose running max of recorded_at falls on that day.
     "CREATE TABLE IF NOT EXISTS rm_runmax (day TEXT PRIMARY KEY, position INTEGER NOT NULL, recorded TEXT NOT NULL)",
+    # Each track's row in the list of tracks as known now, for the day it was made on (which meeting is
+    # "next" depends on it): the JSON of its summary TrackState, or 'null' for a track with no state.
+    "CREATE TABLE IF NOT EXISTS rm_list_rows (track TEXT PRIMARY KEY, today TEXT NOT NULL, state TEXT NOT NULL)",
 ]
 TABLES = ("rm_meta", "rm_checkpoint", "rm_track_state", "rm_track_events", "rm_entities", "rm_amendments",
-          "rm_snapshots", "rm_runmax", "rm_actor_info")
+          "rm_snapshots", "rm_runmax", "rm_actor_info", "rm_list_rows")
 
 
 def dumps(acc: Acc) -> str:
@@ -211,6 +216,9 @@ class ReadModel:
             head = self.store.head()[0]
             self._bulk_build(head)
             self._set_checkpoint(head)
+        # A rebuild is the long wait after a big import: make the list of tracks for today too, so
+        # the first screen opened next shows at once instead of folding every track again.
+        self.list_states(date.today())
 
     def _set_checkpoint(self, position: int) -> None:
         self.conn.execute("UPDATE rm_checkpoint SET position = ? WHERE name = 'log'", (position,))
@@ -255,6 +263,8 @@ class ReadModel:
         amendments = self._amendments_for([e.id for e in unique])
         # By their amended form: a correction in the same batch may have moved a fact to another track.
         fixed = [f for e in unique if (f := am.amend(e, amendments)) is not None]
+        self._forget_list_rows(touched | refold, everything=bool(amended_roots) or any(
+            e.body["type"] == "claim_status_changed" for e in unique))
         build: _Build | None = None
         for track in sorted(touched | refold):
             if track not in refold and self._has_state(track):
@@ -820,6 +830,56 @@ class ReadModel:
         denied_targets = list(groups.get("claim", {}))
         return freeze(acc, groups, claims, self.registry_for(_acc_actors(acc), moment), as_of=moment.as_of,
                       today=today or moment.as_of, label=moment.label(), targets=self.targets(denied_targets, moment))
+
+    # -- the list of tracks ----------------------------------------------------------------------
+    def list_states(self, today: date, *, compute: bool = True) -> list[TrackState] | None:
+        """Every track's summary as known now (`state(track, Moment(), today, detail=False)`), in
+        track order. Call when `current()`.
+
+        Each row is kept in rm_list_rows once made, until an event touches its track, so the list
+        of a big log opens by reading one row per track instead of folding each. Without `compute`,
+        None unless every row is kept (a caller that must not fold here, like the UI's first paint).
+        """
+        day = today.isoformat()
+        kept = dict(self.conn.execute("SELECT track, state FROM rm_list_rows WHERE today = ?", (day,)).fetchall())
+        tracks = self.tracks()
+        if not compute and any(t not in kept for t in tracks):
+            return None
+        cp = self.checkpoint()
+        out: list[TrackState] = []
+        made: list[tuple[str, str, str]] = []
+        for track in tracks:
+            text = kept.get(track)
+            if text is None:
+                state = self.state(track, Moment(), today, detail=False)
+                made.append((track, day, state.model_dump_json() if state is not None else "null"))
+            else:
+                state = None if text == "null" else TrackState.model_validate_json(text)
+            if state is not None:
+                out.append(state)
+        if made and not self.store.readonly:
+            self._keep_list_rows(cp, made)
+        return out
+
+    def _keep_list_rows(self, cp: int | None, rows: list[tuple[str, str, str]]) -> None:
+        try:
+            with self.store._write_transaction():
+                if self.checkpoint() != cp:
+                    return  # events were applied while these were made: they may be stale
+                self.conn.executemany("INSERT OR REPLACE INTO rm_list_rows(track, today, state) VALUES (?, ?, ?)",
+                                      rows)
+        except (StoreError, sqlite3.OperationalError):
+            pass  # no write lock to be had just now: they are made again next time
+
+    def _forget_list_rows(self, tracks: Iterable[str], *, everything: bool = False) -> None:
+        """Inside the write transaction of new events: drop the list rows they may change. An
+        amendment or a claim status change can change a track it is not filed under (that of the
+        event it targets), so either drops every row."""
+        if everything:
+            self.conn.execute("DELETE FROM rm_list_rows")
+            return
+        for chunk in _chunks(sorted(tracks)):
+            self.conn.execute(f"DELETE FROM rm_list_rows WHERE track IN ({','.join('?' * len(chunk))})", list(chunk))
 
     # -- read-only fallback ---------------------------------------------------------------------
     def all_events(self) -> list[Ev]:

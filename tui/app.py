@@ -4,7 +4,7 @@ State every view follows lives in reactives here:
 - `moment`: the point in time shown (`projections.replay.Moment`; `Moment()` is "now");
 - `log_version`: bumped whenever the log grows (our own append, or another process's commit,
   noticed by polling `store.data_version()` once a second);
-- `integrity`: the result of `store.verify()`, run in a worker at startup.
+- `integrity`: the result of `store.verify()`, run in a worker once the first screen has loaded.
 
 Screens watch them and reload in their own workers. All database access goes through `read()`,
 which serialises use of the one SQLite connection between worker threads.
@@ -53,6 +53,7 @@ VIEWS = Binding.Group("Views")
 TIME = Binding.Group("Time travel")
 THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "tokyo-night")
 POLL_SECONDS = 1.0
+VERIFY_AFTER_SECONDS = 2.0  # start the startup verify by then even if the first screen is still loading
 
 
 def end_of_day(d: date) -> datetime:
@@ -217,6 +218,7 @@ class TrackerApp(App[None]):
         self._readers_lock = threading.Lock()
         self._poll = poll
         self._verify = verify
+        self._verify_started = False
         self._isolate = isolate
         if isolate:
             ProjectionProcess.prepare()
@@ -284,7 +286,9 @@ class TrackerApp(App[None]):
 
     def on_mount(self) -> None:
         if self._verify:
-            self.verify_log()
+            # The walk of a big chain takes a core for seconds: let the first screen load first (it
+            # calls start_verify when it shows its data), or start anyway after a short while.
+            self.set_timer(VERIFY_AFTER_SECONDS, self.start_verify)
         if self._poll:
             self.check_for_changes()
             self.set_interval(POLL_SECONDS, self.check_for_changes)
@@ -299,6 +303,12 @@ class TrackerApp(App[None]):
                 self.store.close()
             except sqlite3.Error:
                 pass
+
+    def start_verify(self) -> None:
+        """Verify the hash chain once, in the background; the banner shows what it found."""
+        if self._verify and not self._verify_started:
+            self._verify_started = True
+            self.verify_log()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="verify", name="verify the hash chain")
     def verify_log(self) -> None:

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from tracker import queries
 from tui.screens.base import ViewScreen
 from tui.widgets.text import clean, track_status, trend
 
@@ -90,13 +91,18 @@ class TracksScreen(ViewScreen):
     def load_states(self) -> None:
         moment = self.moment
         try:
-            states = self.app.project("track_states", moment)
+            # As known now, the list is usually kept in the read model: read it here, at once; only
+            # if it is not (a new day, new events) is it folded in the projection process.
+            states = self.app.browse(queries.kept_track_states, "scan") if not moment else None
+            if states is None:
+                states = self.app.project("track_states", moment)
         except Exception as exc:  # noqa: BLE001 - shown, not a crash
             self.app.call_from_thread(self.show_error, exc)
             return
         self.app.call_from_thread(self.show_states, states, moment)
 
     def show_error(self, exc: Exception) -> None:
+        self.app.start_verify()
         self.query_one(DataTable).loading = False
         self.query_one("#tracks-status", Static).update(
             Text(f"Could not load the tracks: {clean(type(exc).__name__)}: {clean(str(exc))}", style="bold red"))
@@ -105,6 +111,7 @@ class TracksScreen(ViewScreen):
         if moment != self.moment:
             return
         self.states = states
+        self.app.start_verify()  # now that the first screen shows something (see TrackerApp.on_mount)
         table = self.query_one(DataTable)
         table.loading = False
         if self.focused is None:

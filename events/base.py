@@ -55,13 +55,13 @@ class EventBase(Strict):
     occurred: Occurred
     recorded_at: datetime | None = None  # transaction time; the store sets it
     tracks: Annotated[list[Slug], Field(min_length=1, max_length=50)]
-    actors: Annotated[list[Slug], Field(max_length=200)] = []
+    actors: Annotated[list[Slug], Field(max_length=200)] = Field(default_factory=list)
     location: Line | None = None
     summary: Line
     details: Text | None = None
-    sources: Annotated[list[Source], Field(max_length=100)] = []
+    sources: Annotated[list[Source], Field(max_length=100)] = Field(default_factory=list)
     status: ClaimStatus = "confirmed"
-    tags: Annotated[list[Slug], Field(max_length=50)] = []
+    tags: Annotated[list[Slug], Field(max_length=50)] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod

@@ -29,7 +29,7 @@ class TrackOpened(EventBase):
     title: Line
     description: Text | None = None
     initial_status: TrackStatus = "exploratory"
-    agenda: Annotated[list[Slug], Field(max_length=100)] = []  # issues: territory, sanctions, ...
+    agenda: Annotated[list[Slug], Field(max_length=100)] = Field(default_factory=list)  # issues: territory, sanctions, ...
 
 
 class TrackStatusChanged(EventBase):
@@ -46,7 +46,7 @@ class ActorDescribed(EventBase):
     kind: ActorKind
     role: Line | None = None  # "US Secretary of State"
     affiliation: Slug | None = None  # rubio -> usa
-    aliases: Annotated[list[Line], Field(max_length=50)] = []
+    aliases: Annotated[list[Line], Field(max_length=50)] = Field(default_factory=list)
 
 
 # -- meetings -----------------------------------------------------------------------------
@@ -55,7 +55,7 @@ class MeetingScheduled(EventBase):
     meeting: Slug
     title: Line
     planned: Occurred  # when it is to take place (occurred is when it was scheduled)
-    participants: Actors = []
+    participants: Actors = Field(default_factory=list)
     host: Slug | None = None
 
 
@@ -63,7 +63,7 @@ class MeetingHeld(EventBase):
     type: Literal["meeting_held"] = "meeting_held"
     meeting: Slug
     title: Line
-    participants: Actors = []
+    participants: Actors = Field(default_factory=list)
     host: Slug | None = None
     duration_hours: Annotated[float, Field(gt=0, le=1000)] | None = None
     outcome: Text | None = None
@@ -74,14 +74,14 @@ class MeetingPostponed(EventBase):
     meeting: Slug
     from_date: Occurred | None = None
     to_date: Occurred | None = None  # None: postponed sine die
-    by: Actors = []
+    by: Actors = Field(default_factory=list)
     reason: Text | None = None
 
 
 class MeetingCancelled(EventBase):
     type: Literal["meeting_cancelled"] = "meeting_cancelled"
     meeting: Slug
-    by: Actors = []
+    by: Actors = Field(default_factory=list)
     reason: Text | None = None
 
 
@@ -93,7 +93,7 @@ class StatementMade(EventBase):
     quote: Text | None = None
     issue: Slug
     stance: Stance
-    towards: Actors = []
+    towards: Actors = Field(default_factory=list)
 
 
 class SeatDemanded(EventBase):
@@ -113,7 +113,7 @@ class MediationOffered(EventBase):
     type: Literal["mediation_offered"] = "mediation_offered"
     mediator: Slug
     role: MediationRole = "mediator"
-    between: Actors = []
+    between: Actors = Field(default_factory=list)
     venue: Line | None = None
 
 
@@ -123,21 +123,21 @@ class ProposalTabled(EventBase):
     proposal: Slug
     proposer: Actors
     title: Line
-    stages: Annotated[list[Line], Field(max_length=50)] = []
+    stages: Annotated[list[Line], Field(max_length=50)] = Field(default_factory=list)
 
 
 class ClaimStatusChanged(EventBase):
     type: Literal["claim_status_changed"] = "claim_status_changed"
     target: str  # the event whose claim is now confirmed / disputed / denied
     new_status: ClaimStatus
-    by: Actors = []
+    by: Actors = Field(default_factory=list)
     reason: Text | None = None
 
 
 class Commitment(Strict):
     id: Slug
     text: Line
-    owners: Actors = []
+    owners: Actors = Field(default_factory=list)
 
 
 class AgreementReached(EventBase):
@@ -145,7 +145,7 @@ class AgreementReached(EventBase):
     agreement: Slug
     title: Line
     parties: Actors
-    commitments: Annotated[list[Commitment], Field(max_length=200)] = []
+    commitments: Annotated[list[Commitment], Field(max_length=200)] = Field(default_factory=list)
 
     @field_validator("commitments")
     @classmethod
@@ -167,11 +167,11 @@ class CommitmentProgress(EventBase):
 # -- analysis and record-keeping ----------------------------------------------------------
 class AnalysisPublished(EventBase):
     type: Literal["analysis_published"] = "analysis_published"
-    authors: Actors = []
+    authors: Actors = Field(default_factory=list)
     publisher: Slug
     title: Line
     url: Annotated[str, Field(max_length=2000)] | None = None
-    findings: Annotated[list[Text], Field(max_length=100)] = []
+    findings: Annotated[list[Text], Field(max_length=100)] = Field(default_factory=list)
 
 
 class Correction(EventBase):

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pydantic_core import from_json
+from pydantic_core import from_json, to_json
 
 from projections import amend as am
 from projections import entities as ent
@@ -110,11 +110,13 @@ def dumps(acc: Acc) -> str:
 
 
 def _summary_text(acc: Acc) -> str:
-    return json.dumps({k: acc[k] for k in SUMMARY}, separators=(",", ":"), ensure_ascii=False)
+    return to_json({k: acc[k] for k in SUMMARY}).decode("utf-8")
 
 
 def _pack(acc: Acc) -> bytes:
-    return zlib.compress(json.dumps(acc, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1)
+    # pydantic-core's encoder writes the same compact JSON as json.dumps, about 3x as fast; a big
+    # track's snapshot is ~1 MB of it, and a 1M-event rebuild writes some 1,800 snapshots.
+    return zlib.compress(to_json(acc), 1)
 
 
 def _unpack(blob: bytes) -> Acc:

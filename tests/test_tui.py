@@ -538,6 +538,25 @@ async def test_tampered_log_shows_a_warning_banner(demo_db):
 
 
 @async_test
+async def test_the_list_of_tracks_opens_from_the_kept_rows_without_folding(demo_db):
+    from tracker import queries
+
+    with EventStore(demo_db) as store:
+        expected = queries.track_states(store)  # folds once and keeps every row of the list
+    app = app_for(demo_db)
+    asked: list[str] = []
+    fold = app.project
+    app.project = lambda name, *a, **k: asked.append(name) or fold(name, *a, **k)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == len(expected) == 5
+        assert "track_states" not in asked  # read from the read model, not folded in the child
+        assert "ukraine" in screen_text(app).lower()
+        assert app.integrity is not None and app.integrity.ok  # the verify ran once the list showed
+
+
+@async_test
 async def test_intact_log_shows_no_banner(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:

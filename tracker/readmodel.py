@@ -90,6 +90,8 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS rm_amendments_recorded ON rm_amendments (recorded_at)",
     "CREATE INDEX IF NOT EXISTS rm_amendments_target ON rm_amendments (target)",
     "CREATE INDEX IF NOT EXISTS rm_amendments_root ON rm_amendments (root)",
+    # An amendment of an amendment finds its target's root by id: without this, a scan per amendment.
+    "CREATE INDEX IF NOT EXISTS rm_amendments_id ON rm_amendments (id)",
     "CREATE INDEX IF NOT EXISTS rm_amendments_when ON rm_amendments (recorded_at) WHERE touches_when = 1",
     "CREATE TABLE IF NOT EXISTS rm_snapshots (track TEXT NOT NULL, kind TEXT NOT NULL, day TEXT NOT NULL, "
     "position INTEGER NOT NULL, recorded TEXT NOT NULL, horizon INTEGER NOT NULL, summary TEXT NOT NULL, "

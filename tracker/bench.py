@@ -1141,7 +1141,8 @@ def render(run: Run) -> str:
                      f"median {_ms(at['median_ms'])}, p99 {_ms(at['p99_ms'])}")
     tui = r.get("tui", {})
     if isinstance(tui.get("no_verify"), dict) and tui["no_verify"].get("first_paint_s") is not None:
-        notes.append(f"TUI first paint is measured as `tracker tui` starts (hash-chain verify running at startup); "
+        notes.append("TUI first paint is measured as `tracker tui` starts (its hash-chain verify starting once the "
+                     "first screen has data); "
                      f"without the startup verify: {tui['no_verify']['first_paint_s']:.2f} s; first frame of any "
                      f"kind after {tui.get('first_frame_s', float('nan')):.2f} s; everything settled after "
                      f"{tui.get('settled_s', float('nan')):.1f} s")

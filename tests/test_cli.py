@@ -53,6 +53,23 @@ def test_log_a_statement_dated_yesterday_and_see_the_resolved_day(demo, tmp_path
     assert listed[0]["actors"] == ["zelensky", "ukr"]
 
 
+def test_open_a_track_and_change_its_status_from_the_command_line(demo, tmp_path):
+    # `track` of these types is the envelope's --track: one flag, not two that clash.
+    db = copy_db(demo, tmp_path / "log.db")
+    opened = tracker("log", "track-opened", "--when", "2025-03-03", "--track", "black-sea-ceasefire",
+                     "--title", "Black Sea ceasefire", "--summary", "Talks on shipping in the Black Sea", db=db)
+    assert opened.returncode == 0, opened.stderr
+    assert "UserWarning" not in opened.stderr
+    run = tracker("log", "track-status-changed", "--when", "2025-03-11", "--track", "black-sea-ceasefire",
+                  "--new-status", "active", "--summary", "Jeddah talks take up the Black Sea", db=db)
+    assert run.returncode == 0, run.stderr
+    status = tracker("status", "black-sea-ceasefire", db=db)
+    assert "Black Sea ceasefire" in status.stdout
+    assert "Status: active since 11 Mar 2025" in status.stdout
+    listed = tracker("status", db=db)
+    assert "black-sea-ceasefire" in listed.stdout and "active" in listed.stdout
+
+
 def test_relative_dates_resolve_against_the_reported_on_day(tmp_path):
     run = tracker("log", "meeting-held", "--when", "last week", "--reported-on", "2025-02-18",
                   "--track", "us-russia-normalization", "--meeting", "trump-putin-call",

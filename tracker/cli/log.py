@@ -58,8 +58,14 @@ COMMON = [
 ]
 
 
+COMMON_FLAGS = frozenset(flag for option in COMMON for flag in option.opts)
+
+
 def _make_command(event_type: str) -> click.Command:
-    specs = field_specs(event_type)
+    # A field whose flag is a common one (`track` of track_opened and track_status_changed, the
+    # track the event is about) gets no flag of its own: it is the first --track given.
+    specs = [s for s in field_specs(event_type) if "--" + s.name.replace("_", "-") not in COMMON_FLAGS]
+    shared = [s.name for s in field_specs(event_type) if s not in specs]
     names = {s.name for s in specs}
 
     @click.pass_obj
@@ -67,12 +73,13 @@ def _make_command(event_type: str) -> click.Command:
     def run(ctx: Context, **kw: Any) -> None:
         reported_on = resolve_reported_on(kw.pop("reported_on"))
         draft = Draft(
-            type=event_type, when=kw.pop("when"), summary=kw.pop("summary"), tracks=list(kw.pop("tracks")),
+            type=event_type, when=kw.pop("when"), summary=kw.pop("summary"), tracks=list(kw["tracks"]),
             actors=list(kw.pop("actors")), location=kw.pop("location"), details=kw.pop("details"),
             status=kw.pop("status"), tags=list(kw.pop("tags")), source_outlet=kw.pop("source_outlet"),
             source_url=kw.pop("source_url"), source_published=kw.pop("source_published"),
             source_via=kw.pop("source_via"), source_quote=kw.pop("source_quote"), event_id=kw.pop("event_id"),
-            fields={k: v for k, v in kw.items() if k in names},
+            fields={**{k: v for k, v in kw.items() if k in names},
+                    **{name: kw["tracks"][0] for name in shared if name == "track" and kw["tracks"]}},
         )
         event = build_event(draft, reported_on)
         basis = f"reported on {reported_on.isoformat()}" if reported_on else "relative to today"

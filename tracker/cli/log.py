@@ -62,9 +62,9 @@ COMMON_FLAGS = frozenset(flag for option in COMMON for flag in option.opts)
 
 
 def _make_command(event_type: str) -> click.Command:
-    # A field whose flag is a common one (`track` of track_opened and track_status_changed, the
-    # track the event is about) gets no flag of its own: it is the first --track given.
-    specs = [s for s in field_specs(event_type) if "--" + s.name.replace("_", "-") not in COMMON_FLAGS]
+    # The `track` field of track_opened and track_status_changed (the track the event is about)
+    # would clash with the common --track: it gets no flag of its own and is the first --track given.
+    specs = [s for s in field_specs(event_type) if not (s.name == "track" and "--track" in COMMON_FLAGS)]
     shared = [s.name for s in field_specs(event_type) if s not in specs]
     names = {s.name for s in specs}
 

@@ -58,14 +58,12 @@ COMMON = [
 ]
 
 
-COMMON_FLAGS = frozenset(flag for option in COMMON for flag in option.opts)
-
-
 def _make_command(event_type: str) -> click.Command:
     # The `track` field of track_opened and track_status_changed (the track the event is about)
     # would clash with the common --track: it gets no flag of its own and is the first --track given.
-    specs = [s for s in field_specs(event_type) if not (s.name == "track" and "--track" in COMMON_FLAGS)]
-    shared = [s.name for s in field_specs(event_type) if s not in specs]
+    every = field_specs(event_type)
+    specs = [s for s in every if s.name != "track"]
+    about_track = len(specs) < len(every)
     names = {s.name for s in specs}
 
     @click.pass_obj
@@ -79,7 +77,7 @@ def _make_command(event_type: str) -> click.Command:
             source_url=kw.pop("source_url"), source_published=kw.pop("source_published"),
             source_via=kw.pop("source_via"), source_quote=kw.pop("source_quote"), event_id=kw.pop("event_id"),
             fields={**{k: v for k, v in kw.items() if k in names},
-                    **{name: kw["tracks"][0] for name in shared if name == "track" and kw["tracks"]}},
+                    **({"track": kw["tracks"][0]} if about_track and kw["tracks"] else {})},
         )
         event = build_event(draft, reported_on)
         basis = f"reported on {reported_on.isoformat()}" if reported_on else "relative to today"

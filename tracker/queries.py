@@ -51,7 +51,7 @@ def track_states(store: EventStore, moment: Moment = Moment(), *, detail: bool =
         states = [state_from_facts(facts, t, moment, _today(moment)) for t in tracks_of(facts)]
         return [s if detail else summary(s) for s in states if s is not None]
     if not moment and not detail:
-        return rm.list_states(_today(moment)) or []
+        return rm.list_states(_today(moment))
     out = []
     for track in rm.tracks(moment):
         state = rm.state(track, moment, _today(moment), detail=detail)
@@ -66,7 +66,7 @@ def kept_track_states(store: EventStore) -> list[TrackState] | None:
     rm = ReadModel(store)
     if not rm.current():
         return None
-    return rm.list_states(_today(Moment()), compute=False)
+    return rm.kept_list_states(_today(Moment()))
 
 
 def track_state(store: EventStore, track_id: str, moment: Moment = Moment()) -> TrackState | None:

@@ -836,34 +836,42 @@ class ReadModel:
                       today=today or moment.as_of, label=moment.label(), targets=self.targets(denied_targets, moment))
 
     # -- the list of tracks ----------------------------------------------------------------------
-    def list_states(self, today: date, *, compute: bool = True) -> list[TrackState] | None:
+    def list_states(self, today: date) -> list[TrackState]:
         """Every track's summary as known now (`state(track, Moment(), today, detail=False)`), in
         track order. Call when `current()`.
 
         Each row is kept in rm_list_rows once made, until an event touches its track, so the list
-        of a big log opens by reading one row per track instead of folding each. Without `compute`,
-        None unless every row is kept (a caller that must not fold here, like the UI's first paint).
+        of a big log opens by reading one row per track instead of folding each.
         """
         day = today.isoformat()
-        kept = dict(self.conn.execute("SELECT track, state FROM rm_list_rows WHERE today = ?", (day,)).fetchall())
-        tracks = self.tracks()
-        if not compute and any(t not in kept for t in tracks):
-            return None
+        kept = self._kept_rows(day)
         cp = self.checkpoint()
         out: list[TrackState] = []
         made: list[tuple[str, str, str]] = []
-        for track in tracks:
+        for track in self.tracks():
             text = kept.get(track)
             if text is None:
                 state = self.state(track, Moment(), today, detail=False)
                 made.append((track, day, state.model_dump_json() if state is not None else "null"))
             else:
-                state = None if text == "null" else TrackState.model_validate_json(text)
+                state = _list_row(text)
             if state is not None:
                 out.append(state)
         if made and not self.store.readonly:
             self._keep_list_rows(cp, made)
         return out
+
+    def kept_list_states(self, today: date) -> list[TrackState] | None:
+        """`list_states` if every row of it is kept, else None: reads only, never folds (for a
+        caller that must not wait, like the UI's first paint)."""
+        kept = self._kept_rows(today.isoformat())
+        tracks = self.tracks()
+        if any(t not in kept for t in tracks):
+            return None
+        return [s for t in tracks if (s := _list_row(kept[t])) is not None]
+
+    def _kept_rows(self, day: str) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT track, state FROM rm_list_rows WHERE today = ?", (day,)).fetchall())
 
     def _keep_list_rows(self, cp: int | None, rows: list[tuple[str, str, str]]) -> None:
         try:
@@ -896,6 +904,10 @@ class ReadModel:
         facts = prepare(self.all_events(), moment)
         state = state_from_facts(facts, track, moment, today)
         return state if state is None or detail else summary(state)
+
+
+def _list_row(text: str) -> TrackState | None:
+    return None if text == "null" else TrackState.model_validate_json(text)
 
 
 def summary(s: TrackState) -> TrackState:

@@ -7,7 +7,6 @@ canonical bodies verbatim, so importing an export reproduces the same hash chain
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from events import EVENT_ADAPTER
+from tracker.gcpause import collector_paused
 from tracker.store import EventStore, InvalidEvents, Problem, parse_body
 
 CHUNK = 5000
@@ -65,13 +65,8 @@ def import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_positio
     """Validate and append all lines atomically, or raise InvalidEvents and write nothing."""
     # A big import allocates millions of short-lived objects that reference counting frees chunk
     # by chunk (they form no cycles); the cyclic collector would only rescan them over and over.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _import_lines(store, raw_lines, expected_position)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_position: int | None) -> ImportReport:

@@ -4,6 +4,9 @@ Every function takes the store and a `Moment` (projections.replay): Moment() is 
 Moment(as_of=D) is "as it stood on D", Moment(known_at=K) is "as we knew it at K", and both
 combine. The read model (tracker.readmodel) is caught up first when the file is writable; on a
 read-only file that is behind, everything is folded in memory from the log.
+
+The queries run with the cyclic garbage collector paused (tracker.gcpause): they allocate in
+bulk, and its full collections made the slowest as-of queries twice as slow.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from projections.replay import Moment, claims_index, prepare, registry, tracks_o
 from projections.state import ActorInfo, ActorState, TimelineEntry, TrackDiff, TrackState
 from projections.timeline import NOT_HAPPENINGS, in_range
 from projections.timeline import timeline as timeline_of
+from tracker.gcpause import paused_collector
 from tracker.readmodel import FAR_DAY, ReadModel, prepare_some, summary
 from tracker.store import EventStore, StoredEvent
 
@@ -40,6 +44,7 @@ def _today(moment: Moment) -> date:
 
 
 # -- tracks ---------------------------------------------------------------------------------------
+@paused_collector
 def track_states(store: EventStore, moment: Moment = Moment(), *, detail: bool = False) -> list[TrackState]:
     """Every track at `moment`, by id. Without `detail`, summaries for lists (TrackState.detail is
     False): title, status and since when, trend, last activity, next meeting, event count."""
@@ -69,6 +74,7 @@ def kept_track_states(store: EventStore) -> list[TrackState] | None:
     return rm.kept_list_states(_today(Moment()))
 
 
+@paused_collector
 def track_state(store: EventStore, track_id: str, moment: Moment = Moment()) -> TrackState | None:
     """One track at `moment`, in full; None if nothing is known about it then."""
     return read_model(store).state(track_id, moment, _today(moment))
@@ -80,6 +86,7 @@ def tracks(store: EventStore) -> list[str]:
 
 
 # -- timeline -------------------------------------------------------------------------------------
+@paused_collector
 def timeline(store: EventStore, track_id: str | None, moment: Moment = Moment(), date_from: date | None = None,
              date_to: date | None = None, limit: int | None = None) -> list[TimelineEntry]:
     """What happened, in order (occurred.earliest, then log position); `limit` keeps the latest."""
@@ -143,6 +150,7 @@ def _wanted(ev: Ev, track: str | None, date_from: date | None, date_to: date | N
 
 
 # -- actors ---------------------------------------------------------------------------------------
+@paused_collector
 def actors(store: EventStore) -> list[ActorInfo]:
     """Every described actor (as described now), by id; actors never described come with their id."""
     rm = read_model(store)
@@ -155,6 +163,7 @@ def actors(store: EventStore) -> list[ActorInfo]:
     return [found.get(a) or ActorInfo(id=a, name=a) for a in ids]
 
 
+@paused_collector
 def actor_state(store: EventStore, actor_id: str, moment: Moment = Moment()) -> ActorState | None:
     """Who said what, on which tracks; the actor's latest stance per track and issue."""
     rm = read_model(store)
@@ -170,6 +179,7 @@ def actor_state(store: EventStore, actor_id: str, moment: Moment = Moment()) -> 
 
 
 # -- diffs and provenance -------------------------------------------------------------------------
+@paused_collector
 def diff(store: EventStore, track_id: str, d1: Moment, d2: Moment) -> TrackDiff:
     """What changed on a track from d1 to d2: parties, stances, status, meetings, proposals..."""
     before = track_state(store, track_id, d1)
@@ -177,6 +187,7 @@ def diff(store: EventStore, track_id: str, d1: Moment, d2: Moment) -> TrackDiff:
     return diff_states(before, after, track_id, d1.label(), d2.label())
 
 
+@paused_collector
 def why(store: EventStore, event_ids: Sequence[str]) -> list[StoredEvent]:
     """The events behind a fact, then what bears on them: corrections, retractions, claim status
     changes (each with its sources), in log order."""
@@ -217,6 +228,7 @@ def dated_event_days(store: EventStore, moment_known_at: datetime | None = None)
     return sorted(date.fromisoformat(r[0]) for r in store.conn.execute(q + " ORDER BY 1", args))
 
 
+@paused_collector
 def rebuild(store: EventStore) -> ReadModel:
     """Recreate every read model from the log."""
     rm = _models.get(store) or ReadModel(store)

@@ -51,6 +51,7 @@ from projections.freeze import freeze
 from projections.records import AMENDMENT_TYPES, Ev, normalise
 from projections.replay import Moment, claims_index, prepare, registry, state_from_facts
 from projections.state import ActorInfo, TrackState
+from tracker.gcpause import paused_collector
 from tracker.store import EventStore, StoreError
 
 LAYOUT = f"8.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
@@ -190,6 +191,7 @@ class ReadModel:
         return cp is not None and cp == self.store.head()[0]
 
     # -- keeping current ----------------------------------------------------------------------
+    @paused_collector
     def catch_up(self) -> int:
         """Apply the events logged since the checkpoint; returns how many. No-op when read-only."""
         if self.store.readonly:
@@ -209,6 +211,7 @@ class ReadModel:
             self._set_checkpoint(head)
             return head - cp
 
+    @paused_collector
     def rebuild(self) -> None:
         """Drop and recreate every read model from the log, in one transaction."""
         if self.store.readonly:

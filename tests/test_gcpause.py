@@ -1,0 +1,80 @@
+"""The cyclic collector is paused during queries and imports, and always resumed afterwards."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tracker import queries
+from tracker.gcpause import collector_paused
+from tracker.readmodel import ReadModel
+from tracker.store import EventStore
+
+
+@pytest.fixture(autouse=True)
+def collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def test_the_collector_is_paused_inside_and_resumed_after_even_on_an_error() -> None:
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError("boom")
+    assert gc.isenabled()
+
+
+def test_nested_pauses_resume_only_when_the_outermost_ends() -> None:
+    with collector_paused():
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_collector_disabled_before_stays_disabled() -> None:
+    gc.disable()
+    with collector_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_overlapping_pauses_in_two_threads_resume_when_both_end() -> None:
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector_paused():
+            inside.set()
+            release.wait(5)
+
+    t = threading.Thread(target=other)
+    t.start()
+    assert inside.wait(5)
+    with collector_paused():
+        pass
+    assert not gc.isenabled()  # the other thread is still in its section
+    release.set()
+    t.join(5)
+    assert gc.isenabled()
+
+
+def test_a_query_runs_with_the_collector_paused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    original = ReadModel.state
+
+    def spy(self: ReadModel, *args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ReadModel, "state", spy)
+    with EventStore(tmp_path / "log.db") as store:
+        assert queries.track_state(store, "nowhere") is None
+    assert seen == [False]
+    assert gc.isenabled()

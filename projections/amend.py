@@ -94,7 +94,8 @@ def amend(ev: Ev, amendments: Amendments) -> Ev | None:
 
 def split(events: Iterable[Ev]) -> tuple[list[Ev], list[Ev]]:
     """(facts, record-keeping acts)."""
-    facts, acts = [], []
+    facts: list[Ev] = []
+    acts: list[Ev] = []
     for ev in events:
         (acts if ev.body["type"] in AMENDMENT_TYPES else facts).append(ev)
     return facts, acts

@@ -7,9 +7,14 @@ from typing import TypeVar
 
 from events.occurred import Occurred
 from projections.entities import LIMITS
-from projections.state import Change, TrackDiff, TrackState
+from projections.state import Change, ChangeKind, MeetingStatus, TrackDiff, TrackState
 
 T = TypeVar("T")
+
+# The change a meeting's status makes: for a meeting new in view, and for one whose status moved.
+_NEW_MEETING: dict[MeetingStatus, ChangeKind] = {
+    "held": "meeting_held", "cancelled": "meeting_cancelled", "postponed": "meeting_postponed"}
+_MEETING_NOW: dict[MeetingStatus, ChangeKind] = {"held": "meeting_held", "cancelled": "meeting_cancelled"}
 
 
 def _when(occ: Occurred | None) -> str:
@@ -96,60 +101,59 @@ def diff(a: TrackState | None, b: TrackState | None, track: str, before: str, af
     pr_a = _by_key(a.proposals, lambda p: p.proposal)
     new_p = _appeared("proposal", a, {p.proposal for p in b.proposals}, set(pr_a))
     for p in b.proposals:
-        old = pr_a.get(p.proposal)
-        if old is None and new_p(p.proposal):
+        old_p = pr_a.get(p.proposal)
+        if old_p is None and new_p(p.proposal):
             out.append(Change(kind="proposal_new", subject=p.proposal, description=f"proposal tabled: {p.title} "
                               f"[{p.claim_status}]", event_ids=p.event_ids))
-        elif old is not None and old.claim_status != p.claim_status:
+        elif old_p is not None and old_p.claim_status != p.claim_status:
             last = p.claim_history[-1]
             out.append(Change(kind="proposal_status", subject=p.proposal,
-                              description=f"{p.title}: {old.claim_status} -> {p.claim_status}"
+                              description=f"{p.title}: {old_p.claim_status} -> {p.claim_status}"
                               + (f" (by {', '.join(last.by)})" if last.by else ""), event_ids=last.event_ids))
 
     ag_a = _by_key(a.agreements, lambda g: g.agreement)
     new_g = _appeared("agreement", a, {g.agreement for g in b.agreements}, set(ag_a))
     for g in b.agreements:
-        old = ag_a.get(g.agreement)
-        if old is None and new_g(g.agreement):
+        old_g = ag_a.get(g.agreement)
+        if old_g is None and new_g(g.agreement):
             out.append(Change(kind="agreement_new", subject=g.agreement, description=f"agreement: {g.title} "
                               f"({', '.join(g.parties)}; {len(g.commitments)} commitments)", event_ids=g.event_ids))
             continue
-        before_c = {c.id: c for c in old.commitments} if old else {}
+        before_c = {c.id: c for c in old_g.commitments} if old_g else {}
         for c in g.commitments:
             prev = before_c.get(c.id)
             if prev is not None and prev.progress != c.progress:
                 out.append(Change(kind="commitment_progress", subject=f"{g.agreement}/{c.id}",
                                   description=f"{c.text}: {prev.progress} -> {c.progress}", event_ids=c.event_ids))
 
-    me_a = _by_key(a.meetings, lambda m: m.meeting)
-    new_m = _appeared("meeting", a, {m.meeting for m in b.meetings}, set(me_a))
-    for m in b.meetings:
-        old = me_a.get(m.meeting)
-        if old is None:
-            if new_m(m.meeting):
-                kind = {"held": "meeting_held", "cancelled": "meeting_cancelled",
-                        "postponed": "meeting_postponed"}.get(m.status, "meeting_new")
-                out.append(Change(kind=kind, subject=m.meeting, description=f"{m.title}: {m.status}"
-                                  f" ({_when(m.held or m.planned)})", event_ids=m.event_ids))
+    me_a = _by_key(a.meetings, lambda mt: mt.meeting)
+    new_m = _appeared("meeting", a, {mt.meeting for mt in b.meetings}, set(me_a))
+    for mt in b.meetings:
+        old_m = me_a.get(mt.meeting)
+        if old_m is None:
+            if new_m(mt.meeting):
+                kind: ChangeKind = _NEW_MEETING.get(mt.status, "meeting_new")
+                out.append(Change(kind=kind, subject=mt.meeting, description=f"{mt.title}: {mt.status}"
+                                  f" ({_when(mt.held or mt.planned)})", event_ids=mt.event_ids))
             continue
-        if len(m.postponements) > len(old.postponements):
-            for p in m.postponements[len(old.postponements):]:
-                out.append(Change(kind="meeting_postponed", subject=m.meeting,
-                                  description=f"{m.title} postponed from {_when(p.from_date)} to "
-                                  f"{_when(p.to_date) if p.to_date else 'no new date'}"
-                                  + (f" by {', '.join(p.by)}" if p.by else ""), event_ids=p.event_ids))
-        if old.status != m.status and m.status != "postponed":
-            kind = {"held": "meeting_held", "cancelled": "meeting_cancelled"}.get(m.status, "meeting_changed")
-            out.append(Change(kind=kind, subject=m.meeting, description=f"{m.title}: {old.status} -> {m.status}"
-                              f" ({_when(m.held or m.planned)})", event_ids=m.event_ids))
-        elif old.status == m.status and old.planned != m.planned and len(m.postponements) == len(old.postponements):
-            out.append(Change(kind="meeting_changed", subject=m.meeting,
-                              description=f"{m.title}: planned {_when(old.planned)} -> {_when(m.planned)}",
-                              event_ids=m.event_ids))
+        if len(mt.postponements) > len(old_m.postponements):
+            for pp in mt.postponements[len(old_m.postponements):]:
+                out.append(Change(kind="meeting_postponed", subject=mt.meeting,
+                                  description=f"{mt.title} postponed from {_when(pp.from_date)} to "
+                                  f"{_when(pp.to_date) if pp.to_date else 'no new date'}"
+                                  + (f" by {', '.join(pp.by)}" if pp.by else ""), event_ids=pp.event_ids))
+        if old_m.status != mt.status and mt.status != "postponed":
+            kind = _MEETING_NOW.get(mt.status, "meeting_changed")
+            out.append(Change(kind=kind, subject=mt.meeting, description=f"{mt.title}: {old_m.status} -> {mt.status}"
+                              f" ({_when(mt.held or mt.planned)})", event_ids=mt.event_ids))
+        elif old_m.status == mt.status and old_m.planned != mt.planned and len(mt.postponements) == len(old_m.postponements):
+            out.append(Change(kind="meeting_changed", subject=mt.meeting,
+                              description=f"{mt.title}: planned {_when(old_m.planned)} -> {_when(mt.planned)}",
+                              event_ids=mt.event_ids))
 
     da = {d.target for d in a.denied}
-    for d in b.denied:
-        if d.target not in da:
-            out.append(Change(kind="denied", subject=d.target, description=f"denied"
-                              + (f" by {', '.join(d.by)}" if d.by else "") + f": {d.summary}", event_ids=d.event_ids))
+    for dc in b.denied:
+        if dc.target not in da:
+            out.append(Change(kind="denied", subject=dc.target, description="denied"
+                              + (f" by {', '.join(dc.by)}" if dc.by else "") + f": {dc.summary}", event_ids=dc.event_ids))
     return TrackDiff(track=track, before=before, after=after, changes=tuple(out))

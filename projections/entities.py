@@ -27,6 +27,7 @@ from projections.state import (
     Commitment,
     DeniedClaim,
     Meeting,
+    MeetingStatus,
     Postponement,
     Proposal,
 )
@@ -34,6 +35,10 @@ from projections.state import (
 Claims = Mapping[str, Sequence[Ev]]  # target event id -> claim_status_changed events
 LIMITS = {"meeting": 40, "proposal": 30, "agreement": 30, "claim": 30}
 MEETING_TYPES = ("meeting_scheduled", "meeting_held", "meeting_postponed", "meeting_cancelled")
+# The status a meeting's deciding (latest live) event gives it.
+_MEETING_STATUS: dict[str, MeetingStatus] = {
+    "meeting_scheduled": "scheduled", "meeting_held": "held", "meeting_postponed": "postponed",
+    "meeting_cancelled": "cancelled"}
 
 
 def entity_of(body: Body) -> tuple[str, str] | None:
@@ -173,8 +178,7 @@ def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | No
         elif t == "meeting_cancelled":
             cancelled_by = tuple(b.get("by") or ())
             reason = b.get("reason")
-    status = {"meeting_scheduled": "scheduled", "meeting_held": "held", "meeting_postponed": "postponed",
-              "meeting_cancelled": "cancelled"}[deciding.type] if live else "scheduled"
+    status: MeetingStatus = _MEETING_STATUS[deciding.type] if live else "scheduled"
     if status == "held" and held is None:
         status = "scheduled"
     when = held if status == "held" else planned
@@ -218,9 +222,10 @@ def agreement(agreement_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
         return None
     base = reached[-1].body if reached else None
     commitments: dict[str, dict[str, Any]] = {}
-    for c in (base or {}).get("commitments") or ():
-        commitments[c["id"]] = {"id": c["id"], "text": c["text"], "owners": tuple(c.get("owners") or ()),
-                                "event_ids": [base["id"]]}
+    if base is not None:
+        for c in base.get("commitments") or ():
+            commitments[c["id"]] = {"id": c["id"], "text": c["text"], "owners": tuple(c.get("owners") or ()),
+                                    "event_ids": [base["id"]]}
     for e in ordered:
         b = e.body
         if e.type != "commitment_progress":

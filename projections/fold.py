@@ -18,7 +18,7 @@ silently replacing it with an older one ("denied claims stay visible as denied, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from projections.records import Ev
@@ -55,11 +55,11 @@ def occ_dict(text: str) -> dict[str, Any]:
     return {"earliest": day, "latest": day, "precision": "day", "time": at or None}
 
 
-def slot_key(slot: list[Any]) -> tuple[str, int]:
+def slot_key(slot: Sequence[Any]) -> tuple[str, int]:
     return slot[OCCURRED][:10], slot[POS]
 
 
-def slot_status(slot: list[Any]) -> str:
+def slot_status(slot: Sequence[Any]) -> str:
     return slot[STATUS] or "confirmed"
 
 

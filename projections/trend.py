@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from projections.state import Trend
+from projections.state import Trend, TrendDirection
 
 WINDOW_DAYS = 30
 
@@ -41,7 +41,7 @@ def score(body: Mapping[str, Any]) -> int:
     return _BY_TYPE.get(t, 0)
 
 
-def trend(days: Mapping[str, Sequence[float]], ref: date | None, window: int = WINDOW_DAYS) -> Trend:
+def trend(days: Mapping[str, Sequence[int]], ref: date | None, window: int = WINDOW_DAYS) -> Trend:
     """Compare (ref - window, ref] with the window before it. `days`: ISO day -> [score, count]."""
     if ref is None:
         return Trend(window_days=window)
@@ -60,6 +60,6 @@ def trend(days: Mapping[str, Sequence[float]], ref: date | None, window: int = W
     delta = recent - previous
     # A margin so one stray statement does not flip the verdict.
     margin = max(2, (abs(recent) + abs(previous)) // 4)
-    direction = "improving" if delta >= margin else "deteriorating" if delta <= -margin else "unchanged"
+    direction: TrendDirection = "improving" if delta >= margin else "deteriorating" if delta <= -margin else "unchanged"
     return Trend(direction=direction, recent=recent, previous=previous, window_days=window, window_end=ref,
                  recent_events=n_recent, previous_events=n_previous)

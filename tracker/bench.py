@@ -373,7 +373,11 @@ def phase_eventsourcing(a: dict[str, Any]) -> dict[str, Any]:
             recorder.insert_events(batch)
 
     t0, c0 = time.perf_counter(), time.process_time()
-    _, profile = _profiled(run) if a.get("profile") else (run(), None)
+    profile: str | None = None
+    if a.get("profile"):
+        _, profile = _profiled(run)
+    else:
+        run()
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     app.close()
     return {"events": n, "seconds": seconds, "cpu_seconds": cpu, "rate": n / seconds, "aggregates": len(ids),
@@ -606,7 +610,7 @@ async def _quiet(app: Any, frames: list[tuple[float, bool]], quiet: float = 0.25
         await asyncio_sleep(0.01)
 
 
-def _init_params(app_class: type) -> set[str]:
+def _init_params(app_class: type[Any]) -> set[str]:
     import inspect
 
     return set(inspect.signature(app_class.__init__).parameters)
@@ -1011,6 +1015,7 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
     if na:
         rows.append((f"import of {n:,} events vs raw executemany", na, "", "", "≥ 0.6× raw", "n/a"))
     else:
+        assert imp is not None and raw is not None  # _na gave no reason, so both phases ran
         ratio = imp["rate"] / raw["rate"]
         rows.append((f"import of {n:,} events (validate, hash-chain, store) vs raw `sqlite3.executemany`",
                      f"{_rate(imp['rate'])} ({imp['seconds']:.2f} s)", f"{_rate(raw['rate'])} ({raw['seconds']:.2f} s)",
@@ -1020,6 +1025,7 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
     if na:
         rows.append(("same import vs eventsourcing's SQLite recorder", na, "", "", "≥ 3× its rate", "n/a"))
     else:
+        assert imp is not None and es is not None  # _na gave no reason, so both phases ran
         ratio = imp["rate"] / es["rate"]
         rows.append(("same import vs eventsourcing's SQLite recorder", _rate(imp["rate"]),
                      f"{_rate(es['rate'])} ({es['seconds']:.2f} s)", f"{ratio:.2f}×", "≥ 3× its rate",
@@ -1029,6 +1035,7 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
     if na:
         rows.append(("one logged event, validated, hashed, committed durably", na, "", "", "< 1 ms median", "n/a"))
     else:
+        assert ap is not None  # _na gave no reason, so the phase ran
         rows.append((f"one logged event, validated, hashed, committed durably (synchronous=FULL, {ap['appends']}×)",
                      f"median {_ms(ap['median_ms'])}, p99 {_ms(ap['p99_ms'])}",
                      f"raw INSERT+COMMIT: median {_ms(ap['raw_median_ms'])}, p99 {_ms(ap['raw_p99_ms'])}",
@@ -1041,6 +1048,7 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
         rows.append(("full projection rebuild vs plain `sqlite3` + `json.loads`", na, base, "",
                      "report the ratio", "n/a"))
     else:
+        assert rb is not None  # _na gave no reason, so the phase ran
         rows.append((f"full projection rebuild (`{rb.get('function', 'rebuild')}`) vs plain `sqlite3` + `json.loads`",
                      f"{_rate(rb['rate'])} ({rb['seconds']:.2f} s)", base,
                      f"{rb['rate'] / rb['raw_rate']:.2f}× the raw read rate", "report the ratio", "reported"))
@@ -1050,6 +1058,7 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
         rows.append(("full projection rebuild vs eventsourcing aggregate replay", na, "", "",
                      "≥ 3× its rate", "n/a"))
     else:
+        assert rb is not None and esr is not None  # _na gave no reason, so both phases ran
         ratio = rb["rate"] / esr["rate"]
         rows.append(("full projection rebuild vs eventsourcing aggregate replay", _rate(rb["rate"]),
                      f"{_rate(esr['rate'])} ({esr['seconds']:.2f} s, {esr['aggregates']} aggregates)",
@@ -1063,6 +1072,7 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
         if na:
             rows.append((fig, na, "", "", "< 100 ms each", "n/a"))
         else:
+            assert sub is not None  # na is falsy only when the sub-figure was measured
             rows.append((fig, f"median {_ms(sub['median_ms'])}, p99 {_ms(sub['p99_ms'])}", "", "",
                          "< 100 ms each", verdict(sub["p99_ms"] < TARGETS["asof_ms"])))
     tui = r.get("tui")
@@ -1071,6 +1081,7 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
         rows.append(("TUI: time to first paint (headless pilot)", na, "", "", "< 1 s", "n/a"))
         rows.append(("TUI: time to reach the end of the event log", na, "", "", "< 200 ms", "n/a"))
     else:
+        assert tui is not None  # _na gave no reason, so the phase ran
         rows.append(("TUI: time to first paint (headless pilot)", f"{tui['first_paint_s']:.2f} s", "", "", "< 1 s",
                      verdict(tui["first_paint_s"] < TARGETS["tui_first_paint_s"])))
         end = tui.get("end_ms")

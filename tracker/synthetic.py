@@ -161,8 +161,8 @@ class _Generator:
         rng = self.rng
         r = rng.random()
         if r < 0.80:
-            d = date.fromordinal(day).isoformat()
-            occ: dict[str, Any] = {"earliest": d, "latest": d, "precision": "day"}
+            iso = date.fromordinal(day).isoformat()
+            occ: dict[str, Any] = {"earliest": iso, "latest": iso, "precision": "day"}
             if timed and r < 0.25:
                 occ["time"] = f"{rng.randrange(6, 23):02d}:{rng.randrange(0, 60, 5):02d}:00"
             return occ

@@ -82,8 +82,8 @@ def _make_command(event_type: str) -> click.Command:
         event = build_event(draft, reported_on)
         basis = f"reported on {reported_on.isoformat()}" if reported_on else "relative to today"
         occ = event.occurred
-        resolved = f"occurred: {occ.label()} ({occ.earliest.isoformat()}..{occ.latest.isoformat()}, " \
-                   f"precision {occ.precision}) from {draft.when!r}, {basis}"
+        resolved = (f"occurred: {occ.label()} ({occ.earliest.isoformat()}..{occ.latest.isoformat()}, "
+                    f"precision {occ.precision}) from {draft.when!r}, {basis}")
         if kw["dry_run"]:
             if kw["as_json"]:
                 emit_json(event)
@@ -99,7 +99,7 @@ def _make_command(event_type: str) -> click.Command:
         else:
             say(f"logged {event.type} at position {stored.position} (id {stored.id})\n  {resolved}")
 
-    params = list(COMMON) + [_option(s) for s in specs]
+    params: list[click.Parameter] = [*COMMON, *(_option(s) for s in specs)]
     doc = (EVENT_TYPES[event_type].__doc__ or "").strip().splitlines()
     return click.Command(
         event_type.replace("_", "-"), callback=run, params=params,

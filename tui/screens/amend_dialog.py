@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -13,6 +13,9 @@ from tracker.app import log_event
 from tracker.store import StoreError
 from tui.widgets.text import clean
 
+if TYPE_CHECKING:
+    from tui.app import TrackerApp
+
 
 class AmendmentDialog(ModalScreen[Any]):
     """A modal form that logs one event about an earlier one; dismissed with the stored event.
@@ -20,6 +23,10 @@ class AmendmentDialog(ModalScreen[Any]):
     Subclasses compose a `#form-error` Static and `#save` / `#cancel` buttons, and implement
     `action_save`, which validates the form and calls `write`.
     """
+
+    # Narrows Textual's `app` property to this app (as the other screens do); mypy reports the
+    # property-vs-attribute override, which is only a declaration here.
+    app: TrackerApp  # type: ignore[assignment]
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="amendment-write")
     def write(self, event: Any) -> None:

@@ -1,6 +1,14 @@
 """The event vocabulary: what can be said about a negotiation, and how it is dated and sourced."""
 
-from events.base import CLAIM_STATUSES, SCHEMA_VERSION, STANCES, ClaimStatus, EventBase, Source, Stance
+from events.base import (
+    CLAIM_STATUSES,
+    SCHEMA_VERSION,
+    STANCES,
+    ClaimStatus,
+    EventBase,
+    Source,
+    Stance,
+)
 from events.canonical import GENESIS, canonical_json, chain_hash
 from events.dates import DateParseError, parse_occurred
 from events.ids import new_id

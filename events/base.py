@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from events.ids import ULID_RE
 from events.occurred import Occurred
@@ -77,7 +84,7 @@ class EventBase(Strict):
             return None
         if value.tzinfo is None:
             raise ValueError("recorded_at must carry a time zone (UTC)")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     @field_validator("schema_version")
     @classmethod

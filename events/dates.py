@@ -51,13 +51,12 @@ def parse_occurred(text: str, reference: date | None = None) -> Occurred:
 
     # Explicit ranges: "A..B", "between A and B", "from A to B"
     m = re.fullmatch(r"(?:between\s+)?(.+?)\s*(?:\.\.|\s+and\s+|\s+to\s+)\s*(.+)", s)
-    if m and not s.startswith("week of"):
-        if s.startswith("between") or ".." in s or s.startswith("from"):
-            a = parse_occurred(m.group(1).removeprefix("from "), ref)
-            b = parse_occurred(m.group(2), ref)
-            if b.latest < a.earliest:
-                raise DateParseError(f"range {raw!r} ends ({b.latest}) before it starts ({a.earliest})")
-            return Occurred.between(a.earliest, b.latest)
+    if m and not s.startswith("week of") and (s.startswith(("between", "from")) or ".." in s):
+        a = parse_occurred(m.group(1).removeprefix("from "), ref)
+        b = parse_occurred(m.group(2), ref)
+        if b.latest < a.earliest:
+            raise DateParseError(f"range {raw!r} ends ({b.latest}) before it starts ({a.earliest})")
+        return Occurred.between(a.earliest, b.latest)
 
     simple = {
         "today": lambda: Occurred.day(ref),

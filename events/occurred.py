@@ -25,14 +25,15 @@ class Occurred(BaseModel):
     time: TimeOfDay | None = None  # only meaningful with precision "day"
 
     @model_validator(mode="after")
-    def _check(self) -> "Occurred":
+    def _check(self) -> Occurred:
         if self.latest < self.earliest:
             raise ValueError(f"latest ({self.latest}) is before earliest ({self.earliest})")
         if self.precision == "day" and self.latest != self.earliest:
             raise ValueError("a day-precision date must have earliest == latest")
-        if self.precision == "week":
-            if self.earliest.weekday() != 0 or (self.latest - self.earliest).days != 6:
-                raise ValueError("a week must run Monday to Sunday")
+        if self.precision == "week" and (
+            self.earliest.weekday() != 0 or (self.latest - self.earliest).days != 6
+        ):
+            raise ValueError("a week must run Monday to Sunday")
         if self.precision == "month":
             last = calendar.monthrange(self.earliest.year, self.earliest.month)[1]
             if self.earliest.day != 1 or self.latest != self.earliest.replace(day=last):
@@ -43,21 +44,21 @@ class Occurred(BaseModel):
 
     # -- constructors ---------------------------------------------------------------------
     @classmethod
-    def day(cls, d: date, at: TimeOfDay | None = None) -> "Occurred":
+    def day(cls, d: date, at: TimeOfDay | None = None) -> Occurred:
         return cls(earliest=d, latest=d, precision="day", time=at)
 
     @classmethod
-    def week_of(cls, d: date) -> "Occurred":
+    def week_of(cls, d: date) -> Occurred:
         monday = d - timedelta(days=d.weekday())
         return cls(earliest=monday, latest=monday + timedelta(days=6), precision="week")
 
     @classmethod
-    def month_of(cls, d: date) -> "Occurred":
+    def month_of(cls, d: date) -> Occurred:
         last = calendar.monthrange(d.year, d.month)[1]
         return cls(earliest=d.replace(day=1), latest=d.replace(day=last), precision="month")
 
     @classmethod
-    def between(cls, earliest: date, latest: date) -> "Occurred":
+    def between(cls, earliest: date, latest: date) -> Occurred:
         if earliest == latest:
             return cls.day(earliest)
         return cls(earliest=earliest, latest=latest, precision="range")

@@ -6,7 +6,7 @@ alone rebuilds everything a view shows.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
@@ -219,13 +219,11 @@ class Retraction(EventBase):
 
 
 Event = Annotated[
-    Union[
-        TrackOpened, TrackStatusChanged, ActorDescribed,
-        MeetingScheduled, MeetingHeld, MeetingPostponed, MeetingCancelled,
-        StatementMade, SeatDemanded, PartyExcluded, MediationOffered,
-        ProposalTabled, ClaimStatusChanged, AgreementReached, CommitmentProgress,
-        AnalysisPublished, Correction, Retraction,
-    ],
+    TrackOpened | TrackStatusChanged | ActorDescribed
+    | MeetingScheduled | MeetingHeld | MeetingPostponed | MeetingCancelled
+    | StatementMade | SeatDemanded | PartyExcluded | MediationOffered
+    | ProposalTabled | ClaimStatusChanged | AgreementReached | CommitmentProgress
+    | AnalysisPublished | Correction | Retraction,
     Field(discriminator="type"),
 ]
 

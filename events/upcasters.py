@@ -9,7 +9,8 @@ Version 1 (the prototype's format) had a single ISO `date` instead of `occurred`
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from events.base import SCHEMA_VERSION
 

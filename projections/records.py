@@ -8,7 +8,7 @@ upcast by `normalise`).
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from events import EVENT_ADAPTER, SCHEMA_VERSION, upcast
@@ -66,7 +66,7 @@ def from_stored(position: int, text: str) -> Ev:
 
 def recorded_text(moment: datetime) -> str:
     """The store's fixed-width UTC form, so text comparison is time comparison."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def day_text(d: date | None) -> str | None:

@@ -42,7 +42,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as TimeOfDay, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as TimeOfDay
 from pathlib import Path
 from typing import Any
 
@@ -349,7 +350,7 @@ def phase_eventsourcing(a: dict[str, Any]) -> dict[str, Any]:
     def run() -> None:
         nonlocal n
         batch: list[Any] = []
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with open(a["jsonl"], "rb") as fh:
             for raw in fh:
                 body = json.loads(raw)
@@ -506,7 +507,7 @@ def phase_asof(a: dict[str, Any]) -> dict[str, Any]:
             out[label] = {"unavailable": _unavailable(exc)}
             return
         samples = []
-        for d, track in zip(days, picks):
+        for d, track in zip(days, picks, strict=True):
             t0 = time.perf_counter()
             call(d, track)
             samples.append((time.perf_counter() - t0) * 1000)
@@ -514,12 +515,12 @@ def phase_asof(a: dict[str, Any]) -> dict[str, Any]:
                       "max_ms": max(samples)}
 
     def end_of(d: date) -> datetime:
-        return datetime.combine(d, TimeOfDay.max, tzinfo=timezone.utc)
+        return datetime.combine(d, TimeOfDay.max, tzinfo=UTC)
 
     if a.get("profile"):  # a profiling run only profiles (the timed run is another one)
         queries.track_state(store, picks[0], Moment(as_of=days[0]))
         _, out["profile"] = _profiled(lambda: [queries.track_state(store, t, Moment(as_of=d, known_at=end_of(d)))
-                                               for d, t in list(zip(days, picks))[:20]])
+                                               for d, t in list(zip(days, picks, strict=True))[:20]])
         store.close()
         return out
     first_call = time.perf_counter()
@@ -892,7 +893,7 @@ def run_benchmark(opts: Options, log: Callable[[str], None] | None = None) -> Ru
     made_workdir = opts.workdir is None
     workdir = Path(opts.workdir or tempfile.mkdtemp(prefix="tracker-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    run = Run(opts, machine(), started=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    run = Run(opts, machine(), started=datetime.now(UTC).isoformat(timespec="seconds"))
     paths = {"jsonl": str(workdir / "log.jsonl"), "db": str(workdir / "tracker.db"),
              "raw_db": str(workdir / "raw.db"), "es_db": str(workdir / "eventsourcing.db")}
     common = {**paths, "events": opts.events, "seed": opts.seed}

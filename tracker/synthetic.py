@@ -18,13 +18,13 @@ import itertools
 import json
 import random
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-START = datetime(2015, 1, 1, tzinfo=timezone.utc)
+START = datetime(2015, 1, 1, tzinfo=UTC)
 SPAN_DAYS = 3652  # ten years of occurred dates
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Relative frequencies of the "news" event types once the log is running. Every track is opened
 # (track_opened) and every actor described (actor_described) just before its first use; actors
@@ -184,7 +184,7 @@ class _Generator:
         ms = self.start_ms + (self.span_ms * i) // max(self.n, 1) + rng.randrange(60_000)
         if rng.random() < 0.01:  # back-dated logging: entered with an earlier transaction time
             ms -= rng.randrange(86_400_000, 30 * 86_400_000)
-        recorded = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+        recorded = datetime.fromtimestamp(ms / 1000, tz=UTC)
         day = self.start_day + (ms - self.start_ms) // 86_400_000
         lag = rng.random()
         day -= 0 if lag < 0.3 else rng.randrange(1, 3) if lag < 0.95 else rng.randrange(30, 700)  # late reporting

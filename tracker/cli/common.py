@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
 import click
@@ -80,7 +80,7 @@ def parse_moment(text: str | None, name: str, reference: date | None = None) -> 
     day = parse_day(text, name, reference)
     if day is None:
         return None
-    return datetime.combine(day, time.max, tzinfo=timezone.utc)
+    return datetime.combine(day, time.max, tzinfo=UTC)
 
 
 def reported_on_option(fn: F) -> F:

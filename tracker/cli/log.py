@@ -129,4 +129,4 @@ def log() -> None:
 for _etype in EVENT_TYPES:
     log.add_command(_make_command(_etype))
 
-__all__ = ["log", "STANCES"]
+__all__ = ["STANCES", "log"]

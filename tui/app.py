@@ -21,16 +21,16 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import work
 from textual.app import App
-from textual.worker import get_current_worker
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import ModalScreen
+from textual.worker import get_current_worker
 
 from projections.replay import Moment
 from tracker.store import EventStore, StoredEvent, StoreError, VerifyResult
@@ -58,7 +58,7 @@ VERIFY_AFTER_SECONDS = 2.0  # start the startup verify by then even if the first
 
 def end_of_day(d: date) -> datetime:
     """'As known on D': everything logged by the end of D (UTC)."""
-    return datetime.combine(d, time.max, tzinfo=timezone.utc)
+    return datetime.combine(d, time.max, tzinfo=UTC)
 
 
 # -- the projection process ------------------------------------------------------------------
@@ -348,11 +348,9 @@ class TrackerApp(App[None]):
     # -- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Inside a dialog, the global keys stay out of the way (typing '[' in a field is text).
-        if isinstance(self.screen, ModalScreen) and action in {
+        return not (isinstance(self.screen, ModalScreen) and action in {
             "view", "step", "jump", "now", "toggle_known", "log_event", "help", "request_quit",
-        }:
-            return False
-        return True
+        })
 
     async def action_view(self, mode: str) -> None:
         await self.switch_mode(mode)
@@ -385,7 +383,7 @@ class TrackerApp(App[None]):
         follows the first (k)."""
         return Moment(as_of=day, known_at=end_of_day(day) if self.known_follows else None)
 
-    def travel_to(self, day: date | None, known_on: date | None | str = "keep") -> None:
+    def travel_to(self, day: date | None, known_on: date | str | None = "keep") -> None:
         """Show the moment `day` (None: now). `known_on`: "keep" the current rule for the second
         axis (as known now, as known then, or a fixed day), None for now, or a day."""
         if day is None:
@@ -418,7 +416,7 @@ class TrackerApp(App[None]):
         self.moment = Moment()
 
     def action_jump(self) -> None:
-        def done(result: tuple[date | None, date | None | str] | None) -> None:
+        def done(result: tuple[date | None, date | str | None] | None) -> None:
             if result is not None:
                 self.travel_to(*result)
 

@@ -38,7 +38,8 @@ def render_actor(state: Any, names: Names, moment_label: str) -> Group:
     if not state.stances:
         parts.append(Text("no stated positions at this moment", style="dim italic"))
     tracks = list(state.stance_tracks) or [""] * len(state.stances)
-    for track, s in zip(tracks, state.stances):
+    # Parallel by construction; a mismatch should not fail the render, so no strict=True.
+    for track, s in zip(tracks, state.stances, strict=False):
         line = Text("  ")
         line.append_text(stance(s.stance, with_word=True))
         line.append(f"  {clean(s.issue)}", style="bold")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class ViewScreen(Screen[None]):
     """A full-screen view that follows the app's moment and the log."""
 
-    app: "TrackerApp"  # type: ignore[assignment]
+    app: TrackerApp  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -87,7 +87,7 @@ class CorrectionScreen(AmendmentDialog):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    app: "TrackerApp"  # type: ignore[assignment]
+    app: TrackerApp  # type: ignore[assignment]
 
     def __init__(self, target: StoredEvent) -> None:
         super().__init__(id="correction-screen")

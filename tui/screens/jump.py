@@ -63,7 +63,7 @@ class JumpScreen(ModalScreen[Any]):
         inp = self.query_one("#j-as-of", Input)
         inp.focus()
 
-    def _parse(self, selector: str) -> date | None | str:
+    def _parse(self, selector: str) -> date | str | None:
         text = self.query_one(selector, Input).value.strip().lower()
         if text in NOW_WORDS:
             return "now" if text else "empty"

@@ -139,7 +139,7 @@ class LogEventScreen(ModalScreen[Any]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    app: "TrackerApp"  # type: ignore[assignment]
+    app: TrackerApp  # type: ignore[assignment]
 
     def __init__(self, prefill: Prefill | None = None) -> None:
         super().__init__(id="log-event-screen")

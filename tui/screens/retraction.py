@@ -29,7 +29,7 @@ class RetractionScreen(AmendmentDialog):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    app: "TrackerApp"  # type: ignore[assignment]
+    app: TrackerApp  # type: ignore[assignment]
 
     def __init__(self, target: StoredEvent) -> None:
         super().__init__(id="retraction-screen")

@@ -11,6 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from tracker.store import EventFilter
+from tracker.textsafe import printable
 from tui.screens.base import ViewScreen
 from tui.screens.events import ListHeader
 from tui.screens.log_event import Prefill
@@ -22,8 +24,6 @@ from tui.widgets.proposals import ProposalsTable, render_proposal
 from tui.widgets.schedule import ScheduleTable, render_meeting
 from tui.widgets.text import clean, track_status
 from tui.widgets.track_overview import Names, TrackOverview
-from tracker.store import EventFilter
-from tracker.textsafe import printable
 
 TABS = ("overview", "positions", "proposals", "agreements", "timeline")
 

@@ -39,7 +39,7 @@ class Columns:
     tracks: int
 
     @classmethod
-    def for_width(cls, width: int) -> "Columns":
+    def for_width(cls, width: int) -> Columns:
         if width >= 150:
             return cls(8, 25, 21, 11, 26)
         if width >= 88:
@@ -109,25 +109,25 @@ class EventList(Widget, can_focus=True):
     class Highlighted(Message):
         """The row under the cursor changed (None: the list is empty)."""
 
-        def __init__(self, event_list: "EventList", stored: StoredEvent | None) -> None:
+        def __init__(self, event_list: EventList, stored: StoredEvent | None) -> None:
             super().__init__()
             self.event_list = event_list
             self.stored = stored
 
         @property
-        def control(self) -> "EventList":
+        def control(self) -> EventList:
             return self.event_list
 
     class Selected(Message):
         """Enter (or a click on the highlighted row) on a row."""
 
-        def __init__(self, event_list: "EventList", stored: StoredEvent) -> None:
+        def __init__(self, event_list: EventList, stored: StoredEvent) -> None:
             super().__init__()
             self.event_list = event_list
             self.stored = stored
 
         @property
-        def control(self) -> "EventList":
+        def control(self) -> EventList:
             return self.event_list
 
     class PageLoaded(Message):
@@ -240,7 +240,7 @@ class EventList(Widget, can_focus=True):
             return list(reversed(page))
         raise ValueError(kind)
 
-    def on_event_list_page_loaded(self, message: "EventList.PageLoaded") -> None:
+    def on_event_list_page_loaded(self, message: EventList.PageLoaded) -> None:
         message.stop()
         if message.generation != self._generation:
             return

@@ -22,7 +22,7 @@ class ListSuggester(SuggestFromList):
         if not token:
             return None
         done = {part.strip() for part in head.split(",")}
-        for candidate, folded in zip(self._suggestions, self._for_comparison):
+        for candidate, folded in zip(self._suggestions, self._for_comparison, strict=False):
             if folded.startswith(token) and candidate not in done:
                 return value[: len(value) - len(token)] + candidate
         return None

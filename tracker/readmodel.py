@@ -38,6 +38,7 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -52,6 +53,7 @@ from projections.records import AMENDMENT_TYPES, Ev, normalise
 from projections.replay import Moment, claims_index, prepare, registry, state_from_facts
 from projections.state import ActorInfo, TrackState
 from tracker.gcpause import paused_collector
+from tracker.snapshot_writer import SnapshotWriter, insert_snapshot, pack
 from tracker.store import EventStore, StoreError
 
 LAYOUT = f"8.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
@@ -121,12 +123,6 @@ def _summary_text(acc: Acc) -> str:
     return to_json({k: acc[k] for k in SUMMARY}).decode("utf-8")
 
 
-def _pack(acc: Acc) -> bytes:
-    # pydantic-core's encoder writes the same compact JSON as json.dumps, about 3x as fast; a big
-    # track's snapshot is ~1 MB of it, and a 1M-event rebuild writes some 1,800 snapshots.
-    return zlib.compress(to_json(acc), 1)
-
-
 def _unpack(blob: bytes) -> Acc:
     return from_json(zlib.decompress(blob))
 
@@ -154,6 +150,7 @@ class ReadModel:
         self.conn: sqlite3.Connection = store.conn
         self._memory: tuple[int, list[Ev]] | None = None  # read-only fallback: (head, every event)
         self._caches: dict[str, tuple[int | None, Any]] = {}  # name -> (checkpoint, value)
+        self._writer: SnapshotWriter | None = None  # while a rebuild or catch-up writes snapshots
 
     def _cached(self, name: str, load: Any) -> Any:
         """A value derived from the rm_ tables, kept while the checkpoint stays where it is."""
@@ -207,7 +204,8 @@ class ReadModel:
             if head == cp:
                 return 0
             self._caches.clear()
-            self._apply_new(cp, head)
+            with self._writing_snapshots():
+                self._apply_new(cp, head)
             self._set_checkpoint(head)
             return head - cp
 
@@ -226,7 +224,8 @@ class ReadModel:
                               "('plan_lead', '0')", (LAYOUT,))
             self.conn.execute("INSERT INTO rm_checkpoint(name, position) VALUES ('log', 0)")
             head = self.store.head()[0]
-            self._bulk_build(head)
+            with self._writing_snapshots():
+                self._bulk_build(head)
             self._set_checkpoint(head)
         # A rebuild is the long wait after a big import: make the list of tracks for today too, so
         # the first screen opened next shows at once instead of folding every track again.
@@ -460,6 +459,8 @@ class ReadModel:
 
     def _refold(self, track: str, build: "_Build") -> None:
         """Fold a track from scratch (everything known now) and redo its two snapshot series."""
+        if self._writer is not None:
+            self._writer.flush()  # none of the track's snapshots may be inserted after the delete
         self.conn.execute("DELETE FROM rm_snapshots WHERE track = ?", (track,))
         rows = build.rows(track)  # (earliest, position, known_day) of its facts, by their amended form
         # Series "valid": by occurred date, everything known. The last fold is the track's "now".
@@ -512,10 +513,25 @@ class ReadModel:
 
     def _snapshot(self, track: str, kind: str, day: str, position: int, recorded: str, horizon: int, acc: Acc,
                   deferred: Sequence[int] = ()) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO rm_snapshots(track, kind, day, position, recorded, horizon, summary, acc, deferred) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (track, kind, day, position, recorded, horizon, _summary_text(acc), _pack(acc), json.dumps(list(deferred))))
+        row = (track, kind, day, position, recorded, horizon, _summary_text(acc), json.dumps(list(deferred)))
+        # pydantic-core's encoder writes the same compact JSON as json.dumps, about 3x as fast.
+        raw = to_json(acc)  # now: the fold goes on changing `acc`
+        if self._writer is not None:
+            self._writer.put(row, raw)
+        else:
+            insert_snapshot(self.conn, row, pack(raw))
+
+    @contextmanager
+    def _writing_snapshots(self) -> Iterator[None]:
+        """Snapshots taken in the block are compressed on a second thread (tracker.snapshot_writer)
+        and all inserted by the end of it."""
+        writer = self._writer = SnapshotWriter(self.conn)
+        try:
+            yield
+            writer.flush()
+        finally:
+            self._writer = None
+            writer.close()
 
     # -- fetching -----------------------------------------------------------------------------
     def _fetch_positions(self, positions: Sequence[int]) -> list[Ev]:

@@ -277,3 +277,35 @@ def test_a_read_model_of_another_layout_is_rebuilt(db_path: Path) -> None:
     assert rm.checkpoint() is None
     rm.catch_up()
     assert rm.checkpoint() == 5 and rm.state("t-one").event_count == 5
+
+
+def test_a_catch_up_bigger_than_the_log_folded_is_a_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a big import the read model is rebuilt in one pass rather than caught up event by
+    event; either way it ends as a model made afresh."""
+    monkeypatch.setattr(readmodel, "BULK_AFTER", 5)
+    events = _statements(30)
+    store = EventStore(tmp_path / "log.db")
+    store.append(events[:6])
+    rm = ReadModel(store)
+    rm.catch_up()
+    rebuilds: list[int] = []
+    original = ReadModel.rebuild
+
+    def counted(self: ReadModel) -> None:
+        rebuilds.append(self.store.head()[0])
+        original(self)
+
+    monkeypatch.setattr(ReadModel, "rebuild", counted)
+    store.append(events[6:9])  # 3 new events, fewer than the 6 folded: applied
+    assert rm.catch_up() == 3 and rebuilds == []
+    store.append(events[9:])  # 21 new events, more than the 9 folded: rebuilt
+    assert rm.catch_up() == 21 and rebuilds == [30]
+    assert rm.current()
+    fresh = EventStore(tmp_path / "fresh.db")
+    fresh.append(events)
+    ReadModel(fresh).rebuild()
+    assert accs(store) == accs(fresh)
+    moment = Moment(as_of=date(2025, 1, 9))
+    assert rm.state("t-one", moment, TODAY) == replay_track(as_evs(events), "t-one", moment, TODAY)
+    store.close()
+    fresh.close()

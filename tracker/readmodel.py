@@ -59,6 +59,7 @@ from tracker.store import EventStore, StoreError
 LAYOUT = f"8.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
 SNAPSHOT_EVERY = 1000  # facts of a track between two snapshots of a series
 REFRESH_AFTER = 8 * SNAPSHOT_EVERY  # facts appended to a track before its snapshots are redone
+BULK_AFTER = 10_000  # a catch-up of more new events than this, and than the log held, is a rebuild
 FAR_DAY = "9999-12-31"
 CHUNK = 500
 # Correction fields that move an event in the indexes (date, tracks, which entity it belongs to).
@@ -193,11 +194,19 @@ class ReadModel:
         """Apply the events logged since the checkpoint; returns how many. No-op when read-only."""
         if self.store.readonly:
             return 0
-        if self.checkpoint() is None:
+        cp = self.checkpoint()
+        if cp is None:
             self.rebuild()
             return self.store.head()[0]
-        if self.current():
+        head = self.store.head()[0]
+        if head == cp:
             return 0
+        if head - cp > max(cp, BULK_AFTER):
+            # More new events than folded ones (a big import): the one-pass rebuild is faster than
+            # applying them, and holds a fraction of the memory (100k events on an empty read
+            # model: 246 MB caught up, 103 MB rebuilt). Both give the same read model.
+            self.rebuild()
+            return head - cp
         with self.store._write_transaction():
             cp = self.checkpoint() or 0  # again, under the write lock: someone may have caught up
             head = self.store.head()[0]

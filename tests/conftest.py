@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,28 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path) -> EventStore:
+def store(db_path: Path) -> Iterator[EventStore]:
     s = EventStore(db_path)
     yield s
     s.close()
+
+
+# -- the TUI tests' demo data (test_tui.py, test_tui_snapshots.py) ----------------------------
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data loaded once; each test gets its own copy (see `demo_db`)."""
+    from tracker.app import load_demo
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    store, _ = load_demo(path)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo database, named demo.db (the name shows in the header)."""
+    target = tmp_path / "demo.db"
+    with sqlite3.connect(demo_template) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target

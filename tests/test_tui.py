@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import DataTable, Input, Select
 
 from events import new_id
-from test_tui_helpers import SIZE, async_test, demo_db, demo_template, screen_text, settle  # noqa: F401
+from test_tui_helpers import SIZE, async_test, screen_text, settle
 from tracker.store import EventFilter, EventStore
 from tui.app import TrackerApp
 from tui.screens.events import EventLogScreen

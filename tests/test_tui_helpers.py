@@ -1,37 +1,16 @@
-"""Shared by the TUI tests: a demo database per test, settling the app, reading what is on screen."""
+"""Shared by the TUI tests: settling the app, reading what is on screen.
+
+The demo database fixtures (`demo_template`, `demo_db`) are in conftest.py, so the tests take them
+as parameters without importing them."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import sqlite3
 from collections.abc import Callable, Coroutine
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tracker.app import load_demo
-
 SIZE = (160, 48)
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo data loaded once; each test gets its own copy (see `demo_db`)."""
-    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
-    store, _ = load_demo(path)
-    store.close()
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the demo database, named demo.db (the name shows in the header)."""
-    target = tmp_path / "demo.db"
-    with sqlite3.connect(demo_template) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
 
 
 def async_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.widgets import Input, Select
 
-from test_tui_helpers import demo_db, demo_template, settle  # noqa: F401
+from test_tui_helpers import settle
 from tui.app import TrackerApp
 from tui.widgets.positions import PositionsMatrix
 

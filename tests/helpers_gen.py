@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from events import new_id
 
-BASE_TIME = datetime(2025, 2, 1, tzinfo=timezone.utc)
+BASE_TIME = datetime(2025, 2, 1, tzinfo=UTC)
 TRACKS = ("ukraine-settlement", "gaza-ceasefire", "iran-nuclear", "black-sea-grain")
 SPEAKERS = ("lavrov", "rubio", "witkoff", "peskov", "zelensky", "erdogan")
 

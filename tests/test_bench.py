@@ -6,6 +6,7 @@ No timing is asserted here: the figures themselves are for `tracker bench` on a 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import re
 import subprocess
@@ -60,7 +61,7 @@ def test_tracker_bench_prints_every_figure_with_numbers(tmp_path: Path) -> None:
     rows = [line for line in proc.stdout.splitlines() if line.startswith("| ") and not line.startswith("| figure")]
     assert len(rows) == len(FIGURES), proc.stdout
     has_es = importlib.util.find_spec("eventsourcing") is not None
-    for figure, row in zip(FIGURES, rows):
+    for figure, row in zip(FIGURES, rows, strict=True):
         cells = [c.strip() for c in row.strip("|").split(" | ")]
         assert cells[0].startswith(figure), (figure, row)
         if figure in OPTIONAL and not has_es:
@@ -92,7 +93,7 @@ def test_synthetic_log_is_valid_importable_deterministic_and_covers_every_type(t
     assert len(ids) == n
     assert all(b["target"] in ids for b in bodies if "target" in b)
     recorded = [b["recorded_at"] for b in bodies]
-    assert any(a > b for a, b in zip(recorded, recorded[1:]))  # some back-dated logging
+    assert any(a > b for a, b in itertools.pairwise(recorded))  # some back-dated logging
     assert sorted(recorded)[0] < "2016" and sorted(recorded)[-1] >= "2024"  # ten years
 
     path = tmp_path / "log.jsonl"

@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ def snapshot(store: EventStore) -> tuple[Any, ...]:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     path = tmp_path_factory.mktemp("fuzz") / "log.db"
     store = EventStore(path)
     bodies = list(statements("seed", SEEDED))
@@ -217,7 +218,7 @@ def bad_lines(draw: st.DrawFn, seeded_ids: list[str]) -> Bad:
             return Bad(kind, line, None, "nested too deeply")
         # in `changes` (free-form JSON), anything over 32 levels is refused as it is read
         depth = draw(st.integers(2, 900) if how == "field" else st.integers(33, 900))
-        nested = "x"
+        nested: Any = "x"
         for _ in range(depth):
             nested = [nested] if draw(st.booleans()) else {"k": nested}
         if how == "field":
@@ -331,7 +332,7 @@ def test_every_bad_line_of_a_file_is_reported(seeded, data):
         if data.draw(st.booleans()):
             lines.append(b"   ")  # blank lines are skipped but still counted
     message, problems = import_and_expect_failure(seeded, lines)
-    for bad, line_no in zip(bads, at):
+    for bad, line_no in zip(bads, at, strict=True):
         check_error(message, problems, bad, line_no)
 
 

@@ -39,7 +39,7 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def invoke(db: Path, *args: str, input: bytes | None = None):  # noqa: ANN201
+def invoke(db: Path, *args: str, input: bytes | None = None):
     result = CliRunner().invoke(cli, ["--db", str(db), *args], input=input)
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
         f"crashed: {result.exception!r}\n{result.output}"
@@ -69,7 +69,7 @@ def test_v1_events_read_upcast_with_their_dates_and_sources():
         events = [e.event for e in s.iter_events()]
         assert s.verify().ok and s.count() == len(V1_LINES)
     assert sha(V1_DB) == before and not Path(f"{V1_DB}-wal").exists()
-    for event, line in zip(events, V1_LINES):
+    for event, line in zip(events, V1_LINES, strict=True):
         assert event.schema_version == SCHEMA_VERSION
         day = date.fromisoformat(line["date"])
         assert (event.occurred.earliest, event.occurred.latest, event.occurred.precision) == (day, day, "day")
@@ -205,7 +205,7 @@ def test_the_read_only_flag_reads_and_refuses_writes_clearly(v1_copy):
 
 
 @pytest.fixture
-def read_only_dir(tmp_path: Path):  # noqa: ANN201
+def read_only_dir(tmp_path: Path):
     """A normal (WAL-mode) log as a 0444 file in a 0555 directory."""
     directory = tmp_path / "ro"
     directory.mkdir()

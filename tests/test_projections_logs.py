@@ -9,8 +9,9 @@ stances) and retractions (also of corrections and of retractions) aimed at earli
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,7 +28,7 @@ ACTORS = (*STATES, *PEOPLE)
 ISSUES = ("territory", "sanctions")
 MEETINGS = ("m-one", "m-two")
 START = date(2025, 2, 1)
-BASE = datetime(2025, 2, 10, 9, 0, tzinfo=timezone.utc)
+BASE = datetime(2025, 2, 10, 9, 0, tzinfo=UTC)
 FACT_KINDS = (
     "track_opened", "track_status_changed", "actor_described", "meeting_scheduled", "meeting_held",
     "meeting_postponed", "meeting_cancelled", "statement_made", "statement_made", "statement_made",
@@ -184,7 +185,7 @@ def test_generated_logs_are_valid_and_reference_earlier_events(bodies: list[dict
     lambda bs: any(b["type"] == "retraction" and b["target"] in {x["id"] for x in bs if x["type"] == "correction"} for b in bs),
     lambda bs: any(b["type"] == "correction" and "occurred" in b["changes"] for b in bs),
     lambda bs: any(b["type"] == "claim_status_changed" and b["new_status"] == "denied" for b in bs),
-    lambda bs: any(a["recorded_at"] > b["recorded_at"] for a, b in zip(bs, bs[1:])),  # back-dated logging
+    lambda bs: any(a["recorded_at"] > b["recorded_at"] for a, b in itertools.pairwise(bs)),  # back-dated logging
     lambda bs: any(b["occurred"]["precision"] == "week" for b in bs),
 ])
 def test_generator_reaches_every_ingredient(wanted: Any) -> None:

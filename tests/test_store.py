@@ -93,9 +93,9 @@ def test_verify_names_the_exact_position_of_a_hand_edit(store, body, db_path):
 def test_verify_detects_deleted_and_reordered_rows(tmp_path, body):
     for mutate, position in (
         ("DELETE FROM events WHERE position = 4", 4),
-        ("UPDATE events SET position = -1 WHERE position = 3;"
-         "UPDATE events SET position = 3 WHERE position = 6;"
-         "UPDATE events SET position = 6 WHERE position = -1", 3),
+        (("UPDATE events SET position = -1 WHERE position = 3;"
+          "UPDATE events SET position = 3 WHERE position = 6;"
+          "UPDATE events SET position = 6 WHERE position = -1"), 3),
     ):
         path = tmp_path / f"{position}.db"
         with EventStore(path) as s:
@@ -183,7 +183,7 @@ def test_a_correction_must_leave_its_target_valid_and_refiles_it_under_corrected
     base = {k: v for k, v in body().items() if k not in ("speaker", "issue", "stance")}
     bad = {**base, "type": "correction", "target": target["id"], "reason": "typo",
            "changes": {"stance": "sideways"}}
-    with pytest.raises(InvalidEvents, match="changes.stance.*corrected event would be invalid"):
+    with pytest.raises(InvalidEvents, match=r"changes.stance.*corrected event would be invalid"):
         store.append([bad])
     good = {**base, "type": "correction", "target": target["id"], "reason": "the source misspelt the name",
             "changes": {"actors": ["grand"], "summary": "ECFR commentary by Camille Grand"}}

@@ -568,10 +568,10 @@ async def test_intact_log_shows_no_banner(demo_db):
 # -- scale ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import json
+
     from tracker.jsonl import import_lines
     from tracker.synthetic import generate
-
-    import json
 
     path = tmp_path_factory.mktemp("big") / "big.db"
     store = EventStore(path, durable=False)

@@ -416,8 +416,11 @@ BAD_FLAGS: dict[str, tuple[st.SearchStrategy[str], str]] = {
         # what Python makes of an argument that is not valid UTF-8 (surrogate escapes)
         st.binary(min_size=1, max_size=6).filter(lambda b: not _decodes(b)).map(
             lambda b: "caf" + b.decode("utf-8", "surrogateescape"))), "field 'summary'"),
-    "--track": (not_slug.filter(lambda s: s.strip() and "," not in s and not s.startswith("-")), "field 'tracks"),
-    "--speaker": (not_slug.filter(lambda s: s.strip() and not s.startswith("-")), "field 'speaker'"),
+    # The form strips what is typed ('0\r' is speaker '0'): bad means bad once stripped.
+    "--track": (not_slug.filter(lambda s: not SLUG.match(s.strip()) and s.strip() and "," not in s
+                                and not s.startswith("-")), "field 'tracks"),
+    "--speaker": (not_slug.filter(lambda s: not SLUG.match(s.strip()) and s.strip() and not s.startswith("-")),
+                  "field 'speaker'"),
     "--stance": (st.text(max_size=12).filter(lambda s: s not in STANCES and not s.startswith("-")), "--stance"),
     "--status": (st.text(max_size=12).filter(lambda s: s not in CLAIM_STATUSES and not s.startswith("-")),
                  "--status"),
@@ -429,7 +432,8 @@ BAD_FLAGS: dict[str, tuple[st.SearchStrategy[str], str]] = {
     "--quote": (st.one_of(st.text(max_size=10).map(lambda s: s + "\x00"), st.just("q" * 20_001)), "field 'quote'"),
     "--location": (st.one_of(st.just("l" * 501), st.just("Riyadh\x00")), "field 'location'"),
     "--reported-on": (st.sampled_from(["2025-02-30", "03/04/2025", "zqxj", ""]), "--reported-on"),
-    "--tag": (not_slug.filter(lambda s: s.strip() and "," not in s and not s.startswith("-")), "field 'tags"),
+    "--tag": (not_slug.filter(lambda s: not SLUG.match(s.strip()) and s.strip() and "," not in s
+                              and not s.startswith("-")), "field 'tags"),
 }
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 from pydantic import ValidationError
@@ -222,6 +222,45 @@ def stored_form(event: Event, original: dict[str, Any] | None, recorded_at: str)
         when = event.recorded_at or datetime.fromisoformat(str(body["recorded_at"]).replace("Z", "+00:00"))
         body["recorded_at"] = format_recorded_at(when)
     return body
+
+
+class Prepared(NamedTuple):
+    """An event as it will be stored, but for its position and hash. Preparing it (validation,
+    the stored form, canonical JSON) is most of an append's work and needs no database, so an
+    import does it in another process (tracker.jsonl); a plain tuple pickles quickly."""
+
+    id: str
+    type: str
+    schema_version: int
+    earliest: str
+    latest: str
+    precision: str
+    recorded_at: str
+    tracks_json: str
+    actors_json: str
+    status: str
+    summary: str
+    canonical: str  # the stored body, hashed; parsed again only to compare or to correct it
+    tracks: tuple[str, ...]  # distinct, in order: the event_tracks rows
+    actors: tuple[str, ...]
+    target: str | None  # the event a correction, retraction or claim status change names
+    changes: dict[str, Any] | None  # a correction's
+    event: Event | None  # the model, when prepared in this process (AppendResult holds it)
+
+
+def prepare_record(event: Event, original: dict[str, Any] | None, now: str, *, keep_event: bool = True) -> Prepared:
+    """`event` as it will be stored; `now` is its transaction time unless it has one already."""
+    body = stored_form(event, original, now)
+    occ = event.occurred
+    # __dict__ rather than getattr: pydantic's __getattr__ is slow when the field is absent.
+    fields = event.__dict__
+    return Prepared(
+        event.id, event.type, body.get("schema_version", SCHEMA_VERSION), occ.earliest.isoformat(),
+        occ.latest.isoformat(), occ.precision, body["recorded_at"], _id_list_json(event.tracks),
+        _id_list_json(event.actors), event.status, event.summary, _canonical_json(body),
+        tuple(dict.fromkeys(event.tracks)), tuple(dict.fromkeys(event.actors)), fields.get("target"),
+        fields.get("changes") if event.type == "correction" else None, event if keep_event else None,
+    )
 
 
 def _id_list_json(values: list[str]) -> str:
@@ -489,6 +528,15 @@ class EventStore:
         self,
         prepared: Sequence[tuple[Event, dict[str, Any] | None]],
         expected_position: int | None,
+    ) -> AppendResult:
+        """Inside a write transaction: stamp, then dedupe, check references, chain and insert."""
+        now = format_recorded_at(utc_now())
+        return self._append_records([prepare_record(e, o, now) for e, o in prepared], expected_position)
+
+    def _append_records(
+        self,
+        records: Sequence[Prepared],
+        expected_position: int | None,
         lines: Sequence[int] | None = None,
         *,
         collect: bool = True,
@@ -502,66 +550,55 @@ class EventStore:
         head_pos, head_hash = self._head(conn)
         if expected_position is not None and expected_position != head_pos:
             raise ConcurrencyConflict(expected_position, head_pos)
-        now = format_recorded_at(utc_now())
 
-        ids = [e.id for e, _ in prepared]
-        existing = self._bodies_by_id(ids) if head_pos else {}  # an empty log holds no ids
-        in_batch: dict[str, dict[str, Any]] = {}
-        rows, track_rows, actor_rows, appended = [], [], [], []
+        existing = self._bodies_by_id([r.id for r in records]) if head_pos else {}  # an empty log holds no ids
+        in_batch: dict[str, Prepared] = {}
+        rows, track_rows, actor_rows = [], [], []
+        appended: list[tuple[int, str, Prepared]] = []
         skipped = 0
         pos, prev = head_pos, head_hash
-        refs: list[tuple[int, Any]] = []  # events naming another event by id (corrections, ...)
+        refs: list[tuple[int, Prepared]] = []  # events naming another event by id (corrections, ...)
         in_batch_pos: dict[str, int] = {}
-        for idx, (event, original) in enumerate(prepared):
-            body = stored_form(event, original, now)
-            if event.id in existing or event.id in in_batch:  # rare: compare content only then
+        for idx, rec in enumerate(records):
+            if rec.id in existing or rec.id in in_batch:  # rare: compare content only then
                 where = f"line {lines[idx]}: " if lines else ""
-                content = _content(body)
-                if event.id in existing:
-                    old_pos, old_body = existing[event.id]
+                content = _content(json.loads(rec.canonical))
+                if rec.id in existing:
+                    old_pos, old_body = existing[rec.id]
                     if _content(old_body) == content:
                         skipped += 1
                         continue
-                    raise IdConflict(event.id, old_pos, where)
-                if _content(in_batch[event.id]) == content:
+                    raise IdConflict(rec.id, old_pos, where)
+                if _content(json.loads(in_batch[rec.id].canonical)) == content:
                     skipped += 1
                     continue
-                raise IdConflict(event.id, None, where)
-            # __dict__ rather than getattr: pydantic's __getattr__ is slow when the field is absent.
-            if event.__dict__.get("target") is not None:
-                refs.append((idx, event))
-            in_batch[event.id] = body
+                raise IdConflict(rec.id, None, where)
+            if rec.target is not None:
+                refs.append((idx, rec))
+            in_batch[rec.id] = rec
             pos += 1
-            in_batch_pos[event.id] = pos
-            canonical = _canonical_json(body)
-            prev = chain_hash(prev, canonical)
-            occ = event.occurred
+            in_batch_pos[rec.id] = pos
+            prev = chain_hash(prev, rec.canonical)
             rows.append((
-                pos, event.id, event.type, body.get("schema_version", SCHEMA_VERSION), occ.earliest.isoformat(),
-                occ.latest.isoformat(), occ.precision, body["recorded_at"],
-                _id_list_json(event.tracks), _id_list_json(event.actors), event.status, event.summary,
-                canonical, prev,
+                pos, rec.id, rec.type, rec.schema_version, rec.earliest, rec.latest, rec.precision, rec.recorded_at,
+                rec.tracks_json, rec.actors_json, rec.status, rec.summary, rec.canonical, prev,
             ))
-            track_rows.extend((t, pos) for t in dict.fromkeys(event.tracks))
-            actor_rows.extend((a, pos) for a in dict.fromkeys(event.actors))
+            track_rows.extend((t, pos) for t in rec.tracks)
+            actor_rows.extend((a, pos) for a in rec.actors)
             if collect:
-                appended.append((pos, prev, event, body))
+                appended.append((pos, prev, rec))
         extra_index = self._check_references(refs, in_batch, in_batch_pos, lines) if refs else ([], [])
         conn.executemany(INSERT_EVENT, rows)
         conn.executemany("INSERT INTO event_tracks(track, position) VALUES (?, ?)", track_rows)
         conn.executemany("INSERT INTO event_actors(actor, position) VALUES (?, ?)", actor_rows)
         conn.executemany("INSERT OR IGNORE INTO event_tracks(track, position) VALUES (?, ?)", extra_index[0])
         conn.executemany("INSERT OR IGNORE INTO event_actors(actor, position) VALUES (?, ?)", extra_index[1])
-        result = [
-            StoredEvent(p, h, e if e.recorded_at else e.model_copy(update={"recorded_at": _parse_ts(b["recorded_at"])}))
-            for p, h, e, b in appended
-        ]
-        return AppendResult(result, skipped, pos)
+        return AppendResult([_stored(p, h, r) for p, h, r in appended], skipped, pos)
 
     def _check_references(
         self,
-        refs: Sequence[tuple[int, Any]],
-        in_batch: dict[str, dict[str, Any]],
+        refs: Sequence[tuple[int, Prepared]],
+        in_batch: dict[str, Prepared],
         in_batch_pos: dict[str, int],
         lines: Sequence[int] | None,
     ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -570,32 +607,34 @@ class EventStore:
         Returns extra index rows: a corrected event is also filed under the tracks and actors the
         correction gives it, so filtering by the corrected actor finds it.
         """
-        outside = list(dict.fromkeys(e.target for _, e in refs if e.target not in in_batch))
+        outside = list(dict.fromkeys(e.target for _, e in refs if e.target and e.target not in in_batch))
         stored = self._bodies_by_id(outside)
         problems: list[Problem] = []
         track_rows: list[tuple[str, int]] = []
         actor_rows: list[tuple[str, int]] = []
         for idx, event in refs:
             line = lines[idx] if lines else None
-            if event.target in in_batch:
-                target_pos, target_body = in_batch_pos[event.target], in_batch[event.target]
-            elif event.target in stored:
-                target_pos, target_body = stored[event.target]
-            else:
-                problems.append(Problem(line, "target", f"no event with id {event.target!r} in the log"))
+            target = event.target or ""
+            if target not in in_batch and target not in stored:
+                problems.append(Problem(line, "target", f"no event with id {target!r} in the log"))
                 continue
             if event.type != "correction":
                 continue
+            changes = event.changes or {}
+            if target in in_batch:
+                target_pos, target_body = in_batch_pos[target], json.loads(in_batch[target].canonical)
+            else:
+                target_pos, target_body = stored[target]
             try:
-                EVENT_ADAPTER.validate_python({**upcast(target_body), **event.changes})
+                EVENT_ADAPTER.validate_python({**upcast(target_body), **changes})
             except ValidationError as exc:
                 problems.extend(
                     Problem(line, f"changes.{p.field}", f"the corrected event would be invalid: {p.message}")
                     for p in validation_problems(exc, line, target_body.get("type"))
                 )
                 continue
-            track_rows.extend((t, target_pos) for t in event.changes.get("tracks") or [])
-            actor_rows.extend((a, target_pos) for a in event.changes.get("actors") or [])
+            track_rows.extend((t, target_pos) for t in changes.get("tracks") or [])
+            actor_rows.extend((a, target_pos) for a in changes.get("actors") or [])
         if problems:
             raise InvalidEvents(problems)
         return track_rows, actor_rows
@@ -830,6 +869,15 @@ def _indexed_columns(body: dict[str, Any]) -> tuple[Any, ...]:
         earliest, latest, precision = occ.earliest.isoformat(), occ.latest.isoformat(), occ.precision
     return (body["id"], body["type"], version, earliest, latest, precision, body["recorded_at"],
             _id_list_json(tracks), _id_list_json(actors), status, summary)
+
+
+def _stored(position: int, hash_: str, rec: Prepared) -> StoredEvent:
+    event = rec.event
+    if event is None:
+        raise AssertionError("an event prepared in another process cannot be returned")
+    if event.recorded_at is None:  # stamped on the way in: the returned model says when
+        event = event.model_copy(update={"recorded_at": _parse_ts(rec.recorded_at)})
+    return StoredEvent(position, hash_, event)
 
 
 def _to_stored(row: tuple[int, str, str]) -> StoredEvent:

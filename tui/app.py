@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import multiprocessing
 import os
 import sqlite3
 import threading
@@ -35,6 +34,7 @@ from textual.worker import get_current_worker
 from projections.replay import Moment
 from tracker.store import EventStore, StoredEvent, StoreError, VerifyResult
 from tracker.textsafe import printable
+from tracker.workers import worker_pool
 from tui.commands import TrackerCommands
 from tui.screens.actors import ActorsScreen
 from tui.screens.correction import CorrectionScreen
@@ -134,8 +134,7 @@ class ProjectionProcess:
         with cls._lock:
             if lane not in cls._pools and not cls._failed:
                 try:
-                    cls._pools[lane] = ProcessPoolExecutor(max_workers=1, initializer=_quiet_child,
-                                                           mp_context=multiprocessing.get_context("spawn"))
+                    cls._pools[lane] = worker_pool(1, initializer=_quiet_child)
                     atexit.register(cls.stop)
                 except (OSError, ValueError, NotImplementedError):
                     cls._failed = True

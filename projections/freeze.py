@@ -86,7 +86,8 @@ def freeze(
 
     # -- title and status ------------------------------------------------------------------
     opened, changed = acc["opened"], acc["status"]
-    title, description, status, since, reason, status_ids = track, None, "exploratory", None, None, ()
+    status_ids: tuple[str, ...] = ()
+    title, description, status, since, reason = track, None, "exploratory", None, None
     if opened:
         title, description, status = opened[VALUES], opened[VALUES + 1], opened[VALUES + 2]
         since, status_ids = opened[OCCURRED], (opened[EID],)

@@ -26,7 +26,7 @@ from tracker.gcpause import paused_collector
 from tracker.readmodel import FAR_DAY, ReadModel, prepare_some, summary
 from tracker.store import EventStore, StoredEvent
 
-_models: "weakref.WeakKeyDictionary[EventStore, ReadModel]" = weakref.WeakKeyDictionary()
+_models: weakref.WeakKeyDictionary[EventStore, ReadModel] = weakref.WeakKeyDictionary()
 
 
 def read_model(store: EventStore) -> ReadModel:

@@ -50,7 +50,7 @@ from projections import entities as ent
 from projections.fold import FOLD_VERSION, SUMMARY, Acc, apply, empty
 from projections.freeze import freeze
 from projections.records import AMENDMENT_TYPES, Ev, normalise
-from projections.replay import Moment, claims_index, prepare, registry, state_from_facts
+from projections.replay import Moment, claims_index, prepare, state_from_facts
 from projections.state import ActorInfo, TrackState
 from tracker.gcpause import paused_collector
 from tracker.snapshot_writer import SnapshotWriter, insert_snapshot, pack
@@ -71,25 +71,25 @@ ACTOR_FIELDS = frozenset({"name", "kind", "role", "affiliation"})  # what rm_act
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS rm_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS rm_track_state (track TEXT PRIMARY KEY, acc TEXT NOT NULL, summary TEXT NOT NULL, "
-    "max_day TEXT NOT NULL, since_snapshot INTEGER NOT NULL DEFAULT 0)",
-    "CREATE TABLE IF NOT EXISTS rm_track_events (track TEXT NOT NULL, earliest TEXT NOT NULL, "
+    ("CREATE TABLE IF NOT EXISTS rm_track_state (track TEXT PRIMARY KEY, acc TEXT NOT NULL, summary TEXT NOT NULL, "
+    "max_day TEXT NOT NULL, since_snapshot INTEGER NOT NULL DEFAULT 0)"),
+    ("CREATE TABLE IF NOT EXISTS rm_track_events (track TEXT NOT NULL, earliest TEXT NOT NULL, "
     "position INTEGER NOT NULL, recorded_at TEXT NOT NULL, known_day TEXT NOT NULL, "
-    "backdated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (track, earliest, position)) WITHOUT ROWID",
+    "backdated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (track, earliest, position)) WITHOUT ROWID"),
     "CREATE INDEX IF NOT EXISTS rm_track_events_recorded ON rm_track_events (track, recorded_at)",
     "CREATE INDEX IF NOT EXISTS rm_track_events_backdated ON rm_track_events (track, position) WHERE backdated = 1",
-    "CREATE TABLE IF NOT EXISTS rm_entities (kind TEXT NOT NULL, entity TEXT NOT NULL, track TEXT NOT NULL, "
+    ("CREATE TABLE IF NOT EXISTS rm_entities (kind TEXT NOT NULL, entity TEXT NOT NULL, track TEXT NOT NULL, "
     "day TEXT NOT NULL, earliest TEXT NOT NULL, position INTEGER NOT NULL, recorded_at TEXT NOT NULL, "
-    "retracted_at TEXT, reranked_at TEXT, PRIMARY KEY (kind, entity, track, position)) WITHOUT ROWID",
+    "retracted_at TEXT, reranked_at TEXT, PRIMARY KEY (kind, entity, track, position)) WITHOUT ROWID"),
     "CREATE INDEX IF NOT EXISTS rm_entities_day ON rm_entities (track, kind, day)",
     "CREATE INDEX IF NOT EXISTS rm_entities_position ON rm_entities (position)",
     "CREATE INDEX IF NOT EXISTS rm_entities_reranked ON rm_entities (kind, reranked_at) WHERE reranked_at IS NOT NULL",
     # What actor_described events say, so a view's cast is read without parsing event bodies.
-    "CREATE TABLE IF NOT EXISTS rm_actor_info (position INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, "
-    "kind TEXT NOT NULL, role TEXT, affiliation TEXT)",
-    "CREATE TABLE IF NOT EXISTS rm_amendments (position INTEGER PRIMARY KEY, id TEXT NOT NULL, "
+    ("CREATE TABLE IF NOT EXISTS rm_actor_info (position INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, "
+    "kind TEXT NOT NULL, role TEXT, affiliation TEXT)"),
+    ("CREATE TABLE IF NOT EXISTS rm_amendments (position INTEGER PRIMARY KEY, id TEXT NOT NULL, "
     "type TEXT NOT NULL, target TEXT NOT NULL, root TEXT NOT NULL, root_position INTEGER NOT NULL, "
-    "root_earliest TEXT NOT NULL, recorded_at TEXT NOT NULL, touches_when INTEGER NOT NULL, reranks INTEGER NOT NULL)",
+    "root_earliest TEXT NOT NULL, recorded_at TEXT NOT NULL, touches_when INTEGER NOT NULL, reranks INTEGER NOT NULL)"),
     "CREATE INDEX IF NOT EXISTS rm_amendments_rootpos ON rm_amendments (root_position)",
     "CREATE INDEX IF NOT EXISTS rm_amendments_recorded ON rm_amendments (recorded_at)",
     "CREATE INDEX IF NOT EXISTS rm_amendments_target ON rm_amendments (target)",
@@ -101,9 +101,9 @@ SCHEMA = [
     # whole rows in its B-tree's interior cells, so even listing a track's snapshots read every
     # blob (54 ms for one busy track of the 1M benchmark log). Queries pick a snapshot from the
     # covering index, then read one row.
-    "CREATE TABLE IF NOT EXISTS rm_snapshots (track TEXT NOT NULL, kind TEXT NOT NULL, day TEXT NOT NULL, "
+    ("CREATE TABLE IF NOT EXISTS rm_snapshots (track TEXT NOT NULL, kind TEXT NOT NULL, day TEXT NOT NULL, "
     "position INTEGER NOT NULL, recorded TEXT NOT NULL, horizon INTEGER NOT NULL, summary TEXT NOT NULL, "
-    "acc BLOB NOT NULL, deferred TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (track, kind, day, position))",
+    "acc BLOB NOT NULL, deferred TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (track, kind, day, position))"),
     "CREATE INDEX IF NOT EXISTS rm_snapshots_pick ON rm_snapshots (track, day, recorded, kind, position, horizon)",
     # For each day, the last position whose running max of recorded_at falls on that day.
     "CREATE TABLE IF NOT EXISTS rm_runmax (day TEXT PRIMARY KEY, position INTEGER NOT NULL, recorded TEXT NOT NULL)",
@@ -300,7 +300,7 @@ class ReadModel:
             self._refold(track, build)
 
     # -- indexing -----------------------------------------------------------------------------
-    def _scan(self, after: int) -> "_Scan":
+    def _scan(self, after: int) -> _Scan:
         """Pass over (position, recorded_at) after `after`, in log order: the running max of
         recorded_at (rm_runmax), which events were back-dated, which are amendments."""
         runmax = self._runmax()
@@ -323,7 +323,7 @@ class ReadModel:
         self.conn.execute("UPDATE rm_meta SET value = ? WHERE key = 'runmax'", (runmax,))
         return scan
 
-    def _index(self, bodies: Iterable[tuple[int, str]], scan: "_Scan", *, visit: Any = None,
+    def _index(self, bodies: Iterable[tuple[int, str]], scan: _Scan, *, visit: Any = None,
                acts: Sequence[Ev] | None = None, new_facts: dict[str, list[Ev]] | None = None,
                amended_roots: list[tuple[str, int]] | None = None) -> set[str]:
         """Index the events in `bodies` (any order; amendments among them are indexed last, in log
@@ -466,7 +466,7 @@ class ReadModel:
         self.conn.execute("INSERT OR REPLACE INTO rm_track_state(track, acc, summary, max_day, since_snapshot) "
                           "VALUES (?, ?, ?, ?, ?)", (track, dumps(acc), _summary_text(acc), max_day, since))
 
-    def _refold(self, track: str, build: "_Build") -> None:
+    def _refold(self, track: str, build: _Build) -> None:
         """Fold a track from scratch (everything known now) and redo its two snapshot series."""
         if self._writer is not None:
             self._writer.flush()  # none of the track's snapshots may be inserted after the delete
@@ -481,7 +481,7 @@ class ReadModel:
         if len(rows) > SNAPSHOT_EVERY:
             self._diag_series(track, rows, build)
 
-    def _diag_series(self, track: str, rows: list[tuple[str, int, str, str]], build: "_Build") -> None:
+    def _diag_series(self, track: str, rows: list[tuple[str, int, str, str]], build: _Build) -> None:
         # Series "diag": as it stood on D as known at the end of D. A fact counts from the later of
         # its date and the day the log (by position) had reached it. A fact corrected or retracted
         # later is folded only from the day its last amendment was known; in the snapshots before
@@ -502,7 +502,7 @@ class ReadModel:
                 deferred = sorted(p for lo, hi, p in pending if lo <= day < hi)
                 self._snapshot(track, "diag", day, position, recorded, build.head, diag, deferred)
 
-    def _cuts(self, rows: Sequence[tuple[Any, ...]], day_of: Any, build: "_Build", track: str,
+    def _cuts(self, rows: Sequence[tuple[Any, ...]], day_of: Any, build: _Build, track: str,
               acc: Acc) -> Iterator[tuple[str, int]]:
         """Fold `rows` (in order) into `acc`, yielding (day, n) every SNAPSHOT_EVERY facts at the end
         of a day, so that a snapshot holds every fact up to its day and none after it."""
@@ -544,14 +544,14 @@ class ReadModel:
 
     # -- fetching -----------------------------------------------------------------------------
     def _fetch_positions(self, positions: Sequence[int]) -> list[Ev]:
-        out = []
+        out: list[Ev] = []
         for chunk in _chunks(list(positions)):
             q = f"SELECT position, body FROM events WHERE position IN ({','.join('?' * len(chunk))})"
             out.extend(Ev(p, normalise(from_json(b))) for p, b in self.conn.execute(q, list(chunk)))
         return out
 
     def _fetch_ids(self, ids: Sequence[str]) -> list[Ev]:
-        out = []
+        out: list[Ev] = []
         for chunk in _chunks(list(ids)):
             q = f"SELECT position, body FROM events WHERE id IN ({','.join('?' * len(chunk))})"
             out.extend(Ev(p, normalise(from_json(b))) for p, b in self.conn.execute(q, list(chunk)))
@@ -612,13 +612,13 @@ class ReadModel:
         on_track = (f"AND ({moved} OR EXISTS (SELECT 1 FROM event_tracks t WHERE t.track = ? "
                     "AND t.position = a.root_position)) LIMIT 1")
         held = f"a.root_position <= ? AND (a.root_earliest <= ? OR {moved})"
-        # Known by K but not applied: logged after the snapshot's horizon.
-        if self.conn.execute(f"SELECT 1 FROM rm_amendments a WHERE a.position > ? AND a.recorded_at <= ? AND {held} "
-                             + on_track, (snap.horizon, k, snap.position, snap.day, track)).fetchone():
-            return False
-        # Diagonal snapshots leave out (defer) every fact amended after P_s, so what they hold was
-        # amended only by acts logged by P_s, all of them known at K >= R_s.
-        return True
+        # Valid unless an amendment is known by K but not applied: logged after the snapshot's
+        # horizon. (Diagonal snapshots leave out (defer) every fact amended after P_s, so what
+        # they hold was amended only by acts logged by P_s, all of them known at K >= R_s.)
+        unapplied = self.conn.execute(
+            f"SELECT 1 FROM rm_amendments a WHERE a.position > ? AND a.recorded_at <= ? AND {held} " + on_track,
+            (snap.horizon, k, snap.position, snap.day, track)).fetchone()
+        return unapplied is None
 
     def acc_at(self, track: str, moment: Moment, summary_only: bool = False) -> Acc:
         """The track's accumulator at `moment`: the nearest valid snapshot plus the facts since.
@@ -668,10 +668,10 @@ class ReadModel:
         queries = [
             ("SELECT position FROM rm_track_events WHERE track = ? AND earliest > ? AND earliest <= ? AND recorded_at <= ?",
              (track, snap.day, d, k)),
-            ("SELECT position FROM rm_track_events INDEXED BY rm_track_events_recorded WHERE track = ? "
-             "AND recorded_at > ? AND recorded_at <= ? AND earliest <= ?", (track, snap.recorded, k, d)),
-            ("SELECT position FROM rm_track_events INDEXED BY rm_track_events_backdated WHERE track = ? "
-             "AND backdated = 1 AND position > ? AND recorded_at <= ? AND recorded_at <= ? AND earliest <= ?",
+            (("SELECT position FROM rm_track_events INDEXED BY rm_track_events_recorded WHERE track = ? "
+             "AND recorded_at > ? AND recorded_at <= ? AND earliest <= ?"), (track, snap.recorded, k, d)),
+            (("SELECT position FROM rm_track_events INDEXED BY rm_track_events_backdated WHERE track = ? "
+             "AND backdated = 1 AND position > ? AND recorded_at <= ? AND recorded_at <= ? AND earliest <= ?"),
              (track, snap.position, snap.recorded, k, d)),
         ]
         for q, args in queries:
@@ -1037,7 +1037,7 @@ class _Build:
         self.runmax = rm._runmax()
         positions = [r[0] for r in rm.conn.execute("SELECT position FROM rm_amendments")]
         self.amendments = am.resolve(rm._fetch_positions(positions))
-        self._moved: list[Ev] | None = None
+        self._moved: list[tuple[Ev, set[str], str]] | None = None
         # root position -> position of its last amendment (corrections, retractions, chains)
         self.last_amend: dict[int, int] = dict(rm.conn.execute(
             "SELECT root_position, MAX(position) FROM rm_amendments GROUP BY root_position"))

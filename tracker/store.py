@@ -20,14 +20,23 @@ import time
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import sqlite_utils
 from pydantic import ValidationError
 
-from events import EVENT_ADAPTER, EVENT_TYPES, GENESIS, SCHEMA_VERSION, Event, canonical_json, chain_hash, upcast
+from events import (
+    EVENT_ADAPTER,
+    EVENT_TYPES,
+    GENESIS,
+    SCHEMA_VERSION,
+    Event,
+    canonical_json,
+    chain_hash,
+    upcast,
+)
 from events.upcasters import UpcastError
 
 # Version of the database layout (tables, triggers). A file with a higher number was written by a
@@ -145,12 +154,12 @@ class EventFilter:
 
 # -- helpers ------------------------------------------------------------------------------
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def format_recorded_at(moment: datetime) -> str:
     """Fixed-width UTC text so string order is time order in SQL."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def field_path(loc: Sequence[int | str], event_type: str | None) -> str:
@@ -300,9 +309,9 @@ TRIGGERS = [
     for table in ("events", "event_tracks", "event_actors")
     for action in ("UPDATE", "DELETE")
 ] + [
-    "CREATE TRIGGER IF NOT EXISTS events_gap_free BEFORE INSERT ON events "
+    ("CREATE TRIGGER IF NOT EXISTS events_gap_free BEFORE INSERT ON events "
     "WHEN NEW.position != COALESCE((SELECT MAX(position) FROM events), 0) + 1 "
-    "BEGIN SELECT RAISE(ABORT, 'event positions must be gap-free: insert at the next position only'); END"
+    "BEGIN SELECT RAISE(ABORT, 'event positions must be gap-free: insert at the next position only'); END")
 ]
 
 EVENT_COLUMNS = (
@@ -393,21 +402,21 @@ class EventStore:
     def _create_schema(self) -> None:
         with self._write_transaction():
             db = self.db
-            if not db["meta"].exists():
-                db["meta"].create({"key": str, "value": str}, pk="key")
-                db["meta"].insert_all([
+            if not db.table("meta").exists():
+                db.table("meta").create({"key": str, "value": str}, pk="key")
+                db.table("meta").insert_all([
                     {"key": "format_version", "value": str(FORMAT_VERSION)},
                     {"key": "created_at", "value": format_recorded_at(utc_now())},
                 ])
                 self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            if not db["event_schemas"].exists():
-                db["event_schemas"].create({"type": str, "version": int}, pk="type")
+            if not db.table("event_schemas").exists():
+                db.table("event_schemas").create({"type": str, "version": int}, pk="type")
             self.conn.executemany(
                 "INSERT OR IGNORE INTO event_schemas(type, version) VALUES (?, ?)",
                 [(t, SCHEMA_VERSION) for t in EVENT_TYPES],
             )
-            if not db["events"].exists():
-                db["events"].create(
+            if not db.table("events").exists():
+                db.table("events").create(
                     {
                         "position": int, "id": str, "type": str, "schema_version": int,
                         "occurred_earliest": str, "occurred_latest": str, "precision": str,
@@ -417,10 +426,10 @@ class EventStore:
                     pk="position",
                     not_null=set(EVENT_COLUMNS),
                 )
-                db["events"].create_index(["id"], unique=True)
-                db["events"].create_index(["occurred_earliest", "position"])
-                db["events"].create_index(["recorded_at"])
-                db["events"].create_index(["type", "position"])
+                db.table("events").create_index(["id"], unique=True)
+                db.table("events").create_index(["occurred_earliest", "position"])
+                db.table("events").create_index(["recorded_at"])
+                db.table("events").create_index(["type", "position"])
                 self.conn.execute(
                     "CREATE TABLE event_tracks (track TEXT NOT NULL, position INTEGER NOT NULL, "
                     "PRIMARY KEY (track, position)) WITHOUT ROWID"
@@ -435,7 +444,7 @@ class EventStore:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "EventStore":
+    def __enter__(self) -> EventStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -443,7 +452,7 @@ class EventStore:
 
     # -- transactions -------------------------------------------------------------------
     class _Tx:
-        def __init__(self, store: "EventStore") -> None:
+        def __init__(self, store: EventStore) -> None:
             self.store = store
 
         def __enter__(self) -> sqlite3.Connection:
@@ -455,7 +464,7 @@ class EventStore:
                     conn.execute("BEGIN IMMEDIATE")
                     return conn
                 except sqlite3.OperationalError as exc:
-                    if "locked" not in str(exc) and "busy" not in str(exc) or attempt == 4:
+                    if ("locked" not in str(exc) and "busy" not in str(exc)) or attempt == 4:
                         raise StoreError(f"could not get the write lock on {self.store.path}: {exc}") from None
                     time.sleep(0.05 * (attempt + 1))
             raise AssertionError("unreachable")
@@ -467,12 +476,12 @@ class EventStore:
             elif conn.in_transaction:
                 conn.execute("ROLLBACK")
 
-    def _write_transaction(self) -> "EventStore._Tx":
+    def _write_transaction(self) -> EventStore._Tx:
         if self.readonly:
             raise ReadOnlyStore(f"{self.path} is read-only: it can be browsed, but nothing can be logged to it")
         return EventStore._Tx(self)
 
-    def _bulk_load(self) -> "EventStore._BulkLoad":
+    def _bulk_load(self) -> EventStore._BulkLoad:
         """Inside a write transaction: set the secondary indexes of `events` aside and build them
         again when the block succeeds (one sorted pass each instead of a B-tree insert per row).
         On an error the transaction's rollback puts them back as they were. The unique index on
@@ -553,7 +562,9 @@ class EventStore:
 
         existing = self._bodies_by_id([r.id for r in records]) if head_pos else {}  # an empty log holds no ids
         in_batch: dict[str, Prepared] = {}
-        rows, track_rows, actor_rows = [], [], []
+        rows: list[tuple[Any, ...]] = []
+        track_rows: list[tuple[str, int]] = []
+        actor_rows: list[tuple[str, int]] = []
         appended: list[tuple[int, str, Prepared]] = []
         skipped = 0
         pos, prev = head_pos, head_hash
@@ -695,7 +706,8 @@ class EventStore:
         yield from cur
 
     def _where(self, f: EventFilter) -> tuple[str, list[Any]]:
-        clauses, args = [], []
+        clauses: list[str] = []
+        args: list[Any] = []
         if f.tracks:
             clauses.append(f"position IN (SELECT position FROM event_tracks WHERE track IN ({','.join('?' * len(f.tracks))}))")
             args.extend(f.tracks)
@@ -791,12 +803,10 @@ class EventStore:
     def verify(self) -> VerifyResult:
         """Walk the chain from the start; name the first position whose row does not hold up."""
         prev = GENESIS
-        expected_pos = 0
         checked = 0
         unindexed = self._first_unindexed_position()
         cur = self.conn.execute(f"SELECT {', '.join(INDEXED_COLUMNS)}, body, hash FROM events ORDER BY position")
-        for position, *columns, body, stored_hash in cur:
-            expected_pos += 1
+        for expected_pos, (position, *columns, body, stored_hash) in enumerate(cur, start=1):
             if position != expected_pos:
                 return VerifyResult(False, checked, prev, expected_pos,
                                     f"position {expected_pos} is missing (next row is {position}): a row was deleted")

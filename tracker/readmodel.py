@@ -203,8 +203,8 @@ class ReadModel:
             return 0
         if head - cp > max(cp, BULK_AFTER):
             # More new events than folded ones (a big import): the one-pass rebuild is faster than
-            # applying them, and holds a fraction of the memory (100k events on an empty read
-            # model: 246 MB caught up, 103 MB rebuilt). Both give the same read model.
+            # applying them, and holds a fraction of the memory (1M events onto an empty read
+            # model: 94 s and 1.9 GB caught up, 77 s and 452 MB rebuilt). Same read model.
             self.rebuild()
             return head - cp
         with self.store._write_transaction():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +28,9 @@ def worker_pool(max_workers: int, initializer: Callable[[], None] | None = None)
 
 
 def _start_worker(parent: int, initializer: Callable[[], None] | None) -> None:
+    # Ctrl-C in the terminal reaches the whole process group: the parent stops the work and shuts
+    # the pool down (rolling back what it was writing); a worker would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
     if initializer is not None:
         initializer()

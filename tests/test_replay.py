@@ -179,8 +179,12 @@ def test_actor_state_and_dated_days(demo: EventStore) -> None:
     assert TRACK in lavrov.tracks
     days = queries.dated_event_days(demo)
     assert days == sorted(set(days)) and date(2025, 2, 18) in days
-    k = known(18, 12)
     raw = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip()]
+    acts = ("actor_described", "correction", "retraction")
+    assert days == sorted({date.fromisoformat(b["occurred"]["earliest"]) for b in raw if b["type"] not in acts})
+    # The demo dates descriptions (12 Feb) and corrections (19 Feb) on days with nothing else: not steps.
+    assert date(2025, 2, 12) not in days and date(2025, 2, 19) not in days
+    k = known(18, 12)
     expected = sorted({date.fromisoformat(b["occurred"]["earliest"]) for b in raw
                        if b["recorded_at"] <= "2025-02-18T12:59:00.000000Z"
                        and b["type"] not in ("actor_described", "correction", "retraction")})

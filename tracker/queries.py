@@ -219,13 +219,20 @@ def why(store: EventStore, event_ids: Sequence[str]) -> list[StoredEvent]:
 def dated_event_days(store: EventStore, moment_known_at: datetime | None = None) -> list[date]:
     """Sorted distinct days on which something may first have happened (occurred.earliest), for
     stepping a view from one dated event to the next."""
-    q = ("SELECT DISTINCT occurred_earliest FROM events WHERE type NOT IN ('actor_described', 'correction', "
-         "'retraction')")
-    args: list[object] = []
+    acts = "('actor_described', 'correction', 'retraction')"  # record keeping, not happenings
     if moment_known_at is not None:
-        q += " AND recorded_at <= ?"
-        args.append(Moment(known_at=moment_known_at).known_text)
-    return sorted(date.fromisoformat(r[0]) for r in store.conn.execute(q + " ORDER BY 1", args))
+        rows = store.conn.execute(
+            f"SELECT DISTINCT occurred_earliest FROM events WHERE type NOT IN {acts} AND recorded_at <= ? ORDER BY 1",
+            (Moment(known_at=moment_known_at).known_text,))
+        return [date.fromisoformat(r[0]) for r in rows]
+    # Every day, from the covering index alone, less the few days on which only record keeping is
+    # dated: 0.16 s on the 1M benchmark log, against 0.7-1.5 s filtering every row by its type
+    # (and a step in time pays it each time).
+    every = [r[0] for r in store.conn.execute("SELECT DISTINCT occurred_earliest FROM events ORDER BY 1")]
+    only_acts = {r[0] for r in store.conn.execute(
+        f"SELECT d FROM (SELECT DISTINCT occurred_earliest AS d FROM events WHERE type IN {acts}) "
+        f"WHERE NOT EXISTS (SELECT 1 FROM events h WHERE h.occurred_earliest = d AND h.type NOT IN {acts})")}
+    return [date.fromisoformat(d) for d in every if d not in only_acts]
 
 
 @paused_collector

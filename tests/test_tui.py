@@ -17,6 +17,7 @@ from events import new_id
 from test_tui_helpers import SIZE, async_test, screen_text, settle
 from tracker.store import EventFilter, EventStore
 from tui.app import TrackerApp
+from tui.screens import base
 from tui.screens.events import EventLogScreen
 from tui.screens.log_event import LogEventScreen
 from tui.screens.track import TrackScreen
@@ -612,3 +613,37 @@ async def test_event_log_pages_and_jumps_to_the_end_without_loading_everything(b
         await settle(pilot)
         assert len(lst.rows) <= 1000
         assert lst.highlighted.position < 30_000 - 1000
+
+
+@async_test
+async def test_a_slow_step_in_time_shows_the_list_loading_and_a_quick_one_does_not(demo_db, monkeypatch):
+    """On a big log the list as of another day takes seconds: meanwhile the old rows must not pass
+    for the new moment under its time bar. A quick load shows no indicator (no flicker)."""
+    app = app_for(demo_db)
+    real = TrackerApp.project
+    slow = {"on": False}
+
+    def project(self: TrackerApp, name: str, *args: object, **kwargs: object) -> object:
+        if name == "track_states" and slow["on"]:
+            time.sleep(2.0)
+        return real(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(TrackerApp, "project", project)
+    monkeypatch.setattr(base, "SLOW_LOAD_SECONDS", 0.8)  # generous: a loaded machine is no slow log
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        seen: list[bool] = []
+        app.screen.set_interval(0.05, lambda: seen.append(table.loading))
+        await pilot.press("left_square_bracket")  # quick: the demo's list as of 18 Feb
+        await settle(pilot)
+        assert "◷ as of 18 Feb 2025" in screen_text(app) and "as of 18 Feb 2025  ·" in screen_text(app)
+        assert not any(seen)
+        slow["on"] = True
+        await pilot.press("left_square_bracket")  # slow: 17 Feb
+        await asyncio.sleep(1.4)
+        assert table.loading  # after SLOW_LOAD_SECONDS, while the fold goes on
+        assert "folding every track as of 17 Feb 2025" in screen_text(app)
+        await settle(pilot)
+        assert not table.loading
+        assert "as of 17 Feb 2025  ·" in screen_text(app)

@@ -6,10 +6,13 @@ not on screen only remembers that it is stale and reloads when it is shown again
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Header
 
 from projections.replay import Moment
@@ -20,6 +23,11 @@ if TYPE_CHECKING:
     from tui.app import TrackerApp
 
 
+# A load that takes longer than this shows the loading indicator over what it will replace; a
+# quicker one would only make the screen flicker.
+SLOW_LOAD_SECONDS = 0.4
+
+
 class ViewScreen(Screen[None]):
     """A full-screen view that follows the app's moment and the log."""
 
@@ -28,6 +36,29 @@ class ViewScreen(Screen[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._stale: str | None = None  # "moment" or "log": what changed while hidden
+        self._slow: Timer | None = None
+
+    def loading_soon(self, widget: Widget, also: Callable[[], None] | None = None) -> None:
+        """Show `widget` as loading (and call `also`) if its new content has not come within
+        SLOW_LOAD_SECONDS. (A step in time on a big log can take seconds; meanwhile the old rows,
+        under the new moment's time bar, would pass for the new moment.)"""
+        def slow() -> None:
+            widget.loading = True
+            if also is not None:
+                also()
+
+        self._cancel_slow()
+        self._slow = self.set_timer(SLOW_LOAD_SECONDS, slow)
+
+    def loaded(self, widget: Widget) -> None:
+        """`widget` shows its new content: no loading indicator, now or later."""
+        self._cancel_slow()
+        widget.loading = False
+
+    def _cancel_slow(self) -> None:
+        if self._slow is not None:
+            self._slow.stop()
+            self._slow = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")

@@ -108,8 +108,11 @@ class TrackScreen(ViewScreen):
 
     # -- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
+        tabs = self.query_one("#track-tabs")
         if self.state is None:
-            self.query_one("#track-tabs").loading = True
+            tabs.loading = True
+        else:
+            self.loading_soon(tabs)
         self.load_state()
         moment = self.moment
         f = EventFilter(tracks=(self.track_id,), occurred_to=moment.as_of, recorded_until=moment.known_at)
@@ -126,7 +129,7 @@ class TrackScreen(ViewScreen):
             state = self.app.project("track_state", self.track_id, moment)
             names = Names({a.id: a.name for a in self.app.project("actors")})
         except Exception as exc:  # noqa: BLE001 - shown, not a crash
-            self.app.call_from_thread(setattr, self.query_one("#track-tabs"), "loading", False)
+            self.app.call_from_thread(self.loaded, self.query_one("#track-tabs"))
             self.app.call_from_thread(
                 self.query_one("#track-title", Static).update,
                 Text(f"Could not load {clean(self.track_id)}: {clean(type(exc).__name__)}: {clean(str(exc))}",
@@ -138,7 +141,7 @@ class TrackScreen(ViewScreen):
         if moment != self.moment:
             return
         self.state, self.names = state, names
-        self.query_one("#track-tabs").loading = False
+        self.loaded(self.query_one("#track-tabs"))
         title = self.query_one("#track-title", Static)
         if state is None:
             title.update(Text(f"{clean(self.track_id)}: nothing known about this track at this moment "

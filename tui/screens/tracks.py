@@ -83,8 +83,14 @@ class TracksScreen(ViewScreen):
         super().on_mount()
 
     def reload(self) -> None:
+        table = self.query_one(DataTable)
         if not self.states:
-            self.query_one(DataTable).loading = True  # the first fold of a big log takes a while
+            table.loading = True  # the first fold of a big log takes a while
+        else:
+            # So may another moment's (3 s on the 1M benchmark log): say which one is coming.
+            moment = self.moment
+            self.loading_soon(table, lambda: self.query_one("#tracks-status", Static).update(
+                Text(f"folding every track {moment.label()}…", style="dim")))
         self.load_states()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="tracks-load")
@@ -103,7 +109,7 @@ class TracksScreen(ViewScreen):
 
     def show_error(self, exc: Exception) -> None:
         self.app.start_verify()
-        self.query_one(DataTable).loading = False
+        self.loaded(self.query_one(DataTable))
         self.query_one("#tracks-status", Static).update(
             Text(f"Could not load the tracks: {clean(type(exc).__name__)}: {clean(str(exc))}", style="bold red"))
 
@@ -113,7 +119,7 @@ class TracksScreen(ViewScreen):
         self.states = states
         self.app.start_verify()  # now that the first screen shows something (see TrackerApp.on_mount)
         table = self.query_one(DataTable)
-        table.loading = False
+        self.loaded(table)
         if self.focused is None:
             table.focus()  # the loading indicator took focus away on the first load
         self.app.track_titles = {s.track: s.title for s in states}

@@ -39,7 +39,7 @@ def rows(store: EventStore) -> list[tuple[Any, ...]]:
     return [tuple(store.conn.execute(q).fetchall()) for q in tables]
 
 
-def imported(path: Path, lines: list[bytes], workers: int) -> EventStore:
+def imported(path: Path, lines: list[bytes], workers: int | None) -> EventStore:
     store = EventStore(path, durable=False)
     import_lines(store, lines, workers=workers)
     return store
@@ -191,3 +191,22 @@ def test_workers_leave_ctrl_c_to_the_process_that_started_them() -> None:
     # is idle when Ctrl-C comes is a matter of timing, so the disposition itself is checked here.
     with worker_pool(1) as pool:
         assert pool.submit(_ignores_ctrl_c).result(timeout=30)
+
+
+@pytest.mark.parametrize("chunks", [2, 5])
+def test_a_stream_starts_workers_only_once_it_proves_long(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          chunks: int) -> None:
+    started: list[int] = []
+    real_pool = jsonl.worker_pool
+
+    def pool(n: int) -> Any:
+        started.append(n)
+        return real_pool(n)
+
+    monkeypatch.setattr(jsonl, "worker_pool", pool)
+    monkeypatch.setattr(jsonl, "auto_workers", lambda: 2)
+    lines = lines_of(list(generate(jsonl.CHUNK * chunks, seed=9)))
+    streamed = imported(tmp_path / "streamed.db", lines, workers=None)
+    here = imported(tmp_path / "here.db", lines, workers=0)
+    assert started == ([] if chunks <= jsonl.AUTO_AFTER_CHUNKS else [2])
+    assert rows(streamed) == rows(here)

@@ -7,6 +7,7 @@ canonical bodies verbatim, so importing an export reproduces the same hash chain
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections import deque
@@ -37,6 +38,7 @@ MAX_PROBLEMS = 100
 MAX_LINE_BYTES = 1_000_000
 PARALLEL_FROM_BYTES = 4_000_000  # about 10,000 events: starting a worker costs ~0.5 s
 MAX_WORKERS = 3  # this process inserts what they prepare: beyond a few, it is what waits
+AUTO_AFTER_CHUNKS = 2  # a stream of unknown length starts its workers after this many chunks here
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,12 @@ def parse_line(number: int, raw: bytes) -> tuple[dict[str, Any] | None, list[Pro
 
 
 def import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_position: int | None = None,
-                 workers: int = 0) -> ImportReport:
+                 workers: int | None = 0) -> ImportReport:
     """Validate and append all lines atomically, or raise InvalidEvents and write nothing.
 
     With `workers`, that many other processes validate and prepare the lines (see `prepare_lines`)
-    while this one checks, chains and inserts them: the same result, sooner."""
+    while this one checks, chains and inserts them: the same result, sooner. None decides by how
+    many lines come (for a stream such as standard input)."""
     # A big import allocates millions of short-lived objects that reference counting frees chunk
     # by chunk (they form no cycles); the cyclic collector would only rescan them over and over.
     with collector_paused():
@@ -98,13 +101,17 @@ def import_file(store: EventStore, path: str | Path, expected_position: int | No
 
 
 def default_workers(path: str | Path) -> int:
-    """Worker processes for importing `path`: for a file big enough to repay starting them
-    (PARALLEL_FROM_BYTES), on a machine with more than one core, one per core up to MAX_WORKERS.
-    (On 2 cores, 2 workers beside this process did best: 100k events at 28k ev/s, against 22k
-    with one and 20k with none.)"""
+    """Worker processes for importing `path`: `auto_workers()` for a file big enough to repay
+    starting them (PARALLEL_FROM_BYTES), none for a smaller one."""
+    return auto_workers() if Path(path).stat().st_size >= PARALLEL_FROM_BYTES else 0
+
+
+def auto_workers() -> int:
+    """One worker per core up to MAX_WORKERS, on a machine with more than one core. (On 2 cores,
+    2 workers beside this process did best: 100k events at 28k ev/s, against 22k with one and
+    20k with none.)"""
     cores = os.cpu_count() or 1
-    big = Path(path).stat().st_size >= PARALLEL_FROM_BYTES
-    return min(cores, MAX_WORKERS) if big and cores > 1 else 0
+    return min(cores, MAX_WORKERS) if cores > 1 else 0
 
 
 @dataclass(frozen=True)
@@ -171,9 +178,22 @@ def _numbered_chunks(raw_lines: Iterable[bytes]) -> Iterator[list[tuple[int, byt
         yield chunk
 
 
-def _prepared(raw_lines: Iterable[bytes], workers: int) -> Generator[PreparedLines, None, None]:
-    """Each chunk of lines prepared, in order: here, or by `workers` processes a few chunks ahead."""
-    chunks = _numbered_chunks(raw_lines)
+def _prepared(raw_lines: Iterable[bytes], workers: int | None) -> Generator[PreparedLines, None, None]:
+    """Each chunk of lines prepared, in order: here, or by `workers` processes a few chunks ahead.
+    `workers` None (a stream of unknown length): here for the first AUTO_AFTER_CHUNKS chunks,
+    then, if more come, by `auto_workers()` processes."""
+    chunks: Iterator[list[tuple[int, bytes]]] = _numbered_chunks(raw_lines)
+    if workers is None:
+        for _ in range(AUTO_AFTER_CHUNKS):
+            chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield prepare_lines(chunk, format_recorded_at(utc_now()))
+        following = next(chunks, None)
+        if following is None:
+            return
+        chunks = itertools.chain([following], chunks)
+        workers = auto_workers()
     if workers <= 0:
         for chunk in chunks:
             yield prepare_lines(chunk, format_recorded_at(utc_now()))
@@ -193,7 +213,7 @@ def _prepared(raw_lines: Iterable[bytes], workers: int) -> Generator[PreparedLin
 
 
 def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_position: int | None,
-                  workers: int) -> ImportReport:
+                  workers: int | None) -> ImportReport:
     problems: list[Problem] = []
     appended = skipped = lines = 0
     with store._write_transaction():

@@ -27,7 +27,8 @@ def import_(ctx: Context, file: str, expect_position: int | None, as_json: bool)
     """
     store = ctx.store()
     if file == "-":
-        report = import_lines(store, sys.stdin.buffer, expect_position)
+        # Of unknown length: worker processes join in once it proves long (tracker.jsonl).
+        report = import_lines(store, sys.stdin.buffer, expect_position, workers=None)
     else:
         try:
             report = import_file(store, file, expect_position)

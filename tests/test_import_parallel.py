@@ -17,7 +17,7 @@ import pytest
 
 from tracker import jsonl
 from tracker.jsonl import import_file, import_lines
-from tracker.store import EventStore, IdConflict, InvalidEvents
+from tracker.store import EventStore, IdConflict, InvalidEvents, StoreError
 from tracker.synthetic import generate
 from tracker.workers import worker_pool
 
@@ -210,3 +210,35 @@ def test_a_stream_starts_workers_only_once_it_proves_long(tmp_path: Path, monkey
     here = imported(tmp_path / "here.db", lines, workers=0)
     assert started == ([] if chunks <= jsonl.AUTO_AFTER_CHUNKS else [2])
     assert rows(streamed) == rows(here)
+
+
+
+def _die() -> None:
+    os._exit(1)  # as the OOM killer would end a worker
+
+
+class _DyingPool:
+    """A worker pool whose third task ends its worker process."""
+
+    def __init__(self, workers: int) -> None:
+        self.pool = worker_pool(workers)
+        self.tasks = 0
+
+    def __enter__(self) -> _DyingPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, fn: Any, *args: Any) -> Any:
+        self.tasks += 1
+        return self.pool.submit(_die) if self.tasks == 3 else self.pool.submit(fn, *args)
+
+
+def test_a_worker_that_dies_fails_the_import_clearly_and_writes_nothing(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jsonl, "worker_pool", _DyingPool)
+    store = EventStore(tmp_path / "log.db", durable=False)
+    with pytest.raises(StoreError, match="worker process preparing the import ended abruptly"):
+        import_lines(store, lines_of(list(generate(jsonl.CHUNK * 6, seed=10))), workers=1)
+    assert store.head()[0] == 0

@@ -13,6 +13,7 @@ import os
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -26,6 +27,7 @@ from tracker.store import (
     InvalidEvents,
     Prepared,
     Problem,
+    StoreError,
     format_recorded_at,
     parse_body,
     prepare_record,
@@ -207,6 +209,9 @@ def _prepared(raw_lines: Iterable[bytes], workers: int | None) -> Generator[Prep
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+        except BrokenProcessPool:
+            raise StoreError("a worker process preparing the import ended abruptly (killed, or out of "
+                             "memory?); nothing was written") from None
         finally:
             for future in pending:  # stopped early (too many problems, or an error): drop the rest
                 future.cancel()

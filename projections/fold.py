@@ -169,5 +169,38 @@ def apply(acc: Acc, events: Iterable[Ev]) -> Acc:
     return acc
 
 
+# What the list-of-tracks parts of the fold (SUMMARY) take from an event, but for these two types:
+# kept beside each fact in the read model's index, so a summary folds without parsing events.
+SUMMARY_NEEDS_BODY = ("track_opened", "track_status_changed")
+SummaryRow = tuple[int, str, str, str, str, str, int]  # position, earliest, type, id, status, occurred, score
+
+
+def summary_row(ev: Ev) -> SummaryRow:
+    b = ev.body
+    occ = b["occurred"]
+    status = b.get("status", "confirmed")
+    return (ev.position, occ["earliest"], b["type"], b["id"], "" if status == "confirmed" else status,
+            occ_text(occ), score(b))
+
+
+def apply_summary(acc: Acc, rows: Iterable[SummaryRow]) -> Acc:
+    """What `apply` does to the SUMMARY parts of `acc`, from `summary_row`s of events of a type
+    not in SUMMARY_NEEDS_BODY (amended, filtered, as for `apply`). The other parts are untouched."""
+    types = acc["types"]
+    days = acc["days"]
+    for position, earliest, t, eid, status, occ, points in rows:
+        acc["n"] += 1
+        types[t] = types.get(t, 0) + 1
+        if t not in NOT_ACTIVITY:
+            if _newer(acc["last"], (earliest, position)):
+                acc["last"] = [position, eid, status, occ]
+            day = days.get(earliest)
+            if day is None:
+                day = days[earliest] = [0, 0]
+            day[0] += points
+            day[1] += 1
+    return acc
+
+
 def fold(track: str, events: Iterable[Ev]) -> Acc:
     return apply(empty(track), events)

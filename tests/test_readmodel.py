@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from projections.replay import Moment, replay_track
 from test_projections_logs import PROFILE, as_evs, logs, moments
 from tracker import readmodel
-from tracker.readmodel import ReadModel, dumps
+from tracker.readmodel import ReadModel, dumps, summary
 from tracker.store import EventStore, ReadOnlyStore
 
 TODAY = date(2025, 2, 20)
@@ -313,3 +313,25 @@ def test_a_catch_up_bigger_than_the_log_folded_is_a_rebuild(tmp_path: Path, monk
     assert rm.state("t-one", moment, TODAY) == replay_track(as_evs(events), "t-one", moment, TODAY)
     store.close()
     fresh.close()
+
+
+@PROFILE
+@given(logs(max_size=30), st.lists(moments(), min_size=1, max_size=4))
+def test_a_summary_as_of_a_moment_equals_the_full_state_summarised(bodies: list[dict[str, Any]],
+                                                                   ms: list[Moment]) -> None:
+    """A list of tracks as of D folds facts from their index rows (fold.apply_summary), a track
+    view from the events: the list must say what the track view says, corrections and all."""
+    events = as_evs(bodies)
+    with tempfile.TemporaryDirectory() as tmp, small_snapshots():
+        store = EventStore(Path(tmp) / "log.db", durable=False)
+        store.append(bodies[: len(bodies) // 2])
+        rm = ReadModel(store)
+        rm.rebuild()
+        store.append(bodies[len(bodies) // 2 :])
+        rm.catch_up()
+        for moment in ms:
+            for track in ("t-one", "t-two"):
+                full = replay_track(events, track, moment, TODAY)
+                listed = rm.state(track, moment, TODAY, detail=False)
+                assert listed == (summary(full) if full is not None else None), (track, moment)
+        store.close()

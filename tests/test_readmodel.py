@@ -107,18 +107,27 @@ def test_the_kept_list_of_tracks_equals_summaries_made_afresh(bodies: list[dict[
 @given(logs(max_size=30), st.lists(moments(), min_size=1, max_size=4))
 def test_replay_through_snapshots_equals_a_fold_from_scratch(bodies: list[dict[str, Any]], ms: list[Moment]) -> None:
     events = as_evs(bodies)
+    with rebuilt_then_caught_up(bodies) as rm:
+        for moment in [Moment(), *ms]:
+            for track in ("t-one", "t-two"):
+                assert rm.state(track, moment, TODAY) == replay_track(events, track, moment, TODAY), (track, moment)
+
+
+@contextlib.contextmanager
+def rebuilt_then_caught_up(bodies: list[dict[str, Any]]) -> Iterator[ReadModel]:
+    """A read model with small snapshots: the first half of `bodies` rebuilt, the second caught
+    up, so snapshots of the first are combined with deltas of the second."""
     with tempfile.TemporaryDirectory() as tmp, small_snapshots():
         store = EventStore(Path(tmp) / "log.db", durable=False)
-        # Two batches, so snapshots of the first are combined with deltas of the second.
         store.append(bodies[: len(bodies) // 2])
         rm = ReadModel(store)
         rm.rebuild()
         store.append(bodies[len(bodies) // 2 :])
         rm.catch_up()
-        for moment in [Moment(), *ms]:
-            for track in ("t-one", "t-two"):
-                assert rm.state(track, moment, TODAY) == replay_track(events, track, moment, TODAY), (track, moment)
-        store.close()
+        try:
+            yield rm
+        finally:
+            store.close()
 
 
 @PROFILE
@@ -322,16 +331,9 @@ def test_a_summary_as_of_a_moment_equals_the_full_state_summarised(bodies: list[
     """A list of tracks as of D folds facts from their index rows (fold.apply_summary), a track
     view from the events: the list must say what the track view says, corrections and all."""
     events = as_evs(bodies)
-    with tempfile.TemporaryDirectory() as tmp, small_snapshots():
-        store = EventStore(Path(tmp) / "log.db", durable=False)
-        store.append(bodies[: len(bodies) // 2])
-        rm = ReadModel(store)
-        rm.rebuild()
-        store.append(bodies[len(bodies) // 2 :])
-        rm.catch_up()
+    with rebuilt_then_caught_up(bodies) as rm:
         for moment in ms:
             for track in ("t-one", "t-two"):
                 full = replay_track(events, track, moment, TODAY)
                 listed = rm.state(track, moment, TODAY, detail=False)
                 assert listed == (summary(full) if full is not None else None), (track, moment)
-        store.close()

@@ -20,8 +20,12 @@ N = 5000
 IMPORT_CHUNKS = 5
 CLI_LOGS = 24  # real `tracker log` processes, in 2 parallel streams
 
+# It pauses between appends, as real ones do: SQLite's busy handler polls, so a writer appending in
+# a tight loop can hold the others off until it stops, and then nothing interleaves. (The likely
+# reason one full CI run on a fast machine failed the overlap check below; 10 runs of this test
+# alone, with and without the pause, did not fail.)
 SINGLE_APPENDER = r"""
-import sys, json
+import sys, json, time
 sys.path.insert(0, sys.argv[3])
 from helpers_gen import statement
 from tracker.store import EventStore
@@ -30,6 +34,7 @@ store = EventStore(sys.argv[1])
 positions = []
 for n in range(int(sys.argv[2])):
     positions.append(store.append([statement("single", n)]).appended[0].position)
+    time.sleep(0.0002)
 print(json.dumps(positions))
 """
 

@@ -379,10 +379,10 @@ class ReadModel:
             day = ent.relevant_day(body) if entity else earliest
             if day > earliest:
                 plan_lead = max(plan_lead, _days(earliest, day))
-            summary = summary_row(ev)
+            brief = summary_row(ev)  # its list-of-tracks parts, kept beside each track row
             for track in dict.fromkeys(body["tracks"]):
                 tracks.add(track)
-                te_rows.append((track, earliest, position, recorded, known_day, backdated, *summary[2:]))
+                te_rows.append((track, earliest, position, recorded, known_day, backdated, *brief[2:]))
                 if entity:
                     en_rows.append((entity[0], entity[1], track, day, earliest, position, recorded))
                 if new_facts is not None:

@@ -51,14 +51,6 @@ class ImportReport:
     head: int
 
 
-def parse_lines(raw_lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]:
-    """(line number, body or None, problems) for each non-blank line."""
-    for number, raw in enumerate(raw_lines, start=1):
-        parsed = parse_line(number, raw)
-        if parsed is not None:
-            yield number, *parsed
-
-
 def parse_line(number: int, raw: bytes) -> tuple[dict[str, Any] | None, list[Problem]] | None:
     """(body or None, problems) for one line; None for a blank line."""
     if not raw.strip():

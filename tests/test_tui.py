@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual import work
 from textual.widgets import DataTable, Input, Select
 
 from events import new_id
@@ -647,3 +648,30 @@ async def test_a_slow_step_in_time_shows_the_list_loading_and_a_quick_one_does_n
         await settle(pilot)
         assert not table.loading
         assert "as of 17 Feb 2025  ·" in screen_text(app)
+
+
+@async_test
+async def test_its_events_at_once_waits_for_the_track_choices_instead_of_crashing(demo_db, monkeypatch):
+    """e on the list of tracks opens the event log on that track. Its track choices load in a
+    worker: asked for before they came, the track used to be an invalid choice and crash the app."""
+    from tui.screens.events import EventLogScreen as Log
+
+    real = Log.load_choices.__wrapped__  # type: ignore[attr-defined]
+
+    def slow_choices(self: Log) -> None:
+        time.sleep(0.5)
+        real(self)
+
+    monkeypatch.setattr(Log, "load_choices", work(thread=True, exclusive=True, group="log-choices")(slow_choices))
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        track = app.screen.query_one(DataTable)
+        row = track.coordinate_to_cell_key(track.cursor_coordinate).row_key.value
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EventLogScreen)
+        assert screen.query_one("#f-track", Select).value == row
+        rows = screen.query_one(EventList).rows
+        assert rows and all(row in r.event.tracks for r in rows)

@@ -75,6 +75,8 @@ class FilterBar(Horizontal):
         super().__init__(id=id)
         self.filters = Filters()
         self._debounce: Timer | None = None
+        self._tracks: set[str] = set()  # the track select's options, once loaded
+        self._wanted_track: str | None = None  # asked for before the options came (set_choices)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ search text", id="search", compact=True)
@@ -92,6 +94,10 @@ class FilterBar(Horizontal):
             select.set_options(_options(values))
             if current is not Select.NULL and current in values:
                 select.value = current
+        self._tracks = set(tracks)
+        wanted, self._wanted_track = self._wanted_track, None
+        if wanted is not None:
+            self.set_track(wanted)
 
     def focus_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -107,11 +113,17 @@ class FilterBar(Horizontal):
         self.post_message(self.Changed(self.filters))
 
     def set_track(self, track: str | None) -> None:
+        """Filter on `track` (None: every track). The options are loaded in a worker: a track asked
+        for before they come is selected when they do (pressing e at once on the list of tracks
+        used to crash the app with InvalidSelectValueError)."""
         select = self.query_one("#f-track", Select)
+        self._wanted_track = None
         if track is None:
             select.clear()
-        else:
+        elif track in self._tracks:
             select.value = track
+        else:
+            self._wanted_track = track
 
     # -- events -----------------------------------------------------------------------------
     @on(Input.Changed, "#search")

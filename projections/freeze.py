@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from events.occurred import Occurred
 from projections import entities as ent
-from projections.fold import EID, OCCURRED, SEP, VALUES, Acc, slot_key, slot_status
+from projections.fold import EID, OCCURRED, SEP, STATUS, VALUES, Acc, slot_key, slot_status
 from projections.records import Ev
 from projections.state import (
     ActorInfo,
@@ -48,6 +49,18 @@ def side_of(actor: str, registry: Mapping[str, ActorInfo]) -> str:
     if info is not None and info.affiliation and info.kind != "state":
         return info.affiliation
     return actor
+
+
+class _Sides(dict[str, str]):
+    """actor -> side_of(actor), filled in as actors are asked for."""
+
+    def __init__(self, registry: Mapping[str, ActorInfo]) -> None:
+        super().__init__()
+        self.registry = registry
+
+    def __missing__(self, actor: str) -> str:
+        found = self[actor] = side_of(actor, self.registry)
+        return found
 
 
 def freeze(
@@ -81,8 +94,8 @@ def freeze(
         text = slot[OCCURRED]
         return (text.split("~")[1] if "~" in text else text[:10]) > as_of_text
 
-    def side(actor: str) -> str:
-        return side_of(actor, registry)
+    # A busy track names the same few hundred actors in thousands of slots: decide each side once.
+    side = _Sides(registry).__getitem__
 
     # -- title and status ------------------------------------------------------------------
     opened, changed = acc["opened"], acc["status"]
@@ -112,8 +125,10 @@ def freeze(
             excluded[s] = slot
         excluders.setdefault(s, []).append((side(excluder) if excluder else "", slot))
     seat_for: dict[str, list[Any]] = {}  # side -> latest demand slot for it
-    for name, slot in acc["seats"].items():
-        s = side(name.split(SEP, 1)[1])
+    seats = [(claimant, actor, slot) for name, slot in acc["seats"].items()
+             for claimant, actor in (name.split(SEP, 1),)]
+    for _, actor, slot in seats:
+        s = side(actor)
         if s not in seat_for or _key(slot) > _key(seat_for[s]):
             seat_for[s] = slot
 
@@ -142,8 +157,7 @@ def freeze(
             event_ids=tuple(dict.fromkeys(it[1][EID] for it in standing)),
         ))
     by_claimant: dict[str, list[tuple[str, list[Any]]]] = {}
-    for name, slot in acc["seats"].items():
-        claimant, actor = name.split(SEP, 1)
+    for claimant, actor, slot in seats:
         if side(actor) not in table_set:
             by_claimant.setdefault(claimant, []).append((actor, slot))
     seat_demands = []
@@ -190,8 +204,10 @@ def freeze(
         # The same statement seen the same way is the same (immutable) Stance: reuse it, so a
         # track with thousands of positions is frozen quickly again and again. The key holds the
         # content too: a correction changes it under the same event id.
-        claim, unsure_now = status_of(slot), unsure(slot)
-        key = (name, slot[EID], claim, unsure_now, slot[OCCURRED], *slot[VALUES:VALUES + 4])
+        eid = slot[EID]
+        own = slot[STATUS] or "confirmed"  # (slot_status, inlined: a busy track has thousands)
+        claim, unsure_now = ent.claim_status(eid, own, claims) if eid in claims else own, unsure(slot)
+        key = (name, eid, claim, unsure_now, slot[OCCURRED], *slot[VALUES:VALUES + 4])
         found = _STANCES.get(key)
         if found is None:
             actor, issue = name.split(SEP, 1)
@@ -203,7 +219,7 @@ def freeze(
                 occurred=_occ(slot[OCCURRED]), uncertain=unsure_now, event_ids=(slot[EID],),
             )
         stances.append(found)
-    stances.sort(key=lambda s: (s.issue, s.actor))
+    stances.sort(key=attrgetter("issue", "actor"))
 
     # -- entities ----------------------------------------------------------------------------------
     def chosen(kind: str) -> list[tuple[str, Sequence[Ev]]]:

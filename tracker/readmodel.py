@@ -695,6 +695,10 @@ class ReadModel:
              "AND backdated = 1 AND position > ? AND recorded_at <= ? AND recorded_at <= ? AND earliest <= ?"),
              (track, snap.position, snap.recorded, k, d)),
         ]
+        if snap.kind == "empty":
+            # Every fact dated by D and recorded by K is in the first range: the other two would
+            # only walk the whole track again (12 ms on the 1M benchmark's busiest track).
+            del queries[1:]
         for q, args in queries:
             positions.update((r[0], None) for r in self.conn.execute(q, args))
         # Events a correction moved (date or tracks) are judged by their corrected form.

@@ -182,13 +182,15 @@ def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | No
     if status == "held" and held is None:
         status = "scheduled"
     when = held if status == "held" else planned
-    upcoming = status in ("scheduled", "postponed") and planned is not None and today is not None \
-        and planned["latest"] >= today.isoformat()
+    upcoming = date_passed = False
+    if status in ("scheduled", "postponed") and planned is not None and today is not None:
+        upcoming = planned["latest"] >= today.isoformat()
+        date_passed = not upcoming
     return Meeting(
         meeting=meeting_id, title=title, status=status, planned=_occ(planned), first_planned=_occ(first_planned),
         participants=participants, host=host, location=location, postponements=tuple(postponements),
         held=_occ(held) if status == "held" else None, outcome=outcome, cancelled_by=cancelled_by, reason=reason,
-        upcoming=upcoming, claim_status=claim_status(deciding.id, deciding.body.get("status", "confirmed"), claims),
+        upcoming=upcoming, date_passed=date_passed, claim_status=claim_status(deciding.id, deciding.body.get("status", "confirmed"), claims),
         first_seen=_occ(ordered[0].body["occurred"]),
         occurred=_occ(when), uncertain=uncertain(deciding.body["occurred"], as_of),
         event_ids=tuple(e.id for e in ordered),

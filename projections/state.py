@@ -162,6 +162,9 @@ class Meeting(Dated):
     cancelled_by: tuple[str, ...] = ()
     reason: str | None = None
     upcoming: bool = False  # planned on or after the reference day and not held/cancelled
+    # Still scheduled or postponed, but its planned date is over by the reference day: nothing
+    # logged by then says whether it was held, moved again or called off.
+    date_passed: bool = False
     claim_status: str = "confirmed"
     first_seen: Occurred | None = None  # date of its first event
 

@@ -44,6 +44,12 @@ def test_status_before_and_on_the_day_of_riyadh(demo_db: str) -> None:
     assert "Volodymyr Zelensky for Ukraine" in on
     assert "Three-stage peace plan for Ukraine (United States, Russia): DISPUTED - reported 18 Feb 2025, then disputed by Sergei Lavrov" in on
     assert "Erdogan’s trip to Saudi Arabia: postponed to 10 Mar 2025; postponed 19 Feb 2025 -> 10 Mar 2025" in on
+    assert "date passed" not in on
+    # Macron's second meeting was announced for 19 Feb, and nothing in the demo says what became of it.
+    later = run(demo_db, "status", "ukraine-settlement", "--as-of", "2025-02-20")
+    assert ("Macron’s meeting on Ukraine with several European and non-European states: scheduled for "
+            "19 Feb 2025 - date passed, no outcome logged") in later
+    assert "10 Mar 2025 (by Recep Tayyip Erdogan, 18 Feb 2025)\n" in later  # not past yet
 
 
 def test_status_known_at_and_json(demo_db: str) -> None:

@@ -248,6 +248,28 @@ def test_postponements_are_kept_in_date_order_whatever_order_they_were_logged() 
     assert m.upcoming and state.next_meeting == m
 
 
+
+def test_a_meeting_whose_date_passed_without_an_outcome_is_flagged_until_one_is_logged() -> None:
+    sched = ev("meeting_scheduled", "2025-02-18", meeting="paris", title="Paris",
+               planned={"earliest": "2025-02-19", "latest": "2025-02-19", "precision": "day"})
+    moved = ev("meeting_postponed", "2025-02-19", meeting="paris",
+               to_date={"earliest": "2025-03-01", "latest": "2025-03-31", "precision": "month"})
+    held = ev("meeting_held", "2025-03-12", meeting="paris", title="Paris")
+
+    def paris(events: list[Ev], today: date) -> Any:
+        state = replay_track(events, "t", today=today)
+        assert state is not None
+        return state.meeting("paris")
+
+    on_the_eve = paris([sched], date(2025, 2, 18))
+    assert on_the_eve.upcoming and not on_the_eve.date_passed
+    after = paris([sched], date(2025, 2, 20))
+    assert after.status == "scheduled" and after.date_passed and not after.upcoming
+    # Postponed to March: upcoming again until the whole month is over.
+    assert not paris([sched, moved], date(2025, 3, 31)).date_passed
+    assert paris([sched, moved], date(2025, 4, 1)).date_passed
+    assert not paris([sched, moved, held], date(2025, 4, 1)).date_passed
+
 # -- trend, timeline, diff ------------------------------------------------------------------------------
 def test_trend_compares_the_recent_window_with_the_one_before() -> None:
     days = {"2025-01-10": [-3, 2], "2025-02-10": [4, 3]}

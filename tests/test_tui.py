@@ -362,6 +362,7 @@ async def test_log_erdogans_visit_as_held_and_every_view_updates(demo_db):
         schedule.move_cursor(row=schedule.get_row_index("erdogan-saudi-visit-2025"))
         await settle(pilot)
         assert "Postponed (1)" in screen_text(app)
+        assert "Its date has passed" in screen_text(app)  # 10 Mar 2025, and the demo says no more
         await pilot.press("h")
         await settle(pilot)
         form = app.screen
@@ -381,6 +382,7 @@ async def test_log_erdogans_visit_as_held_and_every_view_updates(demo_db):
         text = screen_text(app)
         held = app.screen.query_one("#schedule").meetings["erdogan-saudi-visit-2025"]
         assert held.status == "held"
+        assert not held.date_passed and "Its date has passed" not in text
         # the event log and the timeline show it at once
         await pilot.press("l")
         await settle(pilot)

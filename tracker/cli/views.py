@@ -91,6 +91,8 @@ def _meeting_line(m: Meeting, names: Names) -> str:
                for p in m.postponements]
     if history:
         text += "; postponed " + "; ".join(history)
+    if m.date_passed:
+        text += " - date passed, no outcome logged"
     if m.claim_status != "confirmed":
         text += f" [{m.claim_status}]"
     return text

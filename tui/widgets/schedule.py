@@ -21,10 +21,14 @@ def meeting_when(m: Any) -> Text:
     return text
 
 
-def meeting_status(m: Any) -> Text:
+def meeting_status(m: Any, *, moves: bool = False) -> Text:
     text = Text(clean(m.status), style=MEETING_STYLES.get(m.status, ""))
+    if moves and m.postponements:
+        text.append(f" ×{len(m.postponements)}", style="yellow")  # how many times it was moved
     if m.upcoming:
         text.append(" · upcoming", style="bold")
+    elif m.date_passed:
+        text.append(" · past", style="yellow")  # the detail says what that means
     return text
 
 
@@ -68,6 +72,9 @@ def render_meeting(m: Any, names: Any) -> Group:
         lines.append(Text(f"Reason: {clean(m.reason)}", style="italic"))
     if m.outcome:
         lines.append(Text(f"Outcome: {clean(m.outcome, single_line=False)}"))
+    if m.date_passed:
+        lines.append(Text("Its date has passed: nothing logged says it was held, postponed again or cancelled.",
+                          style="yellow"))
     if m.status in ("scheduled", "postponed"):
         lines.append(Text("h logs this meeting as held", style="dim italic"))
     return Group(*lines)
@@ -81,19 +88,17 @@ class ScheduleTable(DataTable[Any]):
         self.meetings: dict[str, Any] = {}
 
     def on_mount(self) -> None:
-        self.add_column("When", key="when", width=20)
+        # Widths that fit the overview's right half at 150 columns (74 cells, 2 of padding each).
+        self.add_column("When", key="when", width=18)
         self.add_column("Meeting", key="title", width=30)
         self.add_column("Status", key="status", width=20)
-        self.add_column("Moved", key="postponed", width=5)
 
     def show(self, meetings: Any) -> None:
         current = self.selected
         self.clear()
         self.meetings = {m.meeting: m for m in meetings}
         for m in meetings:
-            self.add_row(meeting_when(m), Text(clean(m.title)), meeting_status(m),
-                         Text(f"×{len(m.postponements)}" if m.postponements else "", style="yellow"),
-                         key=m.meeting)
+            self.add_row(meeting_when(m), Text(clean(m.title)), meeting_status(m, moves=True), key=m.meeting)
         if current is not None and current.meeting in self.meetings:
             self.move_cursor(row=self.get_row_index(current.meeting), animate=False)
 

@@ -18,6 +18,7 @@ from events.types import (
     EVENT_TYPES,
     TRACK_STATUSES,
     Event,
+    describe,
     type_fields,
 )
 from events.upcasters import UpcastError, upcast
@@ -25,6 +26,6 @@ from events.upcasters import UpcastError, upcast
 __all__ = [
     "CLAIM_STATUSES", "EVENT_ADAPTER", "EVENT_TYPES", "GENESIS", "SCHEMA_VERSION", "STANCES",
     "TRACK_STATUSES", "ClaimStatus", "DateParseError", "Event", "EventBase", "Occurred", "Source",
-    "Stance", "UpcastError", "canonical_json", "chain_hash", "new_id", "parse_occurred",
+    "Stance", "UpcastError", "canonical_json", "chain_hash", "describe", "new_id", "parse_occurred",
     "type_fields", "upcast",
 ]

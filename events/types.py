@@ -24,6 +24,8 @@ Actors = Annotated[list[Slug], Field(max_length=200)]
 
 # -- tracks and actors --------------------------------------------------------------------
 class TrackOpened(EventBase):
+    """A track is opened. Its title, agenda and first status (exploratory unless said)."""
+
     type: Literal["track_opened"] = "track_opened"
     track: Slug
     title: Line
@@ -33,6 +35,8 @@ class TrackOpened(EventBase):
 
 
 class TrackStatusChanged(EventBase):
+    """A track's status changes. Exploratory, active, stalled, suspended, concluded or collapsed."""
+
     type: Literal["track_status_changed"] = "track_status_changed"
     track: Slug
     new_status: TrackStatus
@@ -40,6 +44,8 @@ class TrackStatusChanged(EventBase):
 
 
 class ActorDescribed(EventBase):
+    """Who an actor is. Name, kind, role, and the state or body it belongs to."""
+
     type: Literal["actor_described"] = "actor_described"
     actor: Slug
     name: Line
@@ -51,6 +57,8 @@ class ActorDescribed(EventBase):
 
 # -- meetings -----------------------------------------------------------------------------
 class MeetingScheduled(EventBase):
+    """A meeting is announced for a planned date."""
+
     type: Literal["meeting_scheduled"] = "meeting_scheduled"
     meeting: Slug
     title: Line
@@ -60,6 +68,8 @@ class MeetingScheduled(EventBase):
 
 
 class MeetingHeld(EventBase):
+    """A meeting took place. Who took part, who hosted, what came of it."""
+
     type: Literal["meeting_held"] = "meeting_held"
     meeting: Slug
     title: Line
@@ -70,6 +80,8 @@ class MeetingHeld(EventBase):
 
 
 class MeetingPostponed(EventBase):
+    """A meeting is moved to a new date, or sine die."""
+
     type: Literal["meeting_postponed"] = "meeting_postponed"
     meeting: Slug
     from_date: Occurred | None = None
@@ -79,6 +91,8 @@ class MeetingPostponed(EventBase):
 
 
 class MeetingCancelled(EventBase):
+    """A meeting is called off."""
+
     type: Literal["meeting_cancelled"] = "meeting_cancelled"
     meeting: Slug
     by: Actors = Field(default_factory=list)
@@ -87,6 +101,8 @@ class MeetingCancelled(EventBase):
 
 # -- positions ----------------------------------------------------------------------------
 class StatementMade(EventBase):
+    """Someone takes a stance on an issue. Supports, opposes, conditional or neutral."""
+
     type: Literal["statement_made"] = "statement_made"
     speaker: Slug
     on_behalf_of: Slug | None = None  # lavrov speaks for rus
@@ -97,12 +113,16 @@ class StatementMade(EventBase):
 
 
 class SeatDemanded(EventBase):
+    """Someone demands a seat at the table. For themselves or for others."""
+
     type: Literal["seat_demanded"] = "seat_demanded"
     claimant: Slug  # who demands
     seat_for: Actors  # whose seat: zelensky demands one for ukr (and eu, gbr, tur)
 
 
 class PartyExcluded(EventBase):
+    """Parties are kept out of the talks, and by whom."""
+
     type: Literal["party_excluded"] = "party_excluded"
     excluded: Actors
     by: Actors
@@ -110,6 +130,8 @@ class PartyExcluded(EventBase):
 
 
 class MediationOffered(EventBase):
+    """An offer to mediate or to host. In which role (mediator, host, facilitator, guarantor), between whom, where."""
+
     type: Literal["mediation_offered"] = "mediation_offered"
     mediator: Slug
     role: MediationRole = "mediator"
@@ -119,6 +141,8 @@ class MediationOffered(EventBase):
 
 # -- proposals and agreements -------------------------------------------------------------
 class ProposalTabled(EventBase):
+    """A proposal is put forward. How sure the report is goes in --status."""
+
     type: Literal["proposal_tabled"] = "proposal_tabled"
     proposal: Slug
     proposer: Actors
@@ -127,6 +151,8 @@ class ProposalTabled(EventBase):
 
 
 class ClaimStatusChanged(EventBase):
+    """A claim is confirmed, disputed or denied. The claim is an earlier event, named by --target."""
+
     type: Literal["claim_status_changed"] = "claim_status_changed"
     target: str  # the event whose claim is now confirmed / disputed / denied
     new_status: ClaimStatus
@@ -141,6 +167,8 @@ class Commitment(Strict):
 
 
 class AgreementReached(EventBase):
+    """An agreement is reached. Its parties and the commitments it holds."""
+
     type: Literal["agreement_reached"] = "agreement_reached"
     agreement: Slug
     title: Line
@@ -157,6 +185,8 @@ class AgreementReached(EventBase):
 
 
 class CommitmentProgress(EventBase):
+    """A commitment advances or breaks. Not started, partial, done or broken."""
+
     type: Literal["commitment_progress"] = "commitment_progress"
     agreement: Slug
     commitment: Slug
@@ -166,6 +196,8 @@ class CommitmentProgress(EventBase):
 
 # -- analysis and record-keeping ----------------------------------------------------------
 class AnalysisPublished(EventBase):
+    """A think tank or analyst publishes findings."""
+
     type: Literal["analysis_published"] = "analysis_published"
     authors: Actors = Field(default_factory=list)
     publisher: Slug
@@ -243,6 +275,12 @@ EVENT_TYPES: dict[str, type[EventBase]] = {
 
 # Fields each type adds to the envelope, for forms and `tracker log` flags.
 ENVELOPE_FIELDS = frozenset(EventBase.model_fields)
+
+
+def describe(event_type: str) -> str:
+    """What an event of the type records, in a line (its class's docstring; for help texts)."""
+    doc = (EVENT_TYPES[event_type].__doc__ or "").strip()
+    return " ".join(doc.split("\n\n")[0].split()) or event_type.replace("_", " ")
 
 
 def type_fields(event_type: str) -> dict[str, Any]:

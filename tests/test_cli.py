@@ -163,6 +163,20 @@ def test_unknown_log_type_lists_the_known_ones(tmp_path):
     assert "No such command" in run.stderr
 
 
+def test_log_help_says_what_each_event_type_records(tmp_path):
+    from events import EVENT_TYPES
+
+    run = tracker("log", "--help", db=tmp_path / "x.db")
+    assert run.returncode == 0, run.stderr
+    listed = {line.split()[0]: line.split(None, 1)[1] for line in run.stdout.split("Commands:")[1].splitlines()
+              if line.strip()}
+    assert set(listed) == {t.replace("_", "-") for t in EVENT_TYPES}
+    assert listed["meeting-postponed"] == "A meeting is moved to a new date, or sine die."
+    assert all(len(text) > 10 for text in listed.values()), listed  # a description, not a blank
+    one = tracker("log", "seat-demanded", "--help", db=tmp_path / "x.db")
+    assert "Someone demands a seat at the table. For themselves or for others." in " ".join(one.stdout.split())
+
+
 def test_python_dash_m_and_console_script_agree():
     run = tracker("--version")
     assert run.returncode == 0 and "tracker" in run.stdout

@@ -403,6 +403,13 @@ async def test_statement_form_completes_tracks_and_actors(demo_db):
         await pilot.press("n")
         await settle(pilot)
         form = app.screen
+        assert "Someone takes a stance on an issue." in screen_text(app)  # what the type records
+        form.query_one("#f-type", Select).value = "seat_demanded"
+        await settle(pilot)
+        assert "Someone demands a seat at the table." in screen_text(app)
+        assert "Someone takes a stance" not in screen_text(app)
+        form.query_one("#f-type", Select).value = "statement_made"
+        await settle(pilot)
         tracks = form.query_one("#f-tracks", Input)
         tracks.focus()
         await pilot.press(*"ukr")

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from events import EVENT_TYPES, STANCES
+from events import EVENT_TYPES, STANCES, describe
 from events.base import CLAIM_STATUSES
 from tracker.app import Draft, FieldSpec, build_event, field_specs, log_event
 from tracker.cli.common import Context, emit_json, handle_errors, resolve_reported_on, say
@@ -100,11 +100,7 @@ def _make_command(event_type: str) -> click.Command:
             say(f"logged {event.type} at position {stored.position} (id {stored.id})\n  {resolved}")
 
     params: list[click.Parameter] = [*COMMON, *(_option(s) for s in specs)]
-    doc = (EVENT_TYPES[event_type].__doc__ or "").strip().splitlines()
-    return click.Command(
-        event_type.replace("_", "-"), callback=run, params=params,
-        help=f"Log a {event_type.replace('_', ' ')} event. " + (doc[0] if doc and "Config" not in doc[0] else ""),
-    )
+    return click.Command(event_type.replace("_", "-"), callback=run, params=params, help=describe(event_type))
 
 
 class LogGroup(click.Group):

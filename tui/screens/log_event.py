@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from events import CLAIM_STATUSES, EVENT_TYPES, parse_occurred
+from events import CLAIM_STATUSES, EVENT_TYPES, describe, parse_occurred
 from events.dates import DateParseError
 from tracker.app import ACTOR_FIELDS, Draft, FieldSpec, build_event, field_specs, log_event
 from tracker.store import EventFilter, InvalidEvents, StoreError
@@ -158,6 +158,7 @@ class LogEventScreen(ModalScreen[Any]):
                 yield FieldRow("type", "Type", Select(
                     [(Text(t.replace("_", " ")), t) for t in FORM_TYPES], value=self._etype,
                     allow_blank=False, id="f-type"), required=True)
+                yield Static(Text(describe(self._etype)), id="type-help", classes="type-help")
                 yield FieldRow("when", "When it happened", DateField(
                     p.when, placeholder=PLACEHOLDERS["date"], input_id="f-when", id="df-when"), required=True)
                 yield FieldRow("reported_on", "Reported on", DateField(
@@ -258,6 +259,7 @@ class LogEventScreen(ModalScreen[Any]):
         if event.value is Select.NULL or event.value == self._etype:
             return
         self._etype = str(event.value)
+        self.query_one("#type-help", Static).update(Text(describe(self._etype)))
         await self.build_type_fields()
 
     @on(Input.Changed, "#f-reported_on")

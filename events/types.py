@@ -243,7 +243,7 @@ def _too_deep(value: Any, limit: int) -> bool:
 
 
 class Retraction(EventBase):
-    """Withdraws an earlier event: it no longer contributes to any view."""
+    """Withdraws an earlier event from every view."""
 
     type: Literal["retraction"] = "retraction"
     target: str

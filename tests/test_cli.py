@@ -173,6 +173,7 @@ def test_log_help_says_what_each_event_type_records(tmp_path):
     assert set(listed) == {t.replace("_", "-") for t in EVENT_TYPES}
     assert listed["meeting-postponed"] == "A meeting is moved to a new date, or sine die."
     assert all(len(text) > 10 for text in listed.values()), listed  # a description, not a blank
+    assert not any(text.endswith("...") for text in listed.values()), listed  # click cut none short
     one = tracker("log", "seat-demanded", "--help", db=tmp_path / "x.db")
     assert "Someone demands a seat at the table. For themselves or for others." in " ".join(one.stdout.split())
 

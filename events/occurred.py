@@ -68,8 +68,12 @@ class Occurred(BaseModel):
     def is_exact(self) -> bool:
         return self.precision == "day"
 
-    def label(self) -> str:
-        """Honest human form: '18 Feb 2025', 'week of 10 Feb 2025', 'Feb 2025', '10–14 Feb 2025 (approx.)'."""
+    def label(self, *, compact: bool = False) -> str:
+        """Honest human form: '18 Feb 2025', 'week of 10 Feb 2025', 'Feb 2025', '10–14 Feb 2025 (approx.)'.
+
+        ``compact`` marks an approximate range with a leading '~' instead of the trailing
+        '(approx.)', for table columns where the suffix would be cut off.
+        """
         if self.precision == "day":
             text = _fmt(self.earliest)
             if self.time is not None:
@@ -81,10 +85,12 @@ class Occurred(BaseModel):
             return self.earliest.strftime("%b %Y")
         a, b = self.earliest, self.latest
         if a.year == b.year and a.month == b.month:
-            return f"{a.day}–{_fmt(b)} (approx.)"
-        if a.year == b.year:
-            return f"{a.day} {a.strftime('%b')} – {_fmt(b)} (approx.)"
-        return f"{_fmt(a)} – {_fmt(b)} (approx.)"
+            span = f"{a.day}–{_fmt(b)}"
+        elif a.year == b.year:
+            span = f"{a.day} {a.strftime('%b')} – {_fmt(b)}"
+        else:
+            span = f"{_fmt(a)} – {_fmt(b)}"
+        return f"~{span}" if compact else f"{span} (approx.)"
 
     def __str__(self) -> str:
         return self.label()

@@ -43,6 +43,16 @@ def test_bad_dates_say_what_is_wrong(text, message):
         parse_occurred(text, REF)
 
 
+@pytest.mark.parametrize(
+    ("text", "compact"),
+    [("early March", "~1–10 Mar 2025"), ("2025-01-28..2025-02-03", "~28 Jan – 3 Feb 2025"),
+     ("2024-12-30..2025-01-02", "~30 Dec 2024 – 2 Jan 2025"), ("week of 10 Feb", "week of 10 Feb 2025"),
+     ("March 10th", "10 Mar 2025")],
+)
+def test_compact_labels_keep_the_uncertainty_in_less_room(text, compact):
+    assert parse_occurred(text, REF).label(compact=True) == compact
+
+
 def test_a_week_must_be_a_real_week():
     with pytest.raises(ValueError, match="Monday"):
         Occurred(earliest=date(2025, 2, 11), latest=date(2025, 2, 17), precision="week")

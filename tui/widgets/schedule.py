@@ -15,7 +15,7 @@ MEETING_STYLES = {"held": "green", "scheduled": "bold cyan", "postponed": "yello
 
 def meeting_when(m: Any) -> Text:
     when = m.held or m.planned or m.occurred
-    text = Text(clean(when.label()) if when else "date unknown")
+    text = Text(clean(when.label(compact=True)) if when else "date unknown")
     if m.uncertain:
         text.append(" ?", style="yellow")
     return text
@@ -89,9 +89,10 @@ class ScheduleTable(DataTable[Any]):
 
     def on_mount(self) -> None:
         # Widths that fit the overview's right half at 150 columns (74 cells, 2 of padding each).
-        self.add_column("When", key="when", width=18)
+        # When fits 'week of 10 Feb 2025'; Status fits 'postponed ×1 · past'.
+        self.add_column("When", key="when", width=19)
         self.add_column("Meeting", key="title", width=30)
-        self.add_column("Status", key="status", width=20)
+        self.add_column("Status", key="status", width=19)
 
     def show(self, meetings: Any) -> None:
         current = self.selected

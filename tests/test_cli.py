@@ -163,6 +163,15 @@ def test_unknown_log_type_lists_the_known_ones(tmp_path):
     assert "No such command" in run.stderr
 
 
+def test_top_level_help_lists_every_command_with_a_whole_summary(tmp_path):
+    run = tracker("--help", db=tmp_path / "x.db")
+    assert run.returncode == 0, run.stderr
+    listed = {line.split()[0]: line.split(None, 1)[1] for line in run.stdout.split("Commands:")[1].splitlines()
+              if line.strip()}
+    assert {"log", "import", "export", "status", "timeline", "diff", "why", "verify", "tui", "demo"} <= set(listed)
+    assert not any(text.endswith("...") for text in listed.values()), listed  # click cut none short
+
+
 def test_log_help_says_what_each_event_type_records(tmp_path):
     from events import EVENT_TYPES
 

@@ -7,7 +7,7 @@ import click
 from tracker.bench import DEFAULT_EVENTS, PHASES, Options, finish, run_benchmark
 
 
-@click.command()
+@click.command(short_help="Measure speed against baselines run alongside.")
 @click.option("--events", type=click.IntRange(min=1), default=DEFAULT_EVENTS, show_default=True,
               help="Events in the synthetic log.")
 @click.option("--seed", type=int, default=1, show_default=True, help="The synthetic log's seed.")

@@ -19,7 +19,7 @@ def _run_tui(path: str) -> bool:
     return True
 
 
-@click.command()
+@click.command(short_help="Open the terminal UI on the bundled demo data.")
 @click.option("--db", "demo_path", metavar="PATH", help="Where to build the demo database (default: its own file).")
 @click.option("--no-tui", is_flag=True, help="Load the demo and print its status; do not open the UI.")
 @handle_errors

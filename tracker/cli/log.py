@@ -110,7 +110,7 @@ class LogGroup(click.Group):
         return super().get_command(ctx, cmd_name.lower().replace("_", "-"))
 
 
-@click.group(cls=LogGroup)
+@click.group(short_help="Log one event: 'tracker log --help' lists the types.", cls=LogGroup)
 def log() -> None:
     """Log one event: `tracker log TYPE --when ... --summary ... --track ...`.
 

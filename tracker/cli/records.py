@@ -13,7 +13,7 @@ from tracker.jsonl import export_jsonl, import_file, import_lines
 from tracker.store import EventFilter
 
 
-@click.command("import")
+@click.command("import", short_help="Import a JSON Lines file, all or nothing.")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--expect-position", type=int, help="Fail unless the log is at this position.")
 @click.option("--json", "as_json", is_flag=True)
@@ -41,7 +41,7 @@ def import_(ctx: Context, file: str, expect_position: int | None, as_json: bool)
             f"{f', {report.skipped} already in the log' if report.skipped else ''}; log is at position {report.head}")
 
 
-@click.command()
+@click.command(short_help="Export the whole log as JSON Lines.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file (default: standard output).")
@@ -102,7 +102,7 @@ def events(ctx: Context, tracks: tuple[str, ...], actors: tuple[str, ...], types
             f"{','.join(e.tracks)[:30]:<30}  {e.summary}")
 
 
-@click.command()
+@click.command(short_help="Check the hash chain; exit 1 if it is broken.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @handle_errors

@@ -183,7 +183,7 @@ def summary_line(state: TrackState) -> str:
             f"last {_when(state.last_activity):<24} {upcoming}")
 
 
-@click.command()
+@click.command(short_help="Where TRACK (or every track) stands, at any date.")
 @click.argument("track", required=False)
 @moment_options
 @click.option("--json", "as_json", is_flag=True, help="The projected state as JSON.")
@@ -228,7 +228,7 @@ def timeline_line(e: TimelineEntry) -> str:
     return f"{flags}{e.occurred.label():<24} {e.type:<22} {e.summary}{status}"
 
 
-@click.command()
+@click.command(short_help="What happened, in the order it happened.")
 @click.argument("track", required=False)
 @click.option("--from", "date_from", metavar="DATE", help="Events that may have happened on or after DATE.")
 @click.option("--to", "date_to", metavar="DATE", help="Events that may have happened on or before DATE.")
@@ -260,7 +260,7 @@ def timeline(ctx: Context, track: str | None, date_from: str | None, date_to: st
 
 
 # -- diff ---------------------------------------------------------------------------------------
-@click.command()
+@click.command(short_help="What changed on TRACK between two dates.")
 @click.argument("track")
 @click.argument("d1")
 @click.argument("d2")
@@ -319,7 +319,7 @@ def resolve_field(state: TrackState, path: Sequence[str]) -> tuple[str, tuple[st
     return " ".join(parts), tuple(dict.fromkeys(i for item in chosen for i in item.event_ids))
 
 
-@click.command()
+@click.command(short_help="The events and sources behind a fact.")
 @click.argument("track")
 @click.argument("field", nargs=-1, required=True)
 @moment_options
@@ -410,7 +410,7 @@ def brief(ctx: Context, as_of: str | None, known_at: str | None, as_json: bool) 
 
 
 # -- rebuild ------------------------------------------------------------------------------------
-@click.command()
+@click.command(short_help="Recreate every read model from the log.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @handle_errors

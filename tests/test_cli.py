@@ -163,6 +163,16 @@ def test_unknown_log_type_lists_the_known_ones(tmp_path):
     assert "No such command" in run.stderr
 
 
+@pytest.mark.parametrize("command", [("events",), ("export",), ("verify",), ("status",), ("brief",)])
+def test_reading_a_log_that_does_not_exist_says_how_to_start_and_creates_nothing(tmp_path, command):
+    db = tmp_path / "typo.db"
+    run = tracker(*command, db=db)
+    assert run.returncode == 1
+    assert f"no database at {db}" in run.stderr and "tracker demo" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+    assert not db.exists()
+
+
 def test_top_level_help_lists_every_command_with_a_whole_summary(tmp_path):
     run = tracker("--help", db=tmp_path / "x.db")
     assert run.returncode == 0, run.stderr

@@ -15,6 +15,7 @@ import click
 from events import parse_occurred
 from events.dates import DateParseError
 from tracker.app import open_store, to_json
+from tracker.paths import resolve_db
 from tracker.store import EventStore, InvalidEvents, StoreError
 from tracker.textsafe import printable
 
@@ -28,7 +29,13 @@ class Context:
 
     def store(self, *, readonly: bool = False) -> EventStore:
         if self._store is None:
-            self._store = open_store(self.db, readonly=readonly)
+            path = resolve_db(self.db)
+            if readonly and not path.exists():
+                # A reader on a missing file is most often a first run or a mistyped --db.
+                raise StoreError(f"no database at {path}: log an event ('tracker log --help'), import a "
+                                 "file ('tracker import FILE') or try 'tracker demo'; or pass --db / set "
+                                 "TRACKER_DB to an existing log")
+            self._store = open_store(path, readonly=readonly)
         return self._store
 
 

@@ -71,8 +71,9 @@ class Occurred(BaseModel):
     def label(self, *, compact: bool = False) -> str:
         """Honest human form: '18 Feb 2025', 'week of 10 Feb 2025', 'Feb 2025', '10–14 Feb 2025 (approx.)'.
 
-        ``compact`` marks an approximate range with a leading '~' instead of the trailing
-        '(approx.)', for table columns where the suffix would be cut off.
+        ``compact`` marks an approximate range with a leading 'c.' (circa) instead of the trailing
+        '(approx.)', for table columns where the suffix would be cut off. (Not '~': the command line
+        uses that for a fact whose date may lie after the moment viewed.)
         """
         if self.precision == "day":
             text = _fmt(self.earliest)
@@ -90,7 +91,7 @@ class Occurred(BaseModel):
             span = f"{a.day} {a.strftime('%b')} – {_fmt(b)}"
         else:
             span = f"{_fmt(a)} – {_fmt(b)}"
-        return f"~{span}" if compact else f"{span} (approx.)"
+        return f"c. {span}" if compact else f"{span} (approx.)"
 
     def __str__(self) -> str:
         return self.label()

@@ -45,8 +45,8 @@ def test_bad_dates_say_what_is_wrong(text, message):
 
 @pytest.mark.parametrize(
     ("text", "compact"),
-    [("early March", "~1–10 Mar 2025"), ("2025-01-28..2025-02-03", "~28 Jan – 3 Feb 2025"),
-     ("2024-12-30..2025-01-02", "~30 Dec 2024 – 2 Jan 2025"), ("week of 10 Feb", "week of 10 Feb 2025"),
+    [("early March", "c. 1–10 Mar 2025"), ("2025-01-28..2025-02-03", "c. 28 Jan – 3 Feb 2025"),
+     ("2024-12-30..2025-01-02", "c. 30 Dec 2024 – 2 Jan 2025"), ("week of 10 Feb", "week of 10 Feb 2025"),
      ("March 10th", "10 Mar 2025")],
 )
 def test_compact_labels_keep_the_uncertainty_in_less_room(text, compact):

@@ -361,7 +361,7 @@ async def test_log_erdogans_visit_as_held_and_every_view_updates(demo_db):
         assert "erdogan-saudi-visit-2025" in meetings
         # An approximate date keeps its mark in the narrow When column, not a '(approx.)' cut off.
         when_cell = schedule.get_cell("kellogg-von-der-leyen-2025-02", "when")
-        assert str(when_cell).startswith("~17–18 Feb 2025")
+        assert str(when_cell).startswith("c. 17–18 Feb 2025")
         assert "postponed ×1 · past" == str(schedule.get_cell("erdogan-saudi-visit-2025", "status"))
         schedule.move_cursor(row=schedule.get_row_index("erdogan-saudi-visit-2025"))
         await settle(pilot)

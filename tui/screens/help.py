@@ -14,8 +14,8 @@ INTRO = (
     "Every view follows the moment in the time bar: '[' and ']' step to the previous or next day with "
     "a dated event, 't' jumps to a typed date (and, optionally, to what was known on another day), "
     "'T' comes back to now. 'n' logs a new event; in the event log and a track's timeline, 'c' "
-    "corrects and 'x' retracts the selected event. ctrl+p opens the command palette. In tables, '~' "
-    "marks an approximate date range and ' ?' a fact whose date may lie after the moment viewed."
+    "corrects and 'x' retracts the selected event. ctrl+p opens the command palette. In tables, 'c.' "
+    "(circa) marks an approximate date range and ' ?' a fact whose date may lie after the moment viewed."
 )
 
 

@@ -688,3 +688,53 @@ async def test_its_events_at_once_waits_for_the_track_choices_instead_of_crashin
         assert screen.query_one("#f-track", Select).value == row
         rows = screen.query_one(EventList).rows
         assert rows and all(row in r.event.tracks for r in rows)
+
+
+@async_test
+async def test_a_date_typed_in_one_burst_and_entered_is_the_date_travelled_to(demo_db):
+    # A terminal delivers fast typing (or a paste) and the Enter after it as one burst of keys;
+    # the jump must act on the whole text, not on what the input had processed when Enter came.
+    from textual import events as tev
+
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        for ch in "17 Feb 2025":
+            app.post_message(tev.Key("space" if ch == " " else ch, ch))
+        app.post_message(tev.Key("enter", "\r"))
+        await settle(pilot)
+        assert "◷ as of 17 Feb 2025" in screen_text(app)
+
+
+@async_test
+async def test_text_typed_in_one_burst_before_ctrl_s_is_logged_whole(demo_db):
+    # Typing fast (or pasting) and saving delivers the keys and ctrl+s together: the event must hold
+    # every character typed, never what the input had processed when ctrl+s arrived.
+    from textual import events as tev
+
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.open_track("ukraine-settlement")
+        await settle(pilot)
+        schedule = app.screen.query_one("#schedule", DataTable)
+        schedule.move_cursor(row=schedule.get_row_index("erdogan-saudi-visit-2025"))
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogEventScreen)
+        form.query_one("#f-when", Input).value = "10 March 2025"
+        form.query_one("#f-source_outlet", Input).value = "Anadolu"
+        form.query_one("#f-summary", Input).value = ""
+        form.query_one("#f-summary", Input).focus()
+        await settle(pilot)
+        typed = "Erdogan lands in Riyadh"
+        for ch in typed:
+            app.post_message(tev.Key("space" if ch == " " else ch, ch))
+        app.post_message(tev.Key("ctrl+s", None))
+        await settle(pilot)
+        assert app.store.count() == 114
+        assert app.store.query(EventFilter(), limit=1)[0].event.summary == typed

@@ -83,7 +83,7 @@ class CorrectionScreen(AmendmentDialog):
     """Replace one field of `target`; the correction is a new event in the log."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Log correction", priority=True),
+        Binding("ctrl+s", "save", "Log correction"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

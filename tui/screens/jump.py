@@ -32,7 +32,9 @@ class JumpScreen(ModalScreen[Any]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "go", "Go", show=False, priority=True),
+        # Not a priority binding: that would act before the focused Input has taken the keys typed
+        # just before Enter. The Input submits on Enter itself (after them); this is for the rest.
+        Binding("enter", "go", "Go", show=False),
     ]
 
     def __init__(self, moment: Moment) -> None:

@@ -135,7 +135,7 @@ class LogEventScreen(ModalScreen[Any]):
     """Log one new event."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Log it", priority=True),
+        Binding("ctrl+s", "save", "Log it"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

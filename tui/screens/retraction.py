@@ -25,7 +25,7 @@ class RetractionScreen(AmendmentDialog):
     """Withdraw `target` with a reason."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Log retraction", priority=True),
+        Binding("ctrl+s", "save", "Log retraction"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

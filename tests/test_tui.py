@@ -349,22 +349,36 @@ async def test_log_form_shows_problems_next_to_fields_and_writes_nothing(demo_db
         assert app.store.count() == 113
 
 
+async def open_schedule_row(app: TrackerApp, pilot: object, track: str, meeting: str) -> DataTable:
+    """The track's overview, with the schedule's cursor on `meeting`."""
+    await settle(pilot)
+    await app.open_track(track)
+    await settle(pilot)
+    schedule = app.screen.query_one("#schedule", DataTable)
+    schedule.move_cursor(row=schedule.get_row_index(meeting))
+    await settle(pilot)
+    return schedule
+
+
+def type_in_one_burst(app: TrackerApp, text: str, then: str, then_char: str | None) -> None:
+    """Queue the keys of `text` and then `then` at once, as a terminal delivers fast typing or a
+    paste (the pilot's press() waits after each key, which hides ordering bugs)."""
+    from textual import events as tev
+
+    for ch in text:
+        app.post_message(tev.Key("space" if ch == " " else ch, ch))
+    app.post_message(tev.Key(then, then_char))
+
+
 @async_test
 async def test_log_erdogans_visit_as_held_and_every_view_updates(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await app.open_track("ukraine-settlement")
-        await settle(pilot)
-        schedule = app.screen.query_one("#schedule", DataTable)
-        meetings = app.screen.query_one("#schedule").meetings
-        assert "erdogan-saudi-visit-2025" in meetings
+        schedule = await open_schedule_row(app, pilot, "ukraine-settlement", "erdogan-saudi-visit-2025")
         # An approximate date keeps its mark in the narrow When column, not a '(approx.)' cut off.
         when_cell = schedule.get_cell("kellogg-von-der-leyen-2025-02", "when")
         assert str(when_cell).startswith("c. 17–18 Feb 2025")
         assert "postponed ×1 · past" == str(schedule.get_cell("erdogan-saudi-visit-2025", "status"))
-        schedule.move_cursor(row=schedule.get_row_index("erdogan-saudi-visit-2025"))
-        await settle(pilot)
         assert "Postponed (1)" in screen_text(app)
         assert "Its date has passed" in screen_text(app)  # 10 Mar 2025, and the demo says no more
         await pilot.press("h")
@@ -692,49 +706,34 @@ async def test_its_events_at_once_waits_for_the_track_choices_instead_of_crashin
 
 @async_test
 async def test_a_date_typed_in_one_burst_and_entered_is_the_date_travelled_to(demo_db):
-    # A terminal delivers fast typing (or a paste) and the Enter after it as one burst of keys;
-    # the jump must act on the whole text, not on what the input had processed when Enter came.
-    from textual import events as tev
-
+    # The jump must act on the whole text, not on what the input had processed when Enter came.
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        for ch in "17 Feb 2025":
-            app.post_message(tev.Key("space" if ch == " " else ch, ch))
-        app.post_message(tev.Key("enter", "\r"))
+        type_in_one_burst(app, "17 Feb 2025", "enter", "\r")
         await settle(pilot)
         assert "◷ as of 17 Feb 2025" in screen_text(app)
 
 
 @async_test
 async def test_text_typed_in_one_burst_before_ctrl_s_is_logged_whole(demo_db):
-    # Typing fast (or pasting) and saving delivers the keys and ctrl+s together: the event must hold
-    # every character typed, never what the input had processed when ctrl+s arrived.
-    from textual import events as tev
-
+    # The event must hold every character typed, never what the input had processed at ctrl+s.
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await app.open_track("ukraine-settlement")
-        await settle(pilot)
-        schedule = app.screen.query_one("#schedule", DataTable)
-        schedule.move_cursor(row=schedule.get_row_index("erdogan-saudi-visit-2025"))
-        await settle(pilot)
+        await open_schedule_row(app, pilot, "ukraine-settlement", "erdogan-saudi-visit-2025")
         await pilot.press("h")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, LogEventScreen)
         form.query_one("#f-when", Input).value = "10 March 2025"
         form.query_one("#f-source_outlet", Input).value = "Anadolu"
-        form.query_one("#f-summary", Input).value = ""
-        form.query_one("#f-summary", Input).focus()
+        summary = form.query_one("#f-summary", Input)
+        summary.value = ""
+        summary.focus()
         await settle(pilot)
-        typed = "Erdogan lands in Riyadh"
-        for ch in typed:
-            app.post_message(tev.Key("space" if ch == " " else ch, ch))
-        app.post_message(tev.Key("ctrl+s", None))
+        type_in_one_burst(app, "Erdogan lands in Riyadh", "ctrl+s", None)
         await settle(pilot)
         assert app.store.count() == 114
-        assert app.store.query(EventFilter(), limit=1)[0].event.summary == typed
+        assert app.store.query(EventFilter(), limit=1)[0].event.summary == "Erdogan lands in Riyadh"

@@ -61,6 +61,11 @@ def test_track_overview(snap_compare, demo_db):
     assert snap_compare(make_app(demo_db), terminal_size=SIZE, run_before=_open_track())
 
 
+def test_track_overview_in_an_80_by_24_terminal(snap_compare, demo_db):
+    # The classic terminal size: the overview and the schedule stacked, each line readable.
+    assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=_open_track())
+
+
 def test_track_positions_with_the_source_of_a_stance(snap_compare, demo_db):
     run_before = _open_track("p", ("rus", "european-peacekeepers"))
     assert snap_compare(make_app(demo_db), terminal_size=SIZE, run_before=run_before)

@@ -61,6 +61,10 @@ class TrackScreen(ViewScreen):
         Binding("x", "retract", "Retract"),
     ]
 
+    # Below 110 columns the overview and the schedule are stacked, not side by side: halves of an
+    # 80-column terminal wrap every line of the overview after a word or two.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
     def __init__(self, track_id: str) -> None:
         super().__init__(id=None)
         self.track_id = track_id
@@ -72,7 +76,7 @@ class TrackScreen(ViewScreen):
         yield Static(Text(clean(self.track_id), style="bold"), id="track-title", classes="view-status")
         with TabbedContent(initial="overview", id="track-tabs"):
             with TabPane("Overview  v", id="overview"):
-                with Horizontal():
+                with Horizontal(id="overview-split"):
                     with VerticalScroll(id="overview-scroll"):
                         yield TrackOverview(id="overview-body")
                     with Vertical(id="schedule-pane"):

@@ -110,6 +110,10 @@ class IncompatibleDatabase(StoreError):
     pass
 
 
+class MissingDatabase(StoreError):
+    """Opened read-only, and there is no file: nothing to read, and none is made."""
+
+
 # -- rows ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StoredEvent:
@@ -332,7 +336,7 @@ class EventStore:
         if self.path.exists():
             self._check_compatible()
         elif self.readonly:
-            raise StoreError(f"no database at {self.path}")
+            raise MissingDatabase(f"no database at {self.path}")
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = self._connect(durable)

@@ -15,8 +15,7 @@ import click
 from events import parse_occurred
 from events.dates import DateParseError
 from tracker.app import open_store, to_json
-from tracker.paths import resolve_db
-from tracker.store import EventStore, InvalidEvents, StoreError
+from tracker.store import EventStore, InvalidEvents, MissingDatabase, StoreError
 from tracker.textsafe import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,13 +28,7 @@ class Context:
 
     def store(self, *, readonly: bool = False) -> EventStore:
         if self._store is None:
-            path = resolve_db(self.db)
-            if readonly and not path.exists():
-                # A reader on a missing file is most often a first run or a mistyped --db.
-                raise StoreError(f"no database at {path}: log an event ('tracker log --help'), import a "
-                                 "file ('tracker import FILE') or try 'tracker demo'; or pass --db / set "
-                                 "TRACKER_DB to an existing log")
-            self._store = open_store(path, readonly=readonly)
+            self._store = open_store(self.db, readonly=readonly)
         return self._store
 
 
@@ -48,6 +41,12 @@ def handle_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except InvalidEvents as exc:
             click.echo(f"error: {printable(str(exc))}", err=True)
+            sys.exit(1)
+        except MissingDatabase as exc:
+            # Most often a first run or a mistyped --db: say how to get a log.
+            click.echo(f"error: {printable(str(exc))}: log an event ('tracker log --help'), import a file "
+                       "('tracker import FILE') or try 'tracker demo'; or pass --db / set TRACKER_DB to an "
+                       "existing log", err=True)
             sys.exit(1)
         except (StoreError, DateParseError) as exc:
             click.echo(f"error: {printable(str(exc))}", err=True)

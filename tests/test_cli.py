@@ -163,6 +163,12 @@ def test_unknown_log_type_lists_the_known_ones(tmp_path):
     assert "No such command" in run.stderr
 
 
+def listed_commands(help_text: str) -> dict[str, str]:
+    """A click help page's Commands section: name -> its one-line summary."""
+    lines = help_text.split("Commands:")[1].splitlines()
+    return {line.split()[0]: line.split(None, 1)[1] for line in lines if line.strip()}
+
+
 @pytest.mark.parametrize("command", [("events",), ("export",), ("verify",), ("status",), ("brief",)])
 def test_reading_a_log_that_does_not_exist_says_how_to_start_and_creates_nothing(tmp_path, command):
     db = tmp_path / "typo.db"
@@ -176,8 +182,7 @@ def test_reading_a_log_that_does_not_exist_says_how_to_start_and_creates_nothing
 def test_top_level_help_lists_every_command_with_a_whole_summary(tmp_path):
     run = tracker("--help", db=tmp_path / "x.db")
     assert run.returncode == 0, run.stderr
-    listed = {line.split()[0]: line.split(None, 1)[1] for line in run.stdout.split("Commands:")[1].splitlines()
-              if line.strip()}
+    listed = listed_commands(run.stdout)
     assert {"log", "import", "export", "status", "timeline", "diff", "why", "verify", "tui", "demo"} <= set(listed)
     assert not any(text.endswith("...") for text in listed.values()), listed  # click cut none short
 
@@ -187,8 +192,7 @@ def test_log_help_says_what_each_event_type_records(tmp_path):
 
     run = tracker("log", "--help", db=tmp_path / "x.db")
     assert run.returncode == 0, run.stderr
-    listed = {line.split()[0]: line.split(None, 1)[1] for line in run.stdout.split("Commands:")[1].splitlines()
-              if line.strip()}
+    listed = listed_commands(run.stdout)
     assert set(listed) == {t.replace("_", "-") for t in EVENT_TYPES}
     assert listed["meeting-postponed"] == "A meeting is moved to a new date, or sine die."
     assert all(len(text) > 10 for text in listed.values()), listed  # a description, not a blank

@@ -742,15 +742,16 @@ async def test_text_typed_in_one_burst_before_ctrl_s_is_logged_whole(demo_db):
 @async_test
 async def test_a_narrow_terminal_stacks_the_track_overview_above_the_schedule(demo_db):
     app = app_for(demo_db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await app.open_track("ukraine-settlement")
-        await settle(pilot)
-        overview = app.screen.query_one("#overview-scroll")
-        schedule = app.screen.query_one("#schedule-pane")
-        assert overview.region.width == schedule.region.width == 80
-        assert schedule.region.y > overview.region.y
-    app = app_for(demo_db)
+    for width in (80, 120):  # 120: side by side, the schedule's Status column fell off its half
+        async with app.run_test(size=(width, 24)) as pilot:
+            await settle(pilot)
+            await app.open_track("ukraine-settlement")
+            await settle(pilot)
+            overview = app.screen.query_one("#overview-scroll")
+            schedule = app.screen.query_one("#schedule-pane")
+            assert overview.region.width == schedule.region.width == width
+            assert schedule.region.y > overview.region.y
+        app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:  # wide enough: side by side, as before
         await settle(pilot)
         await app.open_track("ukraine-settlement")

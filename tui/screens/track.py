@@ -61,9 +61,10 @@ class TrackScreen(ViewScreen):
         Binding("x", "retract", "Retract"),
     ]
 
-    # Below 110 columns the overview and the schedule are stacked, not side by side: halves of an
-    # 80-column terminal wrap every line of the overview after a word or two.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # Below 150 columns the overview and the schedule are stacked, not side by side: the schedule
+    # needs 75 columns (ScheduleTable), and halves of an 80-column terminal wrap every line of the
+    # overview after a word or two.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
 
     def __init__(self, track_id: str) -> None:
         super().__init__(id=None)

@@ -9,7 +9,8 @@ week, "Feb 2025" is a month, "2025-02-10..2025-02-14" is a range.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 
 from dateutil import parser as du_parser
 
@@ -127,6 +128,30 @@ def parse_occurred(text: str, reference: date | None = None) -> Occurred:
     if dt.time() != datetime.min.time() and re.search(r"\d:\d", s):
         return Occurred.day(dt.date(), dt.time().replace(tzinfo=None))
     return Occurred.day(dt.date())
+
+
+# What a date option means, once for every view (the command line's options, the TUI's filter bar,
+# time-travel and diff dialogs): a range "from" a phrase starts on its first day; "to" a phrase,
+# "as of" it and "known at" it run to its last day ("known at" to the end of that day, in UTC).
+# So `--from "week of 10 Feb 2025"` and `--from 2025-02-10` select the same events.
+Bound = Literal["from", "to", "as_of", "known_at", "reported_on"]
+
+
+def bound_day(text: str, option: Bound, reference: date | None = None) -> date:
+    """The day a date phrase stands for as the bound `option`: its first day for "from", its last
+    day otherwise ("reported on last week" resolves relative words against the week's last day)."""
+    occ = parse_occurred(text, reference)
+    return occ.earliest if option == "from" else occ.latest
+
+
+def end_of_day(day: date) -> datetime:
+    """'Known at D': everything logged by the end of D (UTC)."""
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def known_at(text: str, reference: date | None = None) -> datetime:
+    """The moment a "known at" phrase stands for: the end of its last day."""
+    return end_of_day(bound_day(text, "known_at", reference))
 
 
 def _add_month(d: date) -> date:

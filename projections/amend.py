@@ -31,6 +31,7 @@ class Amendments:
     retracted: set[str] = field(default_factory=set)
     corrections: dict[str, list[Ev]] = field(default_factory=dict)  # target id -> in recorded order
     ids: set[str] = field(default_factory=set)  # every amendment taken into account
+    withdrawn: set[str] = field(default_factory=set)  # every retracted event, record-keeping acts too
 
     def targets(self) -> set[str]:
         return self.retracted | set(self.corrections)
@@ -59,8 +60,10 @@ def resolve(amendments: Iterable[Ev], known_at: str | None = None) -> Amendments
 
     out = Amendments(ids=set(by_id))
     for target in retractors:
-        if withdrawn(target) and target not in by_id:
-            out.retracted.add(target)
+        if withdrawn(target):
+            out.withdrawn.add(target)
+            if target not in by_id:
+                out.retracted.add(target)
     for a in sorted(acts, key=lambda a: (a.recorded_at, a.position)):
         if a.type != "correction" or withdrawn(a.id):
             continue

@@ -1,18 +1,7 @@
-"""Replay on two time axes: as it stood on D (valid time), as we knew it on K (transaction time).
+"""The reference replay: a whole log folded to the state of each track at a moment.
 
-VALID TIME, `as_of` = D: an event counts once the earliest day it may have happened has come,
-i.e. occurred.earliest <= D. An event dated imprecisely ("week of 10 Feb", "Feb 2025", a range)
-whose interval reaches past D (occurred.latest > D) is counted but flagged `uncertain` in the
-view: it may have happened by D, or only later. So "week of 10 Feb" counts from Monday 10 Feb on,
-flagged until Sunday 16 Feb, and is certain from 17 Feb on. The same rule everywhere: states,
-timelines, diffs, trends.
-
-TRANSACTION TIME, `known_at` = K: only events recorded by K (recorded_at <= K) count, and only
-the corrections and retractions recorded by K are honoured (projections.amend). Corrections and
-retractions are record-keeping acts, not events in the world: they are not filtered by D.
-
-Both axes combine: Moment(as_of=15 Feb, known_at=18 Feb) is "as it stood on 15 Feb, as we knew
-it on 18 Feb". Moment() is "now": everything logged, whatever its date.
+The rule of the two time axes is projections.moment's; this module applies it to a log in memory,
+and every faster path (the read model's snapshots and indexes) must give the same states.
 
 Order of facts: by (occurred.earliest, log position); see projections.fold.
 """
@@ -20,67 +9,32 @@ Order of facts: by (occurred.earliest, log position); see projections.fold.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from projections import amend as am
 from projections import entities as ent
 from projections.fold import Acc, apply, empty
 from projections.freeze import freeze
-from projections.records import Ev, recorded_text
+from projections.moment import Moment
+from projections.records import AMENDMENT_TYPES, Ev
 from projections.state import ActorInfo, TrackState
-
-
-def _fmt(d: date) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"
-
-
-@dataclass(frozen=True)
-class Moment:
-    """A point on both axes: as it stood on `as_of` (valid time), as known at `known_at`."""
-
-    as_of: date | None = None
-    known_at: datetime | None = None
-
-    def label(self) -> str:
-        parts = []
-        if self.as_of is not None:
-            parts.append(f"as of {_fmt(self.as_of)}")
-        if self.known_at is not None:
-            parts.append(f"as known on {_fmt(self.known_at.date())}")
-        return ", ".join(parts) or "now"
-
-    @property
-    def as_of_text(self) -> str | None:
-        return self.as_of.isoformat() if self.as_of is not None else None
-
-    @property
-    def known_text(self) -> str | None:
-        return recorded_text(self.known_at) if self.known_at is not None else None
-
-    def __bool__(self) -> bool:  # Moment() is "now"
-        return self.as_of is not None or self.known_at is not None
-
-
-def known(ev: Ev, known_text: str | None) -> bool:
-    return known_text is None or ev.recorded_at <= known_text
-
-
-def happened(ev: Ev, as_of_text: str | None) -> bool:
-    return as_of_text is None or ev.body["occurred"]["earliest"] <= as_of_text
 
 
 def prepare(events: Iterable[Ev], moment: Moment = Moment()) -> list[Ev]:
     """The facts as they stand at `moment`: amended, retractions dropped, filtered on both axes."""
     facts, acts = am.split(events)
-    k, d = moment.known_text, moment.as_of_text
-    amendments = am.resolve(acts, k)
+    return prepare_with(facts, am.resolve(acts, moment.known_text), moment)
+
+
+def prepare_with(events: Iterable[Ev], amendments: am.Amendments, moment: Moment) -> list[Ev]:
+    """`prepare` with the amendments already resolved at the moment (the read model fetches only
+    those that bear on the events it reads); record-keeping acts among `events` are left out."""
     out = []
-    for ev in facts:
-        if not known(ev, k):
+    for ev in events:
+        if ev.body["type"] in AMENDMENT_TYPES or not moment.known(ev):
             continue
         fixed = am.amend(ev, amendments)
-        if fixed is not None and happened(fixed, d):
+        if fixed is not None and moment.happened(fixed):
             out.append(fixed)
     return out
 

@@ -54,11 +54,11 @@ def store(db_path: Path) -> Iterator[EventStore]:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data loaded once; each test gets its own copy (see `demo_db`)."""
-    from tracker.app import load_demo
+    from tracker.service import Tracker
 
     path = tmp_path_factory.mktemp("demo-template") / "demo.db"
-    store, _ = load_demo(path)
-    store.close()
+    tracker, _ = Tracker.demo(path)
+    tracker.close()
     return path
 
 

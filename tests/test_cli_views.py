@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from events import new_id
-from tracker.app import load_demo
 from tracker.cli import cli
+from tracker.service import Tracker
 from tracker.store import EventStore
 
 DEMO = Path(__file__).resolve().parent.parent / "tracker" / "data" / "demo.jsonl"
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.skipif(not DEMO.exists(), reason="the demo data is not 
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> str:
-    store, _ = load_demo(tmp_path / "demo.db")
-    store.close()
+    tracker, _ = Tracker.demo(tmp_path / "demo.db")
+    tracker.close()
     return str(tmp_path / "demo.db")
 
 

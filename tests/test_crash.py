@@ -30,9 +30,9 @@ from pathlib import Path
 import pytest
 
 from helpers_gen import event_id, statements, write_jsonl
-from tracker.jsonl import import_file
 from tracker.readmodel import ReadModel
 from tracker.store import EventStore
+from tracker.store.jsonl import import_file
 
 BIG = 100_000
 BASE = 300  # events in the log before each import

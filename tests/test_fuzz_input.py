@@ -30,8 +30,8 @@ from events import CLAIM_STATUSES, EVENT_TYPES, STANCES
 from events.ids import ULID_RE
 from helpers_gen import event_id, statement, statements
 from tracker.cli import cli
-from tracker.jsonl import MAX_LINE_BYTES, import_lines
 from tracker.store import EventStore, IdConflict, InvalidEvents, StoreError
+from tracker.store.jsonl import MAX_LINE_BYTES, import_lines
 from tracker.textsafe import printable
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker import queries
 from tracker.gcpause import collector_paused
 from tracker.readmodel import ReadModel
-from tracker.store import EventStore
+from tracker.service import Tracker
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +73,7 @@ def test_a_query_runs_with_the_collector_paused(tmp_path: Path, monkeypatch: pyt
         return original(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ReadModel, "state", spy)
-    with EventStore(tmp_path / "log.db") as store:
-        assert queries.track_state(store, "nowhere") is None
+    with Tracker.open(tmp_path / "log.db") as tracker:
+        assert tracker.track("nowhere") is None
     assert seen == [False]
     assert gc.isenabled()

@@ -15,10 +15,9 @@ from typing import Any
 
 import pytest
 
-from tracker import jsonl
-from tracker.jsonl import import_file, import_lines
-from tracker.store import EventStore, IdConflict, InvalidEvents, StoreError
-from tracker.synthetic import generate
+from tracker.bench.synthetic import generate
+from tracker.store import EventStore, IdConflict, InvalidEvents, StoreError, jsonl
+from tracker.store.jsonl import import_file, import_lines
 from tracker.workers import worker_pool
 
 

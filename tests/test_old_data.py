@@ -26,8 +26,8 @@ from click.testing import CliRunner
 from events import SCHEMA_VERSION, canonical_json
 from helpers_gen import statement, statements
 from tracker.cli import cli
-from tracker.jsonl import import_file
 from tracker.store import EventStore, IncompatibleDatabase, ReadOnlyStore
+from tracker.store.jsonl import import_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 V1_DB = FIXTURES / "v1_log.db"

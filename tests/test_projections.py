@@ -18,12 +18,13 @@ from events import EVENT_ADAPTER, new_id
 from projections.amend import amend, resolve, split
 from projections.diff import diff
 from projections.fold import apply, empty, fold
+from projections.moment import Moment
 from projections.records import Ev, recorded_text
-from projections.replay import Moment, prepare, replay_track, state_from_facts, tracks_of
+from projections.replay import prepare, replay_track, state_from_facts, tracks_of
 from projections.timeline import timeline
 from projections.trend import trend
 from test_projections_logs import PROFILE, as_evs, logs, moments
-from tracker.readmodel import dumps
+from tracker.readmodel.model import dumps
 
 _n = iter(range(10**6))
 

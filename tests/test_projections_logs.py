@@ -159,7 +159,7 @@ def as_evs(bodies: Iterable[dict[str, Any]], start: int = 1) -> list[Ev]:
 
 
 def moments_from(draw: Any) -> Any:
-    from projections.replay import Moment
+    from projections.moment import Moment
 
     as_of = draw(st.one_of(st.none(), st.builds(lambda n: START + timedelta(days=n), st.integers(-1, 22))))
     known = draw(st.one_of(st.none(), st.builds(lambda h: BASE + timedelta(hours=h), st.integers(-40, 400))))

@@ -20,10 +20,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projections.replay import Moment, replay_track
+from projections.moment import Moment
+from projections.replay import replay_track
 from test_projections_logs import PROFILE, as_evs, logs, moments
-from tracker import readmodel
-from tracker.readmodel import ReadModel, dumps, summary
+from tracker.readmodel import model as readmodel
+from tracker.readmodel.model import ReadModel, dumps, summary
 from tracker.store import EventStore, ReadOnlyStore
 
 TODAY = date(2025, 2, 20)

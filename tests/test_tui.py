@@ -9,6 +9,7 @@ import asyncio
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import work
@@ -16,13 +17,15 @@ from textual.widgets import DataTable, Input, Select
 
 from events import new_id
 from test_tui_helpers import SIZE, async_test, screen_text, settle
-from tracker.store import EventFilter, EventStore
+from tracker.service import EventFilter, Tracker
+from tracker.store import EventStore
 from tui.app import TrackerApp
 from tui.screens import base
 from tui.screens.events import EventLogScreen
 from tui.screens.log_event import LogEventScreen
 from tui.screens.track import TrackScreen
 from tui.widgets.event_list import EventList
+from tui.widgets.timeline import TimelineTable
 from tui.widgets.positions import PositionsMatrix
 
 INJECTION = "[bold]pwned[/] [link=https://evil.example]click[/link] [/] \x1b[31mRED\x1b[0m \x1b]8;;x\x07"
@@ -97,8 +100,8 @@ async def test_track_tabs_overview_proposals_agreements_timeline(demo_db):
         assert "done" in screen_text(app) or "No agreement" in screen_text(app)
         await pilot.press("l")
         await settle(pilot)
-        timeline = app.screen.query_one("#timeline-list", EventList)
-        assert timeline.rows and all("ukraine-settlement" in r.event.tracks for r in timeline.rows)
+        timeline = app.screen.query_one("#timeline-list", TimelineTable)
+        assert timeline.entries and all("ukraine-settlement" in e.tracks for e in timeline.entries)
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, TrackScreen)
@@ -346,7 +349,7 @@ async def test_log_form_shows_problems_next_to_fields_and_writes_nothing(demo_db
         assert "required field is missing" in text or "List should have at least 1 item" in text
         assert form.query_one("#row-summary").has_class("-invalid")
         assert form.query_one("#row-when").has_class("-invalid")
-        assert app.store.count() == 113
+        assert app.tracker.head()[0] == 113
 
 
 async def open_schedule_row(app: TrackerApp, pilot: object, track: str, meeting: str) -> DataTable:
@@ -396,7 +399,7 @@ async def test_log_erdogans_visit_as_held_and_every_view_updates(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TrackScreen)
-        assert app.store.count() == 114
+        assert app.tracker.head()[0] == 114
         text = screen_text(app)
         held = app.screen.query_one("#schedule").meetings["erdogan-saudi-visit-2025"]
         assert held.status == "held"
@@ -404,8 +407,8 @@ async def test_log_erdogans_visit_as_held_and_every_view_updates(demo_db):
         # the event log and the timeline show it at once
         await pilot.press("l")
         await settle(pilot)
-        timeline = app.screen.query_one("#timeline-list", EventList)
-        assert any(r.event.summary == "Erdogan visits Saudi Arabia" for r in timeline.rows)
+        timeline = app.screen.query_one("#timeline-list", TimelineTable)
+        assert any(e.summary == "Erdogan visits Saudi Arabia" for e in timeline.entries)
         await pilot.press("2")
         await settle(pilot)
         assert "Erdogan visits Saudi Arabia" in screen_text(app)
@@ -450,7 +453,7 @@ async def test_statement_form_completes_tracks_and_actors(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, LogEventScreen)
-        last = app.store.query(EventFilter(), limit=1)[0].event
+        last = app.tracker.events(EventFilter(), limit=1)[0].stored.event
         assert last.occurred.earliest.isoformat() == "2025-02-18" and last.speaker == "lavrov"
 
 
@@ -469,12 +472,12 @@ async def test_correct_and_retract_from_the_selected_event(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "required" in screen_text(app)  # no reason yet: nothing written
-        assert app.store.count() == 113
+        assert app.tracker.head()[0] == 113
         app.screen.query_one("#c-reason", Input).value = "typo"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.store.count() == 114
-        correction = app.store.query(EventFilter(), limit=1)[0].event
+        assert app.tracker.head()[0] == 114
+        correction = app.tracker.events(EventFilter(), limit=1)[0].stored.event
         assert correction.type == "correction" and correction.target == target.id
         assert correction.changes == {"summary": "A corrected summary"}
         await pilot.press("x")
@@ -482,8 +485,8 @@ async def test_correct_and_retract_from_the_selected_event(demo_db):
         app.screen.query_one("#r-reason", Input).value = "never happened"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.store.count() == 115
-        assert app.store.query(EventFilter(), limit=1)[0].event.type == "retraction"
+        assert app.tracker.head()[0] == 115
+        assert app.tracker.events(EventFilter(), limit=1)[0].stored.event.type == "retraction"
 
 
 @async_test
@@ -568,19 +571,17 @@ async def test_tampered_log_shows_a_warning_banner(demo_db):
 
 @async_test
 async def test_the_list_of_tracks_opens_from_the_kept_rows_without_folding(demo_db):
-    from tracker import queries
-
-    with EventStore(demo_db) as store:
-        expected = queries.track_states(store)  # folds once and keeps every row of the list
+    with Tracker.open(demo_db) as tracker:
+        expected = tracker.tracks()  # folds once and keeps every row of the list
     app = app_for(demo_db)
-    asked: list[str] = []
+    asked: list[object] = []
     fold = app.project
-    app.project = lambda name, *a, **k: asked.append(name) or fold(name, *a, **k)  # type: ignore[method-assign]
+    app.project = lambda method, *a, **k: asked.append(method) or fold(method, *a, **k)  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert table.row_count == len(expected) == 5
-        assert "track_states" not in asked  # read from the read model, not folded in the child
+        assert Tracker.tracks not in asked  # read from the read model, not folded in the child
         assert "ukraine" in screen_text(app).lower()
         assert app.integrity is not None and app.integrity.ok  # the verify ran once the list showed
 
@@ -599,8 +600,8 @@ async def test_intact_log_shows_no_banner(demo_db):
 def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import json
 
-    from tracker.jsonl import import_lines
-    from tracker.synthetic import generate
+    from tracker.bench.synthetic import generate
+    from tracker.store.jsonl import import_lines
 
     path = tmp_path_factory.mktemp("big") / "big.db"
     store = EventStore(path, durable=False)
@@ -651,10 +652,10 @@ async def test_a_slow_step_in_time_shows_the_list_loading_and_a_quick_one_does_n
     real = TrackerApp.project
     slow = {"on": False}
 
-    def project(self: TrackerApp, name: str, *args: object, **kwargs: object) -> object:
-        if name == "track_states" and slow["on"]:
+    def project(self: TrackerApp, method: Any, *args: object, **kwargs: object) -> object:
+        if method is Tracker.tracks and slow["on"]:
             time.sleep(2.0)
-        return real(self, name, *args, **kwargs)
+        return real(self, method, *args, **kwargs)
 
     monkeypatch.setattr(TrackerApp, "project", project)
     monkeypatch.setattr(base, "SLOW_LOAD_SECONDS", 0.8)  # generous: a loaded machine is no slow log
@@ -735,8 +736,8 @@ async def test_text_typed_in_one_burst_before_ctrl_s_is_logged_whole(demo_db):
         await settle(pilot)
         type_in_one_burst(app, "Erdogan lands in Riyadh", "ctrl+s", None)
         await settle(pilot)
-        assert app.store.count() == 114
-        assert app.store.query(EventFilter(), limit=1)[0].event.summary == "Erdogan lands in Riyadh"
+        assert app.tracker.head()[0] == 114
+        assert app.tracker.events(EventFilter(), limit=1)[0].stored.event.summary == "Erdogan lands in Riyadh"
 
 
 @async_test

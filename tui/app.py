@@ -1,13 +1,14 @@
-"""The terminal UI application: it owns the store, the moment shown, and little else.
+"""The terminal UI application: it owns the service (tracker.service), the moment shown, and little else.
 
 State every view follows lives in reactives here:
 - `moment`: the point in time shown (`projections.replay.Moment`; `Moment()` is "now");
 - `log_version`: bumped whenever the log grows (our own append, or another process's commit,
-  noticed by polling `store.data_version()` once a second);
-- `integrity`: the result of `store.verify()`, run in a worker once the first screen has loaded.
+  noticed by polling `Tracker.data_version()` once a second);
+- `integrity`: the result of `Tracker.verify()`, run in a worker once the first screen has loaded.
 
-Screens watch them and reload in their own workers. All database access goes through `read()`,
-which serialises use of the one SQLite connection between worker threads.
+Screens watch them and reload in their own workers. They reach the log only through the service:
+`read()` (our own connection, for writing), `browse()` (read-only connections for paging and
+counting) and `project()` (a service method run in the projection process).
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from __future__ import annotations
 import asyncio
 import atexit
 import os
-import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from textual import work
 from textual.app import App
@@ -31,8 +31,8 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
-from projections.replay import Moment
-from tracker.store import EventStore, StoredEvent, StoreError, VerifyResult
+from events.dates import end_of_day
+from tracker.service import Moment, StoredEvent, StoreError, Tracker, VerifyResult
 from tracker.textsafe import printable
 from tracker.workers import worker_pool
 from tui.commands import TrackerCommands
@@ -48,6 +48,7 @@ from tui.screens.track import TrackScreen
 from tui.screens.tracks import TracksScreen
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 VIEWS = Binding.Group("Views")
 TIME = Binding.Group("Time travel")
@@ -56,45 +57,26 @@ POLL_SECONDS = 1.0
 VERIFY_AFTER_SECONDS = 2.0  # start the startup verify by then even if the first screen is still loading
 
 
-def end_of_day(d: date) -> datetime:
-    """'As known on D': everything logged by the end of D (UTC)."""
-    return datetime.combine(d, time.max, tzinfo=UTC)
-
-
 # -- the projection process ------------------------------------------------------------------
-# What the child process runs: `tracker.queries.<name>` on a connection of its own.
-_stores: dict[tuple[str, bool], Any] = {}
-_MAX_STORES = 8
+# What the child process runs: a method of the service on a connection of its own.
+_trackers: dict[tuple[str, bool], Tracker] = {}
+_MAX_TRACKERS = 8
 
 
-def _store(path: str, readonly: bool) -> Any:
-    from tracker.store import EventStore, StoreError
-
+def _tracker(path: str, readonly: bool) -> Tracker:
     key = (path, readonly)
-    store = _stores.get(key)
-    if store is None:
-        if len(_stores) >= _MAX_STORES:  # a long test session opens many; keep a few
-            old_key = next(iter(_stores))
-            _stores.pop(old_key).close()
-        if readonly:
-            store = EventStore(path, readonly=True)
-        else:
-            try:
-                store = EventStore(path)
-            except (StoreError, OSError):
-                store = EventStore(path, readonly=True)
-        _stores[key] = store
-    return store
+    tracker = _trackers.get(key)
+    if tracker is None:
+        if len(_trackers) >= _MAX_TRACKERS:  # a long test session opens many; keep a few
+            _trackers.pop(next(iter(_trackers))).close()
+        tracker = _trackers[key] = Tracker.open(path, readonly=True) if readonly else Tracker.open_any(path)
+    return tracker
 
 
-def run_query(path: str, readonly: bool, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """`tracker.queries.<name>(store, *args, **kwargs)` on this process's own connection
-    (`name` "verify": `store.verify()` on a read-only one)."""
-    if name == "verify":
-        return _store(path, True).verify()
-    from tracker import queries
-
-    return getattr(queries, name)(_store(path, readonly), *args, **kwargs)
+def run_query(path: str, readonly: bool, method: Callable[..., Any], args: tuple[Any, ...],
+              kwargs: dict[str, Any]) -> Any:
+    """`method(tracker, *args, **kwargs)`, a method of `Tracker`, on this process's own connection."""
+    return method(_tracker(path, readonly), *args, **kwargs)
 
 
 def _quiet_child() -> None:
@@ -105,7 +87,7 @@ def _quiet_child() -> None:
 
 
 class ProjectionProcess:
-    """Child processes that run `tracker.queries` and `verify` (see `run_query`).
+    """Child processes that run the service's reads and `verify` (see `run_query`).
 
     Folding a million events, or walking its hash chain, is CPU-bound Python; in a thread it would
     hold the GIL and make every key press wait. In processes of their own they cannot. There is one
@@ -162,14 +144,6 @@ class ProjectionProcess:
                 manager.join(timeout=5)
 
 
-def open_store(path: str | Path) -> EventStore:
-    """Open for writing; if the file cannot be written, open it read-only (browse, no logging)."""
-    try:
-        return EventStore(path)
-    except (StoreError, sqlite3.OperationalError, PermissionError, OSError):
-        return EventStore(path, readonly=True)
-
-
 class TrackerApp(App[None]):
     """Browse every negotiation track, log developments as they happen, travel in time."""
 
@@ -207,13 +181,13 @@ class TrackerApp(App[None]):
                  verify: bool = True, isolate: bool = True) -> None:
         super().__init__()
         self.path = Path(path)
-        self.store = EventStore(self.path, readonly=True) if readonly else open_store(self.path)
-        self.readonly = self.store.readonly
+        self.tracker = Tracker.open(self.path, readonly=True) if readonly else Tracker.open_any(self.path)
+        self.readonly = self.tracker.readonly
         self._db_lock = threading.RLock()
         # Browsing gets connections of its own, so paging through the log never waits behind a
         # projection being folded or a count over a million rows (SQLite's WAL lets them read
         # side by side). Each connection is used by one thread at a time, under its lock.
-        self._readers: dict[str, tuple[EventStore, threading.RLock]] = {}
+        self._readers: dict[str, tuple[Tracker, threading.RLock]] = {}
         self._readers_lock = threading.Lock()
         self._poll = poll
         self._verify = verify
@@ -228,24 +202,26 @@ class TrackerApp(App[None]):
         self.known_follows = False  # k: "as known on" the day shown, rather than as known now
         self.sub_title = f"{printable(self.path.name)}{'  (read-only)' if self.readonly else ''}"
 
-    # -- the store --------------------------------------------------------------------------
-    def read(self, fn: Callable[[EventStore], T]) -> T:
-        """Run `fn(store)` with the connection to ourselves (call from worker threads)."""
+    # -- the log, through the service ---------------------------------------------------------
+    def read(self, fn: Callable[[Tracker], T]) -> T:
+        """Run `fn(tracker)` with our own (writable) connection (call from worker threads)."""
         with self._db_lock:
-            return fn(self.store)
+            return fn(self.tracker)
 
-    def project(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """`tracker.queries.<name>(store, *args, **kwargs)`, folded in the projection process.
+    def project(self, method: Callable[Concatenate[Tracker, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """`method(tracker, *args, **kwargs)` for a method of `Tracker`, folded in the projection
+        process: `self.app.project(Tracker.track, track_id, moment)`.
 
         Call from a thread worker; if the worker is cancelled meanwhile, a query still waiting
         its turn is dropped."""
-        return self._in_child("queries", name, args, kwargs)
+        return self._in_child("queries", method, args, kwargs)
 
-    def _in_child(self, lane: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _in_child(self, lane: str, method: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+        readonly = self.readonly or lane == "verify"
         pool = ProjectionProcess.pool(lane) if self._isolate else None
         if pool is not None:
             try:
-                future: Future[Any] = pool.submit(run_query, str(self.path), self.readonly, name, args, kwargs)
+                future: Future[T] = pool.submit(run_query, str(self.path), readonly, method, args, kwargs)
             except (BrokenProcessPool, RuntimeError):
                 ProjectionProcess.broken(lane)
             else:
@@ -262,26 +238,24 @@ class TrackerApp(App[None]):
                     except BrokenProcessPool:
                         ProjectionProcess.broken(lane)
                         break
-        if name == "verify":
-            return self.browse(lambda store: store.verify(), "verify")
-        from tracker import queries
+        if lane == "verify":
+            return self.browse(lambda tracker: method(tracker, *args, **kwargs), "verify")
+        return self.read(lambda tracker: method(tracker, *args, **kwargs))
 
-        return self.read(lambda store: getattr(queries, name)(store, *args, **kwargs))
-
-    def browse(self, fn: Callable[[EventStore], T], purpose: str = "page") -> T:
-        """Run `fn(store)` on a read-only connection kept for `purpose` ("page": the rows on
+    def browse(self, fn: Callable[[Tracker], T], purpose: str = "page") -> T:
+        """Run `fn(tracker)` on a read-only connection kept for `purpose` ("page": the rows on
         screen; "scan": counts, completions and other slower look-ups)."""
         if purpose not in self._readers:
             with self._readers_lock:
                 if purpose not in self._readers:
                     try:
-                        reader = EventStore(self.path, readonly=True)
-                    except (StoreError, sqlite3.Error):
+                        reader: Tracker | None = Tracker.open(self.path, readonly=True)
+                    except (StoreError, OSError):
                         reader = None
-                    self._readers[purpose] = (reader, threading.RLock()) if reader else (self.store, self._db_lock)
-        store, lock = self._readers[purpose]
+                    self._readers[purpose] = (reader, threading.RLock()) if reader else (self.tracker, self._db_lock)
+        tracker, lock = self._readers[purpose]
         with lock:
-            return fn(store)
+            return fn(tracker)
 
     def on_mount(self) -> None:
         if self._verify:
@@ -293,14 +267,14 @@ class TrackerApp(App[None]):
             self.set_interval(POLL_SECONDS, self.check_for_changes)
 
     def on_unmount(self) -> None:
-        for store, lock in list(self._readers.values()):
-            if store is not self.store:
+        for tracker, lock in list(self._readers.values()):
+            if tracker is not self.tracker:
                 with lock:
-                    store.close()
+                    tracker.close()
         with self._db_lock:
             try:
-                self.store.close()
-            except sqlite3.Error:
+                self.tracker.close()
+            except Exception:  # noqa: BLE001 - quitting: nothing left to save
                 pass
 
     def start_verify(self) -> None:
@@ -311,7 +285,7 @@ class TrackerApp(App[None]):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="verify", name="verify the hash chain")
     def verify_log(self) -> None:
-        result = self._in_child("verify", "verify", (), {})
+        result = self._in_child("verify", Tracker.verify, (), {})
         self.call_from_thread(setattr, self, "integrity", result)
 
     def check_for_changes(self) -> None:
@@ -319,7 +293,7 @@ class TrackerApp(App[None]):
         grown since we last looked? Another process's `tracker log` or import, typically."""
         try:
             head = self.browse(self._head_if_changed, "poll")
-        except sqlite3.Error:
+        except Exception:  # noqa: BLE001 - a busy or vanished file: look again at the next poll
             return
         if head is not None and head != self._seen_head:
             first = self._seen_head is None
@@ -327,12 +301,12 @@ class TrackerApp(App[None]):
             if not first:
                 self.log_version += 1
 
-    def _head_if_changed(self, store: EventStore) -> int | None:
-        version = store.data_version()
+    def _head_if_changed(self, tracker: Tracker) -> int | None:
+        version = tracker.data_version()
         if version == self._seen_version and self._seen_head is not None:
             return None
         self._seen_version = version
-        return store.head()[0]
+        return tracker.head()[0]
 
     def appended(self, stored: StoredEvent | None) -> None:
         """We appended an event ourselves: every view shows it at once."""
@@ -359,7 +333,7 @@ class TrackerApp(App[None]):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="step", name="step in time")
     def step_moment(self, direction: int) -> None:
-        days = self.project("dated_event_days")
+        days = self.project(Tracker.dated_days)
         current = self.moment.as_of
         target: date | None
         if direction < 0:
@@ -441,10 +415,10 @@ class TrackerApp(App[None]):
     def load_track_titles(self) -> None:
         """For the palette: every track's title (call from a worker thread)."""
         try:
-            states = self.project("track_states", Moment())
+            states = self.project(Tracker.tracks, Moment())
             self.track_titles = {s.track: s.title for s in states}
         except Exception:  # noqa: BLE001 - fall back to the bare ids
-            self.track_titles = {t: t for t in self.read(lambda store: store.distinct("track"))}
+            self.track_titles = {t: t for t in self.read(Tracker.track_ids)}
 
     async def open_track(self, track_id: str) -> None:
         """Show one track (from the palette, or anywhere)."""

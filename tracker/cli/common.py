@@ -1,4 +1,5 @@
-"""What every command shares: the --db option, opening the store, errors, safe output."""
+"""What every command shares: the --db option, opening the log (through the service), the meaning of
+each date option, errors, safe output."""
 
 from __future__ import annotations
 
@@ -7,15 +8,23 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
+from pydantic import BaseModel
 
-from events import parse_occurred
-from events.dates import DateParseError
-from tracker.app import open_store, to_json
-from tracker.store import EventStore, InvalidEvents, MissingDatabase, StoreError
+from events.dates import Bound, DateParseError, bound_day, known_at
+from projections.moment import Moment
+from tracker.service import (
+    EventRow,
+    InvalidEvents,
+    MissingDatabase,
+    StoredEvent,
+    StoreError,
+    Tracker,
+)
 from tracker.textsafe import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,12 +33,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Context:
     def __init__(self, db: str | None) -> None:
         self.db = db
-        self._store: EventStore | None = None
+        self._tracker: Tracker | None = None
 
-    def store(self, *, readonly: bool = False) -> EventStore:
-        if self._store is None:
-            self._store = open_store(self.db, readonly=readonly)
-        return self._store
+    def tracker(self, *, readonly: bool = False) -> Tracker:
+        """The log, for writing (a new one is made if there is none) or `readonly`."""
+        if self._tracker is None:
+            self._tracker = Tracker.open(self.db, readonly=readonly)
+        return self._tracker
+
+    def existing(self) -> Tracker:
+        """An existing log, writable if possible so the read model can be brought up to date; a
+        missing file is an error rather than a new empty log."""
+        if self._tracker is None:
+            self._tracker = Tracker.open_existing(self.db)
+        return self._tracker
 
 
 def handle_errors(fn: F) -> F:
@@ -60,6 +77,26 @@ def handle_errors(fn: F) -> F:
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+def to_json(obj: Any) -> Any:
+    """Plain JSON-able data for --json output."""
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, EventRow):
+        return {"position": obj.position, "hash": obj.hash, **obj.event.model_dump(mode="json"),
+                "claim_status": obj.claim_status, "corrected": obj.corrected, "retracted": obj.retracted}
+    if isinstance(obj, StoredEvent):
+        return {"position": obj.position, "hash": obj.hash, **obj.event.model_dump(mode="json")}
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return to_json(asdict(obj))
+    if isinstance(obj, (list, tuple)):
+        return [to_json(o) for o in obj]
+    if isinstance(obj, dict):
+        return {k: to_json(v) for k, v in obj.items()}
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    return obj
+
+
 def emit_json(data: Any) -> None:
     text = json.dumps(to_json(data), ensure_ascii=False, indent=2)
     click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))
@@ -70,36 +107,40 @@ def say(text: str) -> None:
     click.echo(printable(text))
 
 
-def parse_day(text: str | None, name: str, reference: date | None = None) -> date | None:
-    """A point in time for --as-of / --from / --to: the last day an imprecise phrase could mean."""
+def parse_day(text: str | None, name: str, option: Bound, reference: date | None = None) -> date | None:
+    """The day a date option stands for (events.dates.bound_day: --from its first day, --to and
+    --as-of its last); a phrase that cannot be read is a usage error naming the option."""
     if text is None:
         return None
     try:
-        occ = parse_occurred(text, reference)
+        return bound_day(text, option, reference)
     except DateParseError as exc:
         raise click.BadParameter(str(exc), param_hint=name) from None
-    return occ.latest
 
 
-def parse_moment(text: str | None, name: str, reference: date | None = None) -> datetime | None:
-    """--known-at: the end of the named day, in UTC (what had been logged by then)."""
-    day = parse_day(text, name, reference)
-    if day is None:
+def parse_known_at(text: str | None, name: str = "--known-at") -> datetime | None:
+    """--known-at: the end of the phrase's last day, in UTC (what had been logged by then)."""
+    if text is None:
         return None
-    return datetime.combine(day, time.max, tzinfo=UTC)
+    try:
+        return known_at(text)
+    except DateParseError as exc:
+        raise click.BadParameter(str(exc), param_hint=name) from None
 
 
-def reported_on_option(fn: F) -> F:
-    return click.option(
-        "--reported-on", "reported_on", metavar="DATE", default=None,
-        help="Resolve relative dates ('yesterday', 'last week') against this day instead of today.",
-    )(fn)
+def parse_moment(as_of: str | None, known: str | None) -> Moment:
+    """--as-of and --known-at together: the moment a view shows."""
+    return Moment(as_of=parse_day(as_of, "--as-of", "as_of"), known_at=parse_known_at(known))
+
+
+def moment_options(fn: F) -> F:
+    fn = click.option("--known-at", metavar="DATE",
+                      help="As we knew it at the end of DATE (what had been logged by then).")(fn)
+    return click.option("--as-of", metavar="DATE",
+                        help="As it stood on DATE, its last day (what had happened by then).")(fn)
 
 
 def resolve_reported_on(text: str | None) -> date | None:
     if text is None:
         return None
-    try:
-        return parse_occurred(text).latest
-    except DateParseError as exc:
-        raise click.BadParameter(str(exc), param_hint="--reported-on") from None
+    return parse_day(text, "--reported-on", "reported_on")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from tracker.app import load_demo
 from tracker.cli.common import Context, handle_errors, say
-from tracker.cli.records import status_lines
 from tracker.paths import demo_db, resolve_db
+from tracker.service import Tracker
 
 
 def _run_tui(path: str) -> bool:
@@ -26,15 +25,15 @@ def _run_tui(path: str) -> bool:
 def demo(demo_path: str | None, no_tui: bool) -> None:
     """Load the bundled demo data into a fresh database of its own and open the terminal UI."""
     path = demo_path or str(demo_db())
-    store, report = load_demo(path)
-    store.close()
+    tracker, report = Tracker.demo(path)
+    tracker.close()
     if no_tui or not _run_tui(path):
         say(f"demo: loaded {report.appended} events into {path}")
-        from tracker.store import EventStore
-
-        with EventStore(path, readonly=True) as ro:
-            for line in status_lines(ro):
-                say(line)
+        with Tracker.open(path, readonly=True) as ro:
+            position, head = ro.head()
+            say(f"{ro.path}: {position} events, chain head {head[:16]}")
+            for count in ro.track_counts():
+                say(f"  {count.track:<32} {count.events:>5} events")
 
 
 @click.command()

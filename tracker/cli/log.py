@@ -8,8 +8,8 @@ import click
 
 from events import EVENT_TYPES, STANCES, describe
 from events.base import CLAIM_STATUSES
-from tracker.app import Draft, FieldSpec, build_event, field_specs, log_event
 from tracker.cli.common import Context, emit_json, handle_errors, resolve_reported_on, say
+from tracker.forms import Draft, FieldSpec, build_event, field_specs
 
 
 def _option(spec: FieldSpec) -> click.Option:
@@ -90,7 +90,7 @@ def _make_command(event_type: str) -> click.Command:
             else:
                 say(f"valid {event.type} (not written)\n  {resolved}")
             return
-        stored = log_event(ctx.store(), event, kw["expect_position"])
+        stored = ctx.tracker().log(event, kw["expect_position"])
         if kw["as_json"]:
             emit_json(stored if stored else event)
             return

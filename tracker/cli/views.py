@@ -1,46 +1,30 @@
 """Commands that show projected state: status, timeline, diff, why, brief, rebuild.
 
-Every date option takes the same words as `tracker log` ('18 Feb 2025', 'yesterday', 'last week');
---as-of uses the last day the phrase can mean, --known-at the end of that day (UTC).
+Every date option takes the same words as `tracker log` ('18 Feb 2025', 'yesterday', 'last week'),
+with one meaning per option (events.dates.bound_day): --from the phrase's first day, --to and
+--as-of its last day, --known-at the end of its last day (UTC).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any
 
 import click
 
-from events import parse_occurred
-from events.dates import DateParseError
 from events.occurred import Occurred
-from projections.replay import Moment
+from projections.moment import Moment
 from projections.state import ActorInfo, Meeting, Proposal, TimelineEntry, TrackState
-from tracker import queries
-from tracker.cli.common import Context, emit_json, handle_errors, parse_day, parse_moment, say
-from tracker.paths import resolve_db
-from tracker.store import EventStore
-
-
-def _first_day(text: str | None, name: str) -> date | None:
-    """--from: the first day a phrase can mean ('last week' starts on its Monday)."""
-    if text is None:
-        return None
-    try:
-        return parse_occurred(text).earliest
-    except DateParseError as exc:
-        raise click.BadParameter(str(exc), param_hint=name) from None
-
-
-def _moment(as_of: str | None, known_at: str | None) -> Moment:
-    return Moment(as_of=parse_day(as_of, "--as-of"), known_at=parse_moment(known_at, "--known-at"))
-
-
-def moment_options(fn: Any) -> Any:
-    fn = click.option("--known-at", metavar="DATE", help="As we knew it at the end of DATE (what had been logged).")(fn)
-    return click.option("--as-of", metavar="DATE", help="As it stood on DATE (what had happened by then).")(fn)
+from tracker.cli.common import (
+    Context,
+    emit_json,
+    handle_errors,
+    moment_options,
+    parse_day,
+    parse_known_at,
+    parse_moment,
+    say,
+)
 
 
 class Names:
@@ -191,10 +175,10 @@ def summary_line(state: TrackState) -> str:
 @handle_errors
 def status(ctx: Context, track: str | None, as_of: str | None, known_at: str | None, as_json: bool) -> None:
     """The state of TRACK (or a line per track), now or as it stood / as we knew it then."""
-    store = _store(ctx)
-    moment = _moment(as_of, known_at)
+    tracker = ctx.existing()
+    moment = parse_moment(as_of, known_at)
     if track is None:
-        states = queries.track_states(store, moment)
+        states = tracker.tracks(moment)
         if as_json:
             emit_json(states)
             return
@@ -205,20 +189,14 @@ def status(ctx: Context, track: str | None, as_of: str | None, known_at: str | N
         for s in states:
             say(summary_line(s))
         return
-    state = queries.track_state(store, track, moment)
+    state = tracker.track(track, moment)
     if state is None:
         raise click.ClickException(f"nothing is known about track {track!r} ({moment.label()})")
     if as_json:
         emit_json(state)
         return
-    for line in status_lines(state, Names(queries.actors(store))):
+    for line in status_lines(state, Names(tracker.actors())):
         say(line)
-
-
-def _store(ctx: Context) -> EventStore:
-    # Writable if possible, so the read model can be brought up to date; read-only files work too.
-    # A missing file is an error, as for `tracker events`, rather than a new empty log.
-    return ctx.store(readonly=not resolve_db(ctx.db).exists())
 
 
 # -- timeline -----------------------------------------------------------------------------------
@@ -230,10 +208,12 @@ def timeline_line(e: TimelineEntry) -> str:
 
 @click.command(short_help="What happened, in the order it happened.")
 @click.argument("track", required=False)
-@click.option("--from", "date_from", metavar="DATE", help="Events that may have happened on or after DATE.")
-@click.option("--to", "date_to", metavar="DATE", help="Events that may have happened on or before DATE.")
+@click.option("--from", "date_from", metavar="DATE",
+              help="Events that may have happened on or after DATE (its first day).")
+@click.option("--to", "date_to", metavar="DATE",
+              help="Events that may have happened on or before DATE (its last day).")
 @moment_options
-@click.option("--limit", type=int, default=200, show_default=True, help="Show the latest N (0: all).")
+@click.option("--limit", type=click.IntRange(min=0), default=200, show_default=True, help="Show the latest N (0: all).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @handle_errors
@@ -245,10 +225,9 @@ def timeline(ctx: Context, track: str | None, date_from: str | None, date_to: st
     their interval ('week of 10 Feb 2025'); '~' marks those that may lie after --as-of, '*' events
     shown as corrected.
     """
-    store = _store(ctx)
-    moment = _moment(as_of, known_at)
-    entries = queries.timeline(store, track, moment, _first_day(date_from, "--from"), parse_day(date_to, "--to"),
-                               limit or None)
+    moment = parse_moment(as_of, known_at)
+    entries = ctx.existing().timeline(track, moment, parse_day(date_from, "--from", "from"),
+                                      parse_day(date_to, "--to", "to"), limit or None)
     if as_json:
         emit_json(entries)
         return
@@ -270,10 +249,9 @@ def timeline(ctx: Context, track: str | None, date_from: str | None, date_to: st
 @handle_errors
 def diff(ctx: Context, track: str, d1: str, d2: str, known_at: str | None, as_json: bool) -> None:
     """What changed on TRACK between D1 and D2: parties, stances, status, meetings, proposals."""
-    store = _store(ctx)
-    k = parse_moment(known_at, "--known-at")
-    m1, m2 = Moment(parse_day(d1, "D1"), k), Moment(parse_day(d2, "D2"), k)
-    result = queries.diff(store, track, m1, m2)
+    k = parse_known_at(known_at)
+    m1, m2 = Moment(parse_day(d1, "D1", "as_of"), k), Moment(parse_day(d2, "D2", "as_of"), k)
+    result = ctx.existing().diff(track, m1, m2)
     if as_json:
         emit_json(result)
         return
@@ -328,13 +306,13 @@ def resolve_field(state: TrackState, path: Sequence[str]) -> tuple[str, tuple[st
 @handle_errors
 def why(ctx: Context, track: str, field: tuple[str, ...], as_of: str | None, known_at: str | None, as_json: bool) -> None:
     """The events and sources behind a fact: tracker why ukraine-settlement stances rus european-peacekeepers."""
-    store = _store(ctx)
-    moment = _moment(as_of, known_at)
-    state = queries.track_state(store, track, moment)
+    tracker = ctx.existing()
+    moment = parse_moment(as_of, known_at)
+    state = tracker.track(track, moment)
     if state is None:
         raise click.ClickException(f"nothing is known about track {track!r} ({moment.label()})")
     what, ids = resolve_field(state, field)
-    events = queries.why(store, ids)
+    events = tracker.why(ids)
     if as_json:
         emit_json({"field": what, "moment": moment.label(), "event_ids": list(ids), "events": events})
         return
@@ -400,13 +378,13 @@ def brief_markdown(states: Sequence[TrackState], names: Names, moment: Moment) -
 @handle_errors
 def brief(ctx: Context, as_of: str | None, known_at: str | None, as_json: bool) -> None:
     """A Markdown briefing of every track."""
-    store = _store(ctx)
-    moment = _moment(as_of, known_at)
-    states = queries.track_states(store, moment, detail=True)
+    tracker = ctx.existing()
+    moment = parse_moment(as_of, known_at)
+    states = tracker.tracks(moment, detail=True)
     if as_json:
         emit_json(states)
         return
-    say(brief_markdown(states, Names(queries.actors(store)), moment))
+    say(brief_markdown(states, Names(tracker.actors()), moment))
 
 
 # -- rebuild ------------------------------------------------------------------------------------
@@ -416,21 +394,12 @@ def brief(ctx: Context, as_of: str | None, known_at: str | None, as_json: bool) 
 @handle_errors
 def rebuild(ctx: Context, as_json: bool) -> None:
     """Recreate every read model (folded state, indexes, snapshots) from the log."""
-    store = ctx.store()
-    started = time.perf_counter()
-    rm = queries.rebuild(store)
-    took = time.perf_counter() - started
-    report = {
-        "events": store.head()[0],
-        "tracks": rm.conn.execute("SELECT count(*) FROM rm_track_state").fetchone()[0],
-        "snapshots": rm.conn.execute("SELECT count(*) FROM rm_snapshots").fetchone()[0],
-        "seconds": round(took, 3),
-    }
+    report = ctx.tracker().rebuild()
     if as_json:
-        emit_json(report)
+        emit_json({**report.__dict__, "seconds": round(report.seconds, 3)})
     else:
-        say(f"rebuilt the read model from {report['events']} event(s): {report['tracks']} track(s), "
-            f"{report['snapshots']} snapshot(s) in {took:.2f} s")
+        say(f"rebuilt the read model from {report.events} event(s): {report.tracks} track(s), "
+            f"{report.snapshots} snapshot(s) in {report.seconds:.2f} s")
 
 
 COMMANDS = [status, timeline, diff, why, brief, rebuild]

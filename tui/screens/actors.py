@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tracker.service import Tracker
 from tui.screens.base import ViewScreen
 from tui.widgets.text import claim, clean, stance
 from tui.widgets.track_overview import Names
@@ -111,7 +112,7 @@ class ActorsScreen(ViewScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="actors-load")
     def load_actors(self) -> None:
         try:
-            infos = self.app.project("actors")
+            infos = self.app.project(Tracker.actors)
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.query_one("#actor-detail", Static).update,
                                       Text(f"Could not load actors: {clean(str(exc))}", style="bold red"))
@@ -158,7 +159,7 @@ class ActorsScreen(ViewScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="actor-load")
     def load_actor(self, actor_id: str) -> None:
         moment = self.moment
-        state = self.app.project("actor_state", actor_id, moment)
+        state = self.app.project(Tracker.actor, actor_id, moment)
         self.app.call_from_thread(self.show_actor, actor_id, state, moment)
 
     def show_actor(self, actor_id: str, state: Any, moment: Any) -> None:

@@ -9,8 +9,7 @@ from textual import on, work
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tracker.app import log_event
-from tracker.store import StoreError
+from tracker.service import StoreError
 from tui.widgets.text import clean
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ class AmendmentDialog(ModalScreen[Any]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="amendment-write")
     def write(self, event: Any) -> None:
         try:
-            stored = self.app.read(lambda store: log_event(store, event))
+            stored = self.app.read(lambda tracker: tracker.log(event))
         except (StoreError, Exception) as exc:  # noqa: BLE001 - said in the form, never a crash
             self.app.call_from_thread(self.show_error,
                                       Text(f"Nothing was logged: {clean(str(exc))}", style="bold red"))

@@ -15,7 +15,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header
 
-from projections.replay import Moment
+from projections.moment import Moment
 from tui.widgets.banner import IntegrityBanner
 from tui.widgets.time_bar import TimeBar
 

@@ -14,8 +14,8 @@ from textual.widgets import Button, Footer, Input, Select, Static
 
 from events import parse_occurred
 from events.dates import DateParseError
-from tracker.app import _commitments, correction_for, field_specs
-from tracker.store import InvalidEvents, StoredEvent
+from tracker.forms import correction_for, field_specs, parse_commitments
+from tracker.service import InvalidEvents, StoredEvent
 from tracker.textsafe import printable
 from tui.screens.amend_dialog import AmendmentDialog
 from tui.screens.log_event import FieldRow
@@ -75,7 +75,7 @@ def convert(kind: str, text: str) -> Any:
     if kind == "json":
         return json.loads(text)
     if kind == "commitments":
-        return _commitments(text)
+        return parse_commitments(text)
     return text
 
 

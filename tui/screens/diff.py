@@ -13,9 +13,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from events import parse_occurred
-from events.dates import DateParseError
-from projections.replay import Moment
+from events.dates import DateParseError, bound_day
+from tracker.service import Moment, Tracker
 from tui.screens.base import ViewScreen
 from tui.widgets.date_field import DateField
 from tui.widgets.text import clean, day
@@ -91,8 +90,8 @@ class DiffScreen(ViewScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="diff-choices")
     def load_choices(self) -> None:
-        states = self.app.project("track_states", Moment())
-        days = self.app.project("dated_event_days")
+        states = self.app.project(Tracker.tracks, Moment())
+        days = self.app.project(Tracker.dated_days)
         self.app.call_from_thread(self.set_choices, states, days)
 
     def set_choices(self, states: list[Any], days: list[date]) -> None:
@@ -121,7 +120,7 @@ class DiffScreen(ViewScreen):
         text = self.query_one(selector, Input).value.strip()
         if not text:
             return None
-        return parse_occurred(text).latest
+        return bound_day(text, "as_of")
 
     @on(Button.Pressed, "#diff-go")
     @on(Input.Submitted)
@@ -147,7 +146,7 @@ class DiffScreen(ViewScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="diff-compute")
     def compute(self, track: str, d1: date, d2: date) -> None:
         try:
-            result = self.app.project("diff", track, self.app.moment_on(d1), self.app.moment_on(d2))
+            result = self.app.project(Tracker.diff, track, self.app.moment_on(d1), self.app.moment_on(d2))
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.query_one("#diff-status", Static).update,
                                       Text(f"Could not compare: {clean(str(exc))}", style="bold red"))
@@ -181,7 +180,7 @@ class DiffScreen(ViewScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="diff-why")
     def load_why(self, change: Any) -> None:
-        events = self.app.project("why", list(change.event_ids))
+        events = self.app.project(Tracker.why, list(change.event_ids))
         self.app.call_from_thread(self.query_one("#diff-why", Static).update, render_sources(change, events))
 
     def action_focus_form(self) -> None:

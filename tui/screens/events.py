@@ -9,27 +9,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from tracker.store import EventFilter
+from tracker.service import EventFilter
 from tui.screens.base import ViewScreen
 from tui.widgets.event_detail import EventDetail
 from tui.widgets.event_list import Columns, EventList
 from tui.widgets.filter_bar import FilterBar, Filters
 
 
-def moment_filter(filters: Filters, moment: object) -> EventFilter:
-    """The user's filters, limited to what had happened by the moment shown and was known then."""
-    as_of = getattr(moment, "as_of", None)
-    date_to = filters.date_to
-    if as_of is not None:
-        date_to = min(date_to, as_of) if date_to else as_of
+def event_filter(filters: Filters) -> EventFilter:
+    """The user's filters (the service limits them to the moment shown)."""
     return EventFilter(
         tracks=(filters.track,) if filters.track else (),
         actors=(filters.actor,) if filters.actor else (),
         types=(filters.type,) if filters.type else (),
         statuses=(filters.status,) if filters.status else (),
         occurred_from=filters.date_from,
-        occurred_to=date_to,
-        recorded_until=getattr(moment, "known_at", None),
+        occurred_to=filters.date_to,
         text=filters.text or None,
     )
 
@@ -75,10 +70,10 @@ class EventLogScreen(ViewScreen):
     # -- loading ----------------------------------------------------------------------------
     @property
     def event_filter(self) -> EventFilter:
-        return moment_filter(self.filters, self.moment)
+        return event_filter(self.filters)
 
     def reload(self) -> None:
-        self.query_one(EventList).set_query(self.event_filter, self.newest_first)
+        self.query_one(EventList).set_query(self.event_filter, self.moment, self.newest_first)
         self.count_matching()
         self.load_choices()
 
@@ -89,14 +84,14 @@ class EventLogScreen(ViewScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="log-count")
     def count_matching(self) -> None:
-        f = self.event_filter
+        f, moment = self.event_filter, self.moment
         self.app.call_from_thread(self._show_status, None)
-        n = self.app.browse(lambda store: store.count_matching(f), "count")
+        n = self.app.browse(lambda tracker: tracker.count_events(f, moment), "count")
         self.app.call_from_thread(self._show_status, n)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="log-choices")
     def load_choices(self) -> None:
-        tracks, actors = self.app.browse(lambda store: (store.distinct("track"), store.distinct("actor")), "scan")
+        tracks, actors = self.app.browse(lambda tracker: (tracker.track_ids(), tracker.actor_ids()), "scan")
         self.app.call_from_thread(self.query_one(FilterBar).set_choices, tracks, actors)
 
     def _show_status(self, count: int | None) -> None:
@@ -115,7 +110,7 @@ class EventLogScreen(ViewScreen):
     @on(FilterBar.Changed)
     def _filters_changed(self, event: FilterBar.Changed) -> None:
         self.filters = event.filters
-        self.query_one(EventList).set_query(self.event_filter, self.newest_first)
+        self.query_one(EventList).set_query(self.event_filter, self.moment, self.newest_first)
         self.count_matching()
 
     @on(FilterBar.Done)
@@ -124,7 +119,7 @@ class EventLogScreen(ViewScreen):
 
     @on(EventList.Highlighted)
     def _highlighted(self, event: EventList.Highlighted) -> None:
-        self.query_one(EventDetail).show(event.stored)
+        self.query_one(EventDetail).show(event.row)
 
     @on(EventList.Selected)
     def _selected(self, event: EventList.Selected) -> None:
@@ -136,7 +131,7 @@ class EventLogScreen(ViewScreen):
 
     def action_toggle_order(self) -> None:
         self.newest_first = not self.newest_first
-        self.query_one(EventList).set_query(self.event_filter, self.newest_first)
+        self.query_one(EventList).set_query(self.event_filter, self.moment, self.newest_first)
         self.count_matching()
 
     def action_clear_filters(self) -> None:
@@ -148,11 +143,11 @@ class EventLogScreen(ViewScreen):
         self.query_one(FilterBar).set_track(track)
 
     def action_correct(self) -> None:
-        stored = self.query_one(EventList).highlighted
-        if stored is not None:
-            self.app.amend(stored, "correct")
+        row = self.query_one(EventList).highlighted
+        if row is not None:
+            self.app.amend(row.stored, "correct")
 
     def action_retract(self) -> None:
-        stored = self.query_one(EventList).highlighted
-        if stored is not None:
-            self.app.amend(stored, "retract")
+        row = self.query_one(EventList).highlighted
+        if row is not None:
+            self.app.amend(row.stored, "retract")

@@ -13,9 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
-from events import parse_occurred
-from events.dates import DateParseError
-from projections.replay import Moment
+from events.dates import Bound, DateParseError, bound_day
+from projections.moment import Moment
 from tui.screens.log_event import FieldRow
 from tui.widgets.date_field import DateField
 from tui.widgets.text import clean
@@ -65,20 +64,20 @@ class JumpScreen(ModalScreen[Any]):
         inp = self.query_one("#j-as-of", Input)
         inp.focus()
 
-    def _parse(self, selector: str) -> date | str | None:
+    def _parse(self, selector: str, option: Bound) -> date | str | None:
         text = self.query_one(selector, Input).value.strip().lower()
         if text in NOW_WORDS:
             return "now" if text else "empty"
-        return parse_occurred(text).latest
+        return bound_day(text, option)
 
     def action_go(self) -> None:
         try:
-            as_of = self._parse("#j-as-of")
+            as_of = self._parse("#j-as-of", "as_of")
         except DateParseError as exc:
             self.show_error(Text(f"As of: {clean(str(exc))}", style="bold red"))
             return
         try:
-            known = self._parse("#j-known")
+            known = self._parse("#j-known", "known_at")
         except DateParseError as exc:
             self.show_error(Text(f"As known on: {clean(str(exc))}", style="bold red"))
             return

@@ -20,10 +20,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from events import CLAIM_STATUSES, EVENT_TYPES, describe, parse_occurred
-from events.dates import DateParseError
-from tracker.app import ACTOR_FIELDS, Draft, FieldSpec, build_event, field_specs, log_event
-from tracker.store import EventFilter, InvalidEvents, StoreError
+from events import CLAIM_STATUSES, EVENT_TYPES, describe
+from events.dates import DateParseError, bound_day
+from tracker.forms import ACTOR_FIELDS, Draft, FieldSpec, build_event, field_specs
+from tracker.service import Choices, InvalidEvents, StoreError, Tracker
 from tui.widgets.date_field import DateField
 from tui.widgets.suggest import ListSuggester
 from tui.widgets.text import clean
@@ -57,32 +57,6 @@ class Prefill:
     tracks: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Choices:
-    """What the log already knows, for completion."""
-
-    tracks: list[str] = field(default_factory=list)
-    actors: list[str] = field(default_factory=list)
-    meetings: list[str] = field(default_factory=list)
-    issues: list[str] = field(default_factory=list)
-    proposals: list[str] = field(default_factory=list)
-    agreements: list[str] = field(default_factory=list)
-
-
-def load_choices(store: Any) -> Choices:
-    def values(types: tuple[str, ...], attr: str) -> list[str]:
-        rows = store.query(EventFilter(types=types), limit=2000)
-        return sorted({str(getattr(r.event, attr)) for r in rows if getattr(r.event, attr, None)})
-
-    return Choices(
-        tracks=store.distinct("track"), actors=store.distinct("actor"),
-        meetings=values(("meeting_scheduled", "meeting_held", "meeting_postponed"), "meeting"),
-        issues=values(("statement_made",), "issue"),
-        proposals=values(("proposal_tabled",), "proposal"),
-        agreements=values(("agreement_reached",), "agreement"),
-    )
 
 
 def field_key(problem_field: str | None) -> str:
@@ -194,7 +168,7 @@ class LogEventScreen(ModalScreen[Any]):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="log-form-choices")
     def fetch_choices(self) -> None:
-        choices = self.app.browse(load_choices, "scan")
+        choices = self.app.browse(Tracker.choices, "scan")
         self.app.call_from_thread(self._set_choices, choices)
 
     def _set_choices(self, choices: Choices) -> None:
@@ -271,7 +245,7 @@ class LogEventScreen(ModalScreen[Any]):
         if not text:
             return None
         try:
-            return parse_occurred(text).latest
+            return bound_day(text, "reported_on")
         except DateParseError:
             return None
 
@@ -383,7 +357,7 @@ class LogEventScreen(ModalScreen[Any]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="log-form-write")
     def write(self, event: Any) -> None:
         try:
-            stored = self.app.read(lambda store: log_event(store, event))
+            stored = self.app.read(lambda tracker: tracker.log(event))
         except InvalidEvents as exc:
             self.app.call_from_thread(self._failed, exc.problems, None)
             return

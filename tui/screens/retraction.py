@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Static
 
-from tracker.app import retraction_for
-from tracker.store import InvalidEvents, StoredEvent
+from tracker.forms import retraction_for
+from tracker.service import InvalidEvents, StoredEvent
 from tui.screens.amend_dialog import AmendmentDialog
 from tui.screens.log_event import FieldRow
 from tui.widgets.date_field import DateField

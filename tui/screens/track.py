@@ -11,18 +11,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from tracker.store import EventFilter
+from tracker.service import EventRow, Moment, TimelineEntry, Tracker
 from tracker.textsafe import printable
 from tui.screens.base import ViewScreen
-from tui.screens.events import ListHeader
 from tui.screens.log_event import Prefill
 from tui.widgets.agreements import AgreementsView
 from tui.widgets.event_detail import EventDetail
-from tui.widgets.event_list import EventList
 from tui.widgets.positions import PositionsMatrix, legend, render_stance
 from tui.widgets.proposals import ProposalsTable, render_proposal
 from tui.widgets.schedule import ScheduleTable, render_meeting
 from tui.widgets.text import clean, track_status
+from tui.widgets.timeline import TIMELINE_LIMIT, TimelineTable
 from tui.widgets.track_overview import Names, TrackOverview
 
 TABS = ("overview", "positions", "proposals", "agreements", "timeline")
@@ -72,6 +71,8 @@ class TrackScreen(ViewScreen):
         self.state: Any = None
         self.names = Names()
         self.newest_first = True
+        self.timeline: list[TimelineEntry] = []
+        self.timeline_row: EventRow | None = None  # the highlighted entry's event, for its detail
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text(clean(self.track_id), style="bold"), id="track-title", classes="view-status")
@@ -103,8 +104,8 @@ class TrackScreen(ViewScreen):
             with TabPane("Timeline  l", id="timeline"):
                 with Horizontal():
                     with Vertical(id="timeline-left"):
-                        yield ListHeader(id="timeline-header")
-                        yield EventList(id="timeline-list", empty_message="No events on this track at this moment.")
+                        yield Static(id="timeline-status", classes="view-status")
+                        yield TimelineTable(id="timeline-list")
                     yield EventDetail(id="timeline-detail")
 
     def on_mount(self) -> None:
@@ -119,20 +120,17 @@ class TrackScreen(ViewScreen):
         else:
             self.loading_soon(tabs)
         self.load_state()
-        moment = self.moment
-        f = EventFilter(tracks=(self.track_id,), occurred_to=moment.as_of, recorded_until=moment.known_at)
-        self.query_one("#timeline-list", EventList).set_query(f, self.newest_first)
 
     def log_changed(self) -> None:
         self.load_state()
-        self.query_one("#timeline-list", EventList).refresh_data()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="track-load")
     def load_state(self) -> None:
         moment = self.moment
         try:
-            state = self.app.project("track_state", self.track_id, moment)
-            names = Names({a.id: a.name for a in self.app.project("actors")})
+            state = self.app.project(Tracker.track, self.track_id, moment)
+            names = Names({a.id: a.name for a in self.app.project(Tracker.actors)})
+            timeline = self.app.project(Tracker.timeline, self.track_id, moment, limit=TIMELINE_LIMIT)
         except Exception as exc:  # noqa: BLE001 - shown, not a crash
             self.app.call_from_thread(self.loaded, self.query_one("#track-tabs"))
             self.app.call_from_thread(
@@ -140,12 +138,13 @@ class TrackScreen(ViewScreen):
                 Text(f"Could not load {clean(self.track_id)}: {clean(type(exc).__name__)}: {clean(str(exc))}",
                      style="bold red"))
             return
-        self.app.call_from_thread(self.show_state, state, names, moment)
+        self.app.call_from_thread(self.show_state, state, names, moment, timeline)
 
-    def show_state(self, state: Any, names: Names, moment: Any) -> None:
+    def show_state(self, state: Any, names: Names, moment: Any, timeline: list[TimelineEntry]) -> None:
         if moment != self.moment:
             return
         self.state, self.names = state, names
+        self.show_timeline(timeline)
         self.loaded(self.query_one("#track-tabs"))
         title = self.query_one("#track-title", Static)
         if state is None:
@@ -221,19 +220,48 @@ class TrackScreen(ViewScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="stance-sources")
     def load_sources(self, stance: Any) -> None:
         ids = list(stance.event_ids) or ([stance.event_id] if stance.event_id else [])
-        sources = self.app.project("why", ids)
+        sources = self.app.project(Tracker.why, ids)
         self.app.call_from_thread(self._show_sources, stance, sources)
 
     def _show_sources(self, stance: Any, sources: list[Any]) -> None:
         if self.query_one("#positions-matrix", PositionsMatrix).selected is stance:
             self.query_one("#stance-detail", Static).update(render_stance(stance, self.names, sources))
 
-    @on(EventList.Highlighted, "#timeline-list")
-    def _timeline_highlighted(self, event: EventList.Highlighted) -> None:
-        self.query_one("#timeline-detail", EventDetail).show(event.stored)
+    # -- timeline ---------------------------------------------------------------------------
+    def show_timeline(self, timeline: list[TimelineEntry]) -> None:
+        self.timeline = timeline
+        self.query_one("#timeline-list", TimelineTable).show(timeline, self.newest_first)
+        status = Text(f"{len(timeline):,} entr{'y' if len(timeline) == 1 else 'ies'}", style="bold")
+        if len(timeline) >= TIMELINE_LIMIT:
+            status.append(f" (the latest {TIMELINE_LIMIT:,}; the event log has every event)", style="dim")
+        status.append(f"  ·  {'newest' if self.newest_first else 'oldest'} first  ·  corrections applied, "
+                      "retracted events left out", style="dim")
+        self.query_one("#timeline-status", Static).update(status)
+        self._timeline_highlighted()
 
-    @on(EventList.Selected, "#timeline-list")
-    def _timeline_selected(self, event: EventList.Selected) -> None:
+    @on(DataTable.RowHighlighted, "#timeline-list")
+    def _timeline_highlighted(self) -> None:
+        entry = self.query_one("#timeline-list", TimelineTable).selected
+        if entry is None:
+            self.timeline_row = None
+            self.query_one("#timeline-detail", EventDetail).show(None)
+            return
+        self.load_timeline_event(entry.event_id, self.moment)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="timeline-event")
+    def load_timeline_event(self, event_id: str, moment: Moment) -> None:
+        row = self.app.browse(lambda tracker: tracker.event(event_id, moment), "scan")
+        self.app.call_from_thread(self._show_timeline_event, row)
+
+    def _show_timeline_event(self, row: EventRow | None) -> None:
+        entry = self.query_one("#timeline-list", TimelineTable).selected
+        if row is None or entry is None or entry.event_id != row.id:
+            return
+        self.timeline_row = row
+        self.query_one("#timeline-detail", EventDetail).show(row)
+
+    @on(DataTable.RowSelected, "#timeline-list")
+    def _timeline_selected(self) -> None:
         self.query_one("#timeline-detail", EventDetail).focus()
 
     @on(TabbedContent.TabActivated)
@@ -275,15 +303,12 @@ class TrackScreen(ViewScreen):
 
     def action_toggle_order(self) -> None:
         self.newest_first = not self.newest_first
-        lst = self.query_one("#timeline-list", EventList)
-        lst.set_query(lst.filter, self.newest_first)
+        self.show_timeline(self.timeline)
 
     def action_correct(self) -> None:
-        stored = self.query_one("#timeline-list", EventList).highlighted
-        if stored is not None:
-            self.app.amend(stored, "correct")
+        if self.timeline_row is not None:
+            self.app.amend(self.timeline_row.stored, "correct")
 
     def action_retract(self) -> None:
-        stored = self.query_one("#timeline-list", EventList).highlighted
-        if stored is not None:
-            self.app.amend(stored, "retract")
+        if self.timeline_row is not None:
+            self.app.amend(self.timeline_row.stored, "retract")

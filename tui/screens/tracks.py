@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from tracker import queries
+from tracker.service import Tracker
 from tui.screens.base import ViewScreen
 from tui.widgets.text import clean, track_status, trend
 
@@ -99,9 +99,9 @@ class TracksScreen(ViewScreen):
         try:
             # As known now, the list is usually kept in the read model: read it here, at once; only
             # if it is not (a new day, new events) is it folded in the projection process.
-            states = self.app.browse(queries.kept_track_states, "scan") if not moment else None
+            states = self.app.browse(Tracker.kept_tracks, "scan") if not moment else None
             if states is None:
-                states = self.app.project("track_states", moment)
+                states = self.app.project(Tracker.tracks, moment)
         except Exception as exc:  # noqa: BLE001 - shown, not a crash
             self.app.call_from_thread(self.show_error, exc)
             return

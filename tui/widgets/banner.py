@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tracker.store import VerifyResult
+from tracker.service import VerifyResult
 from tui.widgets.text import clean
 
 

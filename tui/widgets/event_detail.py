@@ -14,10 +14,8 @@ from textual.widgets import Static
 
 from events import Occurred
 from events.types import Commitment, type_fields
-from tracker.store import EventFilter, StoredEvent
+from tracker.service import EventRow, StoredEvent
 from tui.widgets.text import claim, clean, day, safe, stance
-
-AMENDING_TYPES = ("correction", "retraction", "claim_status_changed")
 
 
 def _value(name: str, value: Any) -> Text | None:
@@ -56,15 +54,26 @@ def _grid() -> Table:
     return grid
 
 
-def render_event(stored: StoredEvent, later: list[StoredEvent] | None = None) -> Group:
-    """The renderable for one event: every string from the log goes in as `Text`."""
-    e = stored.event
+def render_event(row: EventRow, later: list[StoredEvent] | None = None) -> Group:
+    """The renderable for one event as known at the moment viewed (corrected, retracted and
+    claim status marked): every string from the log goes in as `Text`."""
+    stored, e = row.stored, row.event
     head = Text()
     head.append(f"#{stored.position}  ", style="bold")
     head.append(e.type.replace("_", " "), style="bold")
     head.append("  ·  ")
-    head.append_text(claim(e.status))
+    head.append_text(claim(row.claim_status))
+    if row.retracted:
+        head.append("  ·  ")
+        head.append("RETRACTED", style="bold red")
+    if row.corrected:
+        head.append("  ·  ")
+        head.append("corrected", style="bold yellow")
     parts: list[Any] = [head, safe(e.summary, "bold", single_line=False), Text()]
+    if row.retracted:
+        parts.insert(2, Text("Retracted: it stays in the log, but no view counts it.", style="italic red"))
+    if row.corrected:
+        parts.insert(2, Text(f"Shown as corrected; as logged: {clean(stored.event.summary)}", style="italic yellow"))
 
     grid = _grid()
     grid.add_row("When", safe(e.occurred.label()))
@@ -124,12 +133,6 @@ def render_event(stored: StoredEvent, later: list[StoredEvent] | None = None) ->
     return Group(*parts)
 
 
-def amendments(store: Any, stored: StoredEvent) -> list[StoredEvent]:
-    """Corrections, retractions and claim-status changes that name this event."""
-    rows = store.query(EventFilter(types=AMENDING_TYPES, text=stored.id), limit=50, newest_first=False)
-    return [r for r in rows if getattr(r.event, "target", None) == stored.id]
-
-
 class EventDetail(VerticalScroll, can_focus=True):
     """Shows one event; fetches what later amended it in a worker."""
 
@@ -144,36 +147,36 @@ class EventDetail(VerticalScroll, can_focus=True):
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.placeholder = placeholder
-        self.stored: StoredEvent | None = None
+        self.row: EventRow | None = None
         self._timer: Timer | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text(self.placeholder, style="dim italic"), id="event-detail-body")
 
-    def show(self, stored: StoredEvent | None) -> None:
-        self.stored = stored
+    def show(self, row: EventRow | None) -> None:
+        self.row = row
         body = self.query_one("#event-detail-body", Static)
-        if stored is None:
+        if row is None:
             body.update(Text(self.placeholder, style="dim italic"))
             return
-        body.update(render_event(stored))
+        body.update(render_event(row))
         self.scroll_home(animate=False)
         # Look for later amendments once the cursor rests, not for every row it passes over.
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(0.15, lambda: self._fetch_amendments(stored))
+        self._timer = self.set_timer(0.15, lambda: self._fetch_amendments(row))
 
-    def _fetch_amendments(self, stored: StoredEvent) -> None:
-        if self.stored is not stored:
+    def _fetch_amendments(self, row: EventRow) -> None:
+        if self.row is not row:
             return
 
         def work() -> None:
-            later = self.app.browse(lambda store: amendments(store, stored), "scan")  # type: ignore[attr-defined]
+            later = self.app.browse(lambda tracker: tracker.amendments_of(row.id), "scan")  # type: ignore[attr-defined]
             if later:
-                self.app.call_from_thread(self._show_later, stored, later)
+                self.app.call_from_thread(self._show_later, row, later)
 
         self.run_worker(work, thread=True, exit_on_error=False, exclusive=True, group=f"detail-{id(self)}")
 
-    def _show_later(self, stored: StoredEvent, later: list[StoredEvent]) -> None:
-        if self.stored is stored:
-            self.query_one("#event-detail-body", Static).update(render_event(stored, later))
+    def _show_later(self, row: EventRow, later: list[StoredEvent]) -> None:
+        if self.row is row:
+            self.query_one("#event-detail-body", Static).update(render_event(row, later))

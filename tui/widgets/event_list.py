@@ -1,11 +1,12 @@
 """A window onto the log that stays instant on a million events.
 
-Nothing here loads the whole log. The widget keeps a buffer of a few pages of rows, fetched from
-SQLite with keyset paging on `position` (`EventStore.query(before=/after=)`), and renders only the
+Nothing here loads the whole log. The widget keeps a buffer of a few pages of rows, fetched through
+the service with keyset paging on `position` (`Tracker.events(before=/after=)`), and renders only the
 lines that are on screen (Textual's line API). Moving near either end of the buffer fetches the
 next page in a thread worker; Home/End (g/G) fetch the first/last page directly, so jumping to the
 end of a 1M-row log costs one indexed query. Rows are immutable (the log is append-only), so a
-refresh only ever has to fetch what is newer than the buffer.
+refresh only ever has to fetch what is newer than the buffer. Each row is the event as the record
+stood at the moment viewed: corrected text marked, retractions marked.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tracker.store import EventFilter, StoredEvent
+from tracker.service import EventFilter, EventRow, Moment, Tracker
 from tui.widgets.text import CLAIM_STYLES, clean
 
 PAGE = 200  # rows per fetch
@@ -68,19 +69,29 @@ def _cell(value: str, width: int) -> str:
     return value.ljust(width)
 
 
-def row_text(stored: StoredEvent, cols: Columns) -> Text:
-    """One event as one line: every part of it is log data, so it is built as plain Text."""
-    e = stored.event
+def row_text(row: EventRow, cols: Columns) -> Text:
+    """One event as one line, as known at the moment viewed: every part of it is log data, so it
+    is built as plain Text. A retracted event reads "retracted" where its claim would be, and is
+    struck through; corrected text starts with a "corrected" mark."""
+    e = row.event
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(f"{stored.position}".rjust(cols.position - 1) + " ", style="dim")
+    text.append(f"{row.position}".rjust(cols.position - 1) + " ", style="dim")
     text.append(_cell(clean(e.occurred.label()), cols.occurred), style="cyan")
     if cols.type:
         text.append(_cell(e.type.replace("_", " "), cols.type), style="bold" if e.type in ("correction", "retraction") else "")
+    if row.retracted:
+        claim, claim_style = "retracted", "bold red"
+    else:
+        claim, claim_style = row.claim_status, CLAIM_STYLES.get(row.claim_status, "")
     if cols.status:
-        text.append(_cell(e.status, cols.status), style=CLAIM_STYLES.get(e.status, ""))
+        text.append(_cell(claim, cols.status), style=claim_style)
+    elif row.retracted:
+        text.append("retracted ", style=claim_style)
     if cols.tracks:
         text.append(_cell(clean(", ".join(e.tracks)), cols.tracks), style="dim")
-    text.append(clean(e.summary))
+    if row.corrected:
+        text.append("corrected ", style="bold yellow")
+    text.append(clean(e.summary), style="strike dim" if row.retracted else "")
     return text
 
 
@@ -109,10 +120,10 @@ class EventList(Widget, can_focus=True):
     class Highlighted(Message):
         """The row under the cursor changed (None: the list is empty)."""
 
-        def __init__(self, event_list: EventList, stored: StoredEvent | None) -> None:
+        def __init__(self, event_list: EventList, row: EventRow | None) -> None:
             super().__init__()
             self.event_list = event_list
-            self.stored = stored
+            self.row = row
 
         @property
         def control(self) -> EventList:
@@ -121,10 +132,10 @@ class EventList(Widget, can_focus=True):
     class Selected(Message):
         """Enter (or a click on the highlighted row) on a row."""
 
-        def __init__(self, event_list: EventList, stored: StoredEvent) -> None:
+        def __init__(self, event_list: EventList, row: EventRow) -> None:
             super().__init__()
             self.event_list = event_list
-            self.stored = stored
+            self.row = row
 
         @property
         def control(self) -> EventList:
@@ -133,7 +144,7 @@ class EventList(Widget, can_focus=True):
     class PageLoaded(Message):
         """Internal: a worker fetched a page of rows."""
 
-        def __init__(self, generation: int, kind: str, rows: list[StoredEvent], keep: int | None = None,
+        def __init__(self, generation: int, kind: str, rows: list[EventRow], keep: int | None = None,
                      error: str | None = None) -> None:
             super().__init__()
             self.generation = generation
@@ -142,13 +153,22 @@ class EventList(Widget, can_focus=True):
             self.keep = keep  # position to keep the cursor on after a reset
             self.error = error
 
+    class Reknown(Message):
+        """Internal: the buffer's rows read again after the log grew."""
+
+        def __init__(self, generation: int, rows: list[EventRow]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.rows = rows
+
     def __init__(self, *, empty_message: str = "No events match.", name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.filter = EventFilter()
+        self.moment = Moment()
         self.newest_first = True
         self.empty_message = empty_message
-        self.rows: list[StoredEvent] = []
+        self.rows: list[EventRow] = []
         self.top = 0
         self.cursor = 0
         self.at_start = False
@@ -162,7 +182,7 @@ class EventList(Widget, can_focus=True):
 
     # -- public -----------------------------------------------------------------------------
     @property
-    def highlighted(self) -> StoredEvent | None:
+    def highlighted(self) -> EventRow | None:
         if 0 <= self.cursor < len(self.rows):
             return self.rows[self.cursor]
         return None
@@ -171,9 +191,11 @@ class EventList(Widget, can_focus=True):
     def columns(self) -> Columns:
         return Columns.for_width(self.size.width or 120)
 
-    def set_query(self, f: EventFilter, newest_first: bool | None = None, *, keep: int | None = None) -> None:
-        """Show the events matching `f` from the start (newest or oldest first)."""
-        self.filter = f
+    def set_query(self, f: EventFilter, moment: Moment, newest_first: bool | None = None, *,
+                  keep: int | None = None) -> None:
+        """Show the events matching `f` at `moment` from the start (newest or oldest first)."""
+        self.filter, self.moment = f, moment
+        self._line_cache.clear()  # the same position may read differently at another moment
         if newest_first is not None:
             self.newest_first = newest_first
         self._generation += 1
@@ -182,9 +204,11 @@ class EventList(Widget, can_focus=True):
         self._fetch("reset", keep=keep, exclusive=True)
 
     def refresh_data(self) -> None:
-        """The log grew: fetch what is newer than the buffer, if the buffer reaches that far."""
+        """The log grew: fetch what is newer than the buffer, if the buffer reaches that far, and
+        read the rows already shown again (a new correction or retraction may bear on them)."""
         if not self._loaded_once:
             return
+        self._reknow()
         if not self.rows:
             self._generation += 1
             self._fetch("reset", exclusive=True)
@@ -194,19 +218,52 @@ class EventList(Widget, can_focus=True):
             self._fetch("tail")
 
     # -- fetching ---------------------------------------------------------------------------
+    def _reknow(self) -> None:
+        """The buffer's rows as the record stands now (same events, perhaps newly amended)."""
+        if not self.rows:
+            return
+        generation, moment = self._generation, self.moment
+        logged = [row.stored for row in self.rows]
+
+        def work() -> None:
+            try:
+                rows = self.app.browse(lambda tracker: tracker.as_known(logged, moment))  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - the rows shown stay as they were
+                return
+            self.post_message(self.Reknown(generation, rows))
+
+        self.run_worker(work, thread=True, exit_on_error=False, group=f"event-list-reknow-{id(self)}",
+                        exclusive=True, name="event-list reknow")
+
+    def on_event_list_reknown(self, message: EventList.Reknown) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        fresh = {row.position: row for row in message.rows}
+        changed = False
+        for i, row in enumerate(self.rows):
+            new = fresh.get(row.position)
+            if new is not None and new != row:
+                self.rows[i] = new
+                changed = True
+        if changed:
+            self._line_cache.clear()
+            self.refresh()
+            self.post_message(self.Highlighted(self, self.highlighted))
+
     def _fetch(self, kind: str, *, keep: int | None = None, exclusive: bool = False) -> None:
         if self._busy and not exclusive:
             return
         self._busy = True
         self.loading_rows = True
         generation = self._generation
-        f, newest = self.filter, self.newest_first
+        f, moment, newest = self.filter, self.moment, self.newest_first
         first = self.rows[0].position if self.rows else None
         last = self.rows[-1].position if self.rows else None
 
         def work() -> None:
             try:
-                rows = self.app.browse(lambda store: self._query(store, kind, f, newest, first, last))  # type: ignore[attr-defined]
+                rows = self.app.browse(lambda tracker: self._query(tracker, kind, f, moment, newest, first, last))  # type: ignore[attr-defined]
                 self.post_message(self.PageLoaded(generation, kind, rows, keep))
             except Exception as exc:  # noqa: BLE001 - shown in the list, never a crash
                 self.post_message(self.PageLoaded(generation, kind, [], keep, error=str(exc)))
@@ -215,28 +272,31 @@ class EventList(Widget, can_focus=True):
                         name=f"event-list {kind}")
 
     @staticmethod
-    def _query(store: Any, kind: str, f: EventFilter, newest: bool, first: int | None,
-               last: int | None) -> list[StoredEvent]:
+    def _query(tracker: Tracker, kind: str, f: EventFilter, moment: Moment, newest: bool, first: int | None,
+               last: int | None) -> list[EventRow]:
+        def query(**kw: Any) -> list[EventRow]:
+            return tracker.events(f, moment, **kw)
+
         if kind == "reset":
-            return store.query(f, limit=PAGE, newest_first=newest)
+            return query(limit=PAGE, newest_first=newest)
         if kind == "last":
-            return list(reversed(store.query(f, limit=PAGE, newest_first=not newest)))
+            return list(reversed(query(limit=PAGE, newest_first=not newest)))
         if kind == "tail":
             # rows beyond the last one in display order
             if last is None:
-                return store.query(f, limit=PAGE, newest_first=newest)
+                return query(limit=PAGE, newest_first=newest)
             if newest:
-                return store.query(f, limit=PAGE, before=last, newest_first=True)
-            return store.query(f, limit=PAGE, after=last, newest_first=False)
+                return query(limit=PAGE, before=last, newest_first=True)
+            return query(limit=PAGE, after=last, newest_first=False)
         if kind in ("head", "newer"):
             # rows before the first one in display order, nearest first, returned in display order
             if first is None:
                 return []
             limit = PAGE if kind == "head" else PAGE * 5
             if newest:
-                page = store.query(f, limit=limit, after=first, newest_first=False)
+                page = query(limit=limit, after=first, newest_first=False)
             else:
-                page = store.query(f, limit=limit, before=first, newest_first=True)
+                page = query(limit=limit, before=first, newest_first=True)
             return list(reversed(page))
         raise ValueError(kind)
 
@@ -434,13 +494,13 @@ class EventList(Widget, can_focus=True):
         base = self.rich_style
         index = self.top + y
         if index < len(self.rows):
-            stored = self.rows[index]
+            row = self.rows[index]
             is_cursor = index == self.cursor
-            key = (stored.position, width, is_cursor, int(self.has_focus))
+            key = (row.position, width, is_cursor, int(self.has_focus))
             cached = self._line_cache.get(key)
             if cached is not None:
                 return cached
-            text = row_text(stored, Columns.for_width(width))
+            text = row_text(row, Columns.for_width(width))
             strip = self._strip(text, width, base)
             if is_cursor:
                 name = "event-list--cursor" if self.has_focus else "event-list--cursor-blurred"

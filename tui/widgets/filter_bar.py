@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Select
 
 from events import CLAIM_STATUSES, EVENT_TYPES, parse_occurred
-from events.dates import DateParseError
+from events.dates import DateParseError, bound_day
 from tui.widgets.text import clean
 
 
@@ -168,7 +168,7 @@ class FilterBar(Horizontal):
             return getattr(self.filters, "date_from" if edge == "earliest" else "date_to")
         inp.remove_class("-invalid")
         inp.tooltip = Text(clean(occ.label()))
-        return occ.earliest if edge == "earliest" else occ.latest
+        return bound_day(text, "from" if edge == "earliest" else "to")
 
     def _apply(self) -> None:
         def value(selector: str) -> str | None:

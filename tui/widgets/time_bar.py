@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from projections.replay import Moment
+from projections.moment import Moment
 from tui.widgets.text import clean
 
 

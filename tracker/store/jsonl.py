@@ -22,12 +22,10 @@ from pydantic import ValidationError
 
 from events import EVENT_ADAPTER
 from tracker.gcpause import collector_paused
-from tracker.store import (
+from tracker.store.base import InvalidEvents, Problem, StoreError
+from tracker.store.sqlite import (
     EventStore,
-    InvalidEvents,
     Prepared,
-    Problem,
-    StoreError,
     format_recorded_at,
     parse_body,
     prepare_record,
@@ -216,7 +214,7 @@ def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_positi
     with store._write_transaction():
         head = store.head()[0]
         if expected_position is not None and expected_position != head:
-            from tracker.store import ConcurrencyConflict
+            from tracker.store.base import ConcurrencyConflict
 
             raise ConcurrencyConflict(expected_position, head)
         # An empty log fills fastest with its secondary indexes built once, at the end.

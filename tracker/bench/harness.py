@@ -154,7 +154,7 @@ def _unavailable(exc: BaseException) -> str:
 
 # == phases (each runs in a child process: `python -m tracker.bench --phase NAME`) =====================
 def phase_generate(a: dict[str, Any]) -> dict[str, Any]:
-    from tracker.synthetic import sizes, write_jsonl
+    from tracker.bench.synthetic import sizes, write_jsonl
 
     t0 = time.perf_counter()
     size = write_jsonl(a["jsonl"], a["events"], a["seed"])
@@ -164,22 +164,22 @@ def phase_generate(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def phase_import(a: dict[str, Any]) -> dict[str, Any]:
-    from tracker import jsonl
-    from tracker.store import EventStore
+    from tracker.service import Tracker
+    from tracker.store.jsonl import default_workers
 
     db = Path(a["db"])
     _fresh(db)
-    store = EventStore(db)
-    # As `tracker import` does it: worker processes validate a big file (tracker.jsonl).
-    workers = jsonl.default_workers(a["jsonl"])
+    tracker = Tracker.open(db)
+    # As `tracker import` does it: worker processes validate a big file (tracker.store.jsonl).
+    workers = default_workers(a["jsonl"])
 
     def run() -> Any:
-        return jsonl.import_file(store, a["jsonl"], workers=workers)
+        return tracker.import_file(a["jsonl"])
 
     t0, c0 = time.perf_counter(), time.process_time()
     report, profile = _profiled(run) if a.get("profile") else (run(), None)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    store.close()
+    tracker.close()
     return {"events": report.appended, "seconds": seconds, "cpu_seconds": cpu, "rate": report.appended / seconds,
             "db_bytes": db.stat().st_size, "profile": profile, "workers": workers}
 
@@ -427,26 +427,6 @@ def phase_es_rebuild(a: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- rebuild -------------------------------------------------------------------------------------------
-def _rebuild_function() -> tuple[Callable[[Any], Any], str]:
-    """The read model's full rebuild, whatever tracker.readmodel calls it."""
-    import inspect
-
-    import tracker.readmodel as rm
-
-    for name in ("rebuild", "rebuild_all", "rebuild_read_model", "rebuild_readmodel", "full_rebuild"):
-        fn = getattr(rm, name, None)
-        if callable(fn) and not inspect.isclass(fn):
-            return fn, f"tracker.readmodel.{name}(store)"
-    model = getattr(rm, "ReadModel", None)
-    if model is not None and callable(getattr(model, "rebuild", None)):
-        return (lambda store: model(store).rebuild()), "ReadModel(store).rebuild()"
-    candidates = [n for n, f in inspect.getmembers(rm, inspect.isfunction)
-                  if "rebuild" in n and f.__module__ == rm.__name__]
-    if candidates:
-        return getattr(rm, candidates[0]), f"tracker.readmodel.{candidates[0]}(store)"
-    raise ImportError("tracker.readmodel has no rebuild function")
-
-
 def phase_rebuild(a: dict[str, Any]) -> dict[str, Any]:
     """The full read-model rebuild, in the imported database itself (the read model lives beside
     the log; the as-of and TUI phases then use it, as they would on a user's file)."""
@@ -465,17 +445,13 @@ def phase_rebuild(a: dict[str, Any]) -> dict[str, Any]:
     out["events"] = n
     conn.close()
     out["rss_before_mb"] = peak_rss_mb()
-    try:
-        fn, name = _rebuild_function()
-    except ImportError as exc:
-        out["unavailable"] = _unavailable(exc)
-        return out
-    from tracker.store import EventStore
+    from tracker.service import Tracker
 
-    store = EventStore(db)
+    tracker = Tracker.open(db)
+    name = "Tracker.rebuild()"
 
     def run() -> Any:
-        return fn(store)
+        return tracker.rebuild()
 
     t0 = time.perf_counter()
     c0 = time.process_time()
@@ -485,22 +461,19 @@ def phase_rebuild(a: dict[str, Any]) -> dict[str, Any]:
     out["rate"] = n / out["seconds"]
     out["function"] = name
     out["profile"] = profile
-    store.close()
+    tracker.close()
     return out
 
 
 # -- as-of ---------------------------------------------------------------------------------------------
 def phase_asof(a: dict[str, Any]) -> dict[str, Any]:
-    try:
-        from projections.replay import Moment
-        from tracker import queries
-    except ImportError as exc:
-        return {"unavailable": _unavailable(exc)}
-    from tracker.store import EventStore
+    from projections.moment import Moment
+    from tracker.service import Tracker
 
-    store = EventStore(a["db"])  # writable, as the TUI opens it: the read model catches up if behind
+    # Writable, as the TUI opens it: the read model catches up if behind.
+    tracker = Tracker.open(a["db"])
     rng = random.Random(a["seed"] + 7)
-    conn = store.conn
+    conn = sqlite3.connect(f"file:{a['db']}?mode=ro", uri=True)  # the harness's own look at the data
     lo, hi = conn.execute("SELECT min(occurred_earliest), max(occurred_latest) FROM events").fetchone()
     first, last = date.fromisoformat(lo), date.fromisoformat(hi)
     # The busiest tracks, as a user would look at them; a different one each time.
@@ -508,6 +481,7 @@ def phase_asof(a: dict[str, Any]) -> dict[str, Any]:
         "SELECT track, count(*) AS n FROM event_tracks GROUP BY track ORDER BY n DESC LIMIT 20")]
     days = [first + timedelta(days=rng.randrange((last - first).days + 1)) for _ in range(a["queries"])]
     picks = [tracks[rng.randrange(len(tracks))] for _ in days]
+    conn.close()
     out: dict[str, Any] = {"queries": len(days)}
 
     def timed(label: str, call: Callable[[date, str], Any]) -> None:
@@ -528,34 +502,30 @@ def phase_asof(a: dict[str, Any]) -> dict[str, Any]:
         return datetime.combine(d, TimeOfDay.max, tzinfo=UTC)
 
     if a.get("profile"):  # a profiling run only profiles (the timed run is another one)
-        queries.track_state(store, picks[0], Moment(as_of=days[0]))
-        _, out["profile"] = _profiled(lambda: [queries.track_state(store, t, Moment(as_of=d, known_at=end_of(d)))
+        tracker.track(picks[0], Moment(as_of=days[0]))
+        _, out["profile"] = _profiled(lambda: [tracker.track(t, Moment(as_of=d, known_at=end_of(d)))
                                                for d, t in list(zip(days, picks, strict=True))[:20]])
-        store.close()
+        tracker.close()
         return out
     first_call = time.perf_counter()
     try:
-        queries.track_state(store, picks[0], Moment(as_of=days[0]))
+        tracker.track(picks[0], Moment(as_of=days[0]))
         out["first_call_ms"] = (time.perf_counter() - first_call) * 1000
     except Exception as exc:  # noqa: BLE001 - report, do not crash the harness
-        store.close()
+        tracker.close()
         return {"unavailable": _unavailable(exc)}
-    timed("valid", lambda d, t: queries.track_state(store, t, Moment(as_of=d)))
-    timed("transaction", lambda d, t: queries.track_state(store, t, Moment(known_at=end_of(d))))
-    timed("both", lambda d, t: queries.track_state(store, t, Moment(as_of=d, known_at=end_of(d))))
-    if hasattr(queries, "track_states"):
-        sample = days[: max(1, min(len(days), a.get("all_tracks_queries", 5)))]
-        try:
-            samples = []
-            for d in sample:
-                t0 = time.perf_counter()
-                queries.track_states(store, Moment(as_of=d, known_at=end_of(d)))
-                samples.append((time.perf_counter() - t0) * 1000)
-            out["all_tracks"] = {"median_ms": statistics.median(samples), "p99_ms": percentile(samples, 99),
-                                 "queries": len(sample)}
-        except Exception as exc:  # noqa: BLE001
-            out["all_tracks"] = {"unavailable": _unavailable(exc)}
-    store.close()
+    timed("valid", lambda d, t: tracker.track(t, Moment(as_of=d)))
+    timed("transaction", lambda d, t: tracker.track(t, Moment(known_at=end_of(d))))
+    timed("both", lambda d, t: tracker.track(t, Moment(as_of=d, known_at=end_of(d))))
+    sample = days[: max(1, min(len(days), a.get("all_tracks_queries", 5)))]
+    samples = []
+    for d in sample:
+        t0 = time.perf_counter()
+        tracker.tracks(Moment(as_of=d, known_at=end_of(d)))
+        samples.append((time.perf_counter() - t0) * 1000)
+    out["all_tracks"] = {"median_ms": statistics.median(samples), "p99_ms": percentile(samples, 99),
+                         "queries": len(sample)}
+    tracker.close()
     return out
 
 
@@ -585,14 +555,13 @@ def phase_tui(a: dict[str, Any]) -> dict[str, Any]:
 def _profile_tracks_view(db: str) -> str:
     """The UI's own time is spread over worker threads, which cProfile does not follow: profile what
     the first screen waits for, the state of every track, on its own."""
-    from projections.replay import Moment
-    from tracker import queries
-    from tracker.store import EventStore
+    from projections.moment import Moment
+    from tracker.service import Tracker
 
-    with EventStore(db) as store:
-        queries.track_states(store, Moment())  # catch up first, outside the profile
-        _, text = _profiled(lambda: queries.track_states(store, Moment()))
-    return "queries.track_states(store, Moment()), what the tracks view loads:\n" + text
+    with Tracker.open(db) as tracker:
+        tracker.tracks(Moment())  # catch up first, outside the profile
+        _, text = _profiled(lambda: tracker.tracks(Moment()))
+    return "Tracker.tracks(Moment()), what the tracks view loads:\n" + text
 
 
 async def _until(cond: Callable[[], bool], timeout: float) -> bool:
@@ -769,8 +738,8 @@ async def _drive_tui(app_class: type, a: dict[str, Any], rss_before: float, opti
 def phase_append(a: dict[str, Any]) -> dict[str, Any]:
     """`EventStore.append([event])` N times (validated dict in, durable commit out), interleaved
     with a raw single-row INSERT + COMMIT into the raw baseline's file under the same PRAGMAs."""
+    from tracker.bench.synthetic import generate
     from tracker.store import EVENT_COLUMNS, EventStore
-    from tracker.synthetic import generate
 
     count = a["appends"]
     warmup = 10
@@ -1246,7 +1215,3 @@ def main(argv: list[str] | None = None) -> int:
     run.command = "python -m tracker.bench " + " ".join(argv if argv is not None else sys.argv[1:])
     print(finish(run), end="")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

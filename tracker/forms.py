@@ -1,7 +1,7 @@
-"""The application layer: what the command line and the terminal UI both call.
+"""Forms: what a person types (field values as text, dates in words) turned into validated events.
 
-It turns what a person types (field values as text, dates in words) into validated events, and
-wraps the store for logging, importing, exporting and loading the demo.
+Used by the command line's `tracker log` flags and the terminal UI's log, correction and
+retraction forms alike; pure (no log is read or written here: the service appends).
 """
 
 from __future__ import annotations
@@ -12,28 +12,20 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from events import EVENT_ADAPTER, EVENT_TYPES, Event, Occurred, new_id, parse_occurred
 from events.dates import DateParseError
 from events.types import Commitment
-from tracker.jsonl import ImportReport, import_lines
-from tracker.paths import resolve_db
-from tracker.store import EventStore, InvalidEvents, Problem, StoredEvent, validation_problems
+from tracker.store.base import InvalidEvents, Problem, StoredEvent, validation_problems
 
 # Fields that name actors: their values are added to the event's `actors` so filters find them.
 ACTOR_FIELDS = (
     "actor", "speaker", "on_behalf_of", "towards", "claimant", "seat_for", "excluded", "by",
     "mediator", "between", "proposer", "parties", "participants", "host", "authors", "publisher",
 )
-
-
-def open_store(db: str | Path | None = None, *, readonly: bool = False) -> EventStore:
-    return EventStore(resolve_db(db), readonly=readonly)
 
 
 def normalise_type(name: str) -> str:
@@ -108,7 +100,7 @@ def _split(values: Any) -> list[str]:
     return out
 
 
-def _commitments(values: Any) -> list[dict[str, Any]]:
+def parse_commitments(values: Any) -> list[dict[str, Any]]:
     """Commitments as 'id=text' (repeatable, or ';'-separated) or as a JSON list."""
     if isinstance(values, str) and values.strip().startswith("["):
         return list(json.loads(values))
@@ -177,7 +169,7 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
             elif spec.kind == "json":
                 body[spec.name] = json.loads(raw) if isinstance(raw, str) else dict(raw)
             elif spec.kind == "commitments":
-                body[spec.name] = _commitments(raw)
+                body[spec.name] = parse_commitments(raw)
             else:
                 # A quote is kept exactly as given; other text loses stray surrounding blanks.
                 body[spec.name] = str(raw) if spec.name == "quote" else str(raw).strip()
@@ -215,12 +207,6 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
         raise InvalidEvents(validation_problems(exc, None, etype)) from None
 
 
-def log_event(store: EventStore, event: Event, expected_position: int | None = None) -> StoredEvent | None:
-    """Append one event; None if an identical event was already logged."""
-    result = store.append([event], expected_position)
-    return result.appended[0] if result.appended else None
-
-
 def correction_for(target: StoredEvent, changes: Mapping[str, Any], reason: str, when: str = "today",
                    reported_on: date | None = None) -> Event:
     """A correction of `target`, checked by applying the changes to it first."""
@@ -240,31 +226,3 @@ def retraction_for(target: StoredEvent, reason: str, when: str = "today", report
         type="retraction", when=when, summary=f"Retraction: {target.event.summary}"[:500],
         tracks=list(target.event.tracks), fields={"target": target.id, "reason": reason},
     ), reported_on)
-
-
-# -- demo -------------------------------------------------------------------------------------
-def demo_lines() -> list[bytes]:
-    return (resources.files("tracker") / "data" / "demo.jsonl").read_bytes().splitlines()
-
-
-def load_demo(path: str | Path, *, fresh: bool = True) -> tuple[EventStore, ImportReport]:
-    """A database holding exactly the bundled demo data (recreated if `fresh`)."""
-    path = Path(path)
-    if fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    store = EventStore(path)
-    return store, import_lines(store, demo_lines())
-
-
-def to_json(obj: Any) -> Any:
-    """Plain JSON-able data for --json output."""
-    if isinstance(obj, BaseModel):
-        return obj.model_dump(mode="json")
-    if isinstance(obj, StoredEvent):
-        return {"position": obj.position, "hash": obj.hash, **obj.event.model_dump(mode="json")}
-    if isinstance(obj, (list, tuple)):
-        return [to_json(o) for o in obj]
-    if isinstance(obj, dict):
-        return {k: to_json(v) for k, v in obj.items()}
-    return obj

@@ -59,18 +59,18 @@ from projections.fold import (
     summary_row,
 )
 from projections.freeze import freeze
+from projections.moment import FAR_DAY, Moment
 from projections.records import AMENDMENT_TYPES, Ev, normalise
-from projections.replay import Moment, claims_index, prepare, state_from_facts
+from projections.replay import claims_index, prepare, prepare_with, state_from_facts
 from projections.state import ActorInfo, TrackState
 from tracker.gcpause import paused_collector
-from tracker.snapshot_writer import SnapshotWriter, insert_snapshot, pack
+from tracker.readmodel.snapshots import SnapshotWriter, insert_snapshot, pack
 from tracker.store import EventStore, StoreError
 
 LAYOUT = f"9.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
 SNAPSHOT_EVERY = 1000  # facts of a track between two snapshots of a series
 REFRESH_AFTER = 8 * SNAPSHOT_EVERY  # facts appended to a track before its snapshots are redone
 BULK_AFTER = 10_000  # a catch-up of more new events than this, and than the log held, is a rebuild
-FAR_DAY = "9999-12-31"
 CHUNK = 500
 # Correction fields that move an event in the indexes (date, tracks, which entity it belongs to).
 RANKING_FIELDS = frozenset({"occurred", "tracks", "planned", "to_date", "meeting", "proposal", "agreement",
@@ -180,12 +180,12 @@ class ReadModel:
             hit = self._caches[name] = (cp, load())
         return hit[1]
 
-    def moved_positions(self, known_text: str | None) -> list[int]:
+    def moved_positions(self, moment: Moment) -> list[int]:
         """Positions of events a correction known by K moved in time or between tracks."""
         rows = self._cached("moved", lambda: self.conn.execute(
             "SELECT root_position, recorded_at FROM rm_amendments INDEXED BY rm_amendments_when "
             "WHERE touches_when = 1").fetchall())
-        k = known_text or "~"
+        k = moment.known_bound
         return sorted({p for p, r in rows if r <= k})
 
     # -- status -------------------------------------------------------------------------------
@@ -280,7 +280,7 @@ class ReadModel:
 
     def _valid_bound(self, moment: Moment) -> str:
         """The latest occurred.earliest a fact at the moment can have (amended dates aside)."""
-        d = moment.as_of_text or FAR_DAY
+        d = moment.valid_bound
         if moment.known_text is not None:
             reach = (date.fromisoformat(moment.known_text[:10]) + timedelta(days=self._lead())).isoformat()
             d = min(d, reach)
@@ -299,7 +299,7 @@ class ReadModel:
             if root_pos <= cp:
                 refold.update(self._tracks_of_root(root, root_pos))
         unique = list({e.position: e for evs in new_facts.values() for e in evs}.values())
-        amendments = self._amendments_for([e.id for e in unique])
+        amendments = self.amendments_for([e.id for e in unique])
         # By their amended form: a correction in the same batch may have moved a fact to another track.
         fixed = [f for e in unique if (f := am.amend(e, amendments)) is not None]
         self._forget_list_rows(touched | refold, everything=bool(amended_roots) or any(
@@ -414,7 +414,7 @@ class ReadModel:
         fold every track at once (snapshots of the "valid" series on the way); then the "diag"
         series of the busy tracks."""
         scan = self._scan(0)
-        acts = self._fetch_positions(scan.acts)
+        acts = self.fetch_positions(scan.acts)
         amendments = am.resolve(acts)
         moved_ids = {a.body["target"] for a in acts if a.type == "correction"
                      and set(a.body.get("changes") or ()) & WHEN_FIELDS}
@@ -467,7 +467,7 @@ class ReadModel:
     def _tracks_of_root(self, root: str, root_pos: int) -> set[str]:
         tracks = {r[0] for r in self.conn.execute("SELECT track FROM event_tracks WHERE position = ?", (root_pos,))}
         # A correction may have moved the event to other tracks.
-        for fix in self._fetch_positions([r[0] for r in self.conn.execute(
+        for fix in self.fetch_positions([r[0] for r in self.conn.execute(
                 "SELECT position FROM rm_amendments WHERE root = ? AND touches_when = 1", (root,))]):
             tracks.update(fix.body.get("changes", {}).get("tracks") or ())
         return tracks
@@ -530,7 +530,7 @@ class ReadModel:
         since = 0
         for start in range(0, len(rows), CHUNK * 4):
             chunk = rows[start : start + CHUNK * 4]
-            by_pos = {e.position: e for e in self._fetch_positions([r[1] for r in chunk])}
+            by_pos = {e.position: e for e in self.fetch_positions([r[1] for r in chunk])}
             for i, row in enumerate(chunk):
                 ev = am.amend(by_pos[row[1]], build.amendments)
                 if ev is not None and track in ev.body["tracks"]:
@@ -564,7 +564,7 @@ class ReadModel:
             writer.close()
 
     # -- fetching -----------------------------------------------------------------------------
-    def _fetch_positions(self, positions: Sequence[int]) -> list[Ev]:
+    def fetch_positions(self, positions: Sequence[int]) -> list[Ev]:
         out: list[Ev] = []
         for chunk in _chunks(list(positions)):
             q = f"SELECT position, body FROM events WHERE position IN ({','.join('?' * len(chunk))})"
@@ -578,7 +578,7 @@ class ReadModel:
             out.extend(Ev(p, normalise(from_json(b))) for p, b in self.conn.execute(q, list(chunk)))
         return out
 
-    def _amendments_for(self, ids: Sequence[str], known_text: str | None = None) -> am.Amendments:
+    def amendments_for(self, ids: Sequence[str], known_text: str | None = None) -> am.Amendments:
         """The amendments (known by K) bearing on these events, following chains."""
         found: dict[int, None] = {}
         frontier = list(dict.fromkeys(ids))
@@ -591,7 +591,48 @@ class ReadModel:
                         found[pos] = None
                         nxt.append(aid)
             frontier = nxt
-        return am.resolve(self._fetch_positions(list(found)), known_text)
+        return am.resolve(self.fetch_positions(list(found)), known_text)
+
+    # -- look-ups for the service ------------------------------------------------------------
+    def timeline_page_positions(self, track: str | None, upper: str, moment: Moment,
+                                page: int = 500) -> Iterator[list[int]]:
+        """Positions of the events that may be on a timeline (of `track`, or of every track),
+        newest first by (stored) occurred.earliest <= `upper`, known at the moment, in pages."""
+        if track is None:
+            q = ("SELECT position FROM events WHERE occurred_earliest <= ? AND recorded_at <= ? "
+                 "AND type NOT IN ('actor_described', 'correction', 'retraction') "
+                 "ORDER BY occurred_earliest DESC, position DESC LIMIT ? OFFSET ?")
+            args: tuple[object, ...] = (upper, moment.known_bound)
+        else:
+            q = ("SELECT position FROM rm_track_events WHERE track = ? AND earliest <= ? AND recorded_at <= ? "
+                 "ORDER BY earliest DESC, position DESC LIMIT ? OFFSET ?")
+            args = (track, upper, moment.known_bound)
+        offset = 0
+        while True:
+            rows = [r[0] for r in self.conn.execute(q, (*args, page, offset))]
+            if not rows:
+                return
+            offset += page
+            yield rows
+
+    def described_actor_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT entity FROM rm_entities WHERE kind = 'actor'")]
+
+    def bearing_on(self, ids: Sequence[str]) -> list[int]:
+        """Positions of the corrections, retractions and claim status changes that name these events."""
+        if not self.current():
+            return self.store.targeting(ids)
+        out: list[int] = []
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            out.extend(r[0] for r in self.conn.execute(
+                f"SELECT position FROM rm_amendments WHERE target IN ({marks}) UNION "
+                f"SELECT position FROM rm_entities WHERE kind = 'claim' AND entity IN ({marks})", [*chunk, *chunk]))
+        return out
+
+    def sizes(self) -> dict[str, int]:
+        return {"tracks": self.conn.execute("SELECT count(*) FROM rm_track_state").fetchone()[0],
+                "snapshots": self.conn.execute("SELECT count(*) FROM rm_snapshots").fetchone()[0]}
 
     # -- replay -------------------------------------------------------------------------------
     def tracks(self, moment: Moment = Moment()) -> list[str]:
@@ -599,20 +640,20 @@ class ReadModel:
         fact was retracted or moved shows up with no state)."""
         if not moment:
             return [r[0] for r in self.conn.execute("SELECT track FROM rm_track_state ORDER BY track")]
-        d, k = moment.as_of_text or FAR_DAY, moment.known_text or "~"
+        d, k = moment.valid_bound, moment.known_bound
         found = {r[0] for r in self.conn.execute(
             "SELECT track FROM rm_track_state s WHERE EXISTS (SELECT 1 FROM rm_track_events e WHERE e.track = s.track "
             "AND e.earliest <= ? AND e.recorded_at <= ?)", (d, k))}
         # A correction may have moved an event to a track of its own.
-        moved = self.moved_positions(moment.known_text)
+        moved = self.moved_positions(moment)
         if moved:
-            evs = self._fetch_positions(moved)
-            amendments = self._amendments_for([e.id for e in evs], moment.known_text)
-            found.update(t for e in prepare_some(evs, amendments, moment) for t in e.body["tracks"])
+            evs = self.fetch_positions(moved)
+            amendments = self.amendments_for([e.id for e in evs], moment.known_text)
+            found.update(t for e in prepare_with(evs, amendments, moment) for t in e.body["tracks"])
         return sorted(found)
 
     def _snapshots(self, track: str, moment: Moment) -> list[Snapshot]:
-        d, k = self._valid_bound(moment), moment.known_text or "~"
+        d, k = self._valid_bound(moment), moment.known_bound
         out = [Snapshot(*r) for r in self.conn.execute(
             "SELECT kind, day, position, recorded, horizon FROM rm_snapshots WHERE track = ? AND day <= ? AND recorded <= ?",
             (track, d, k))]  # (deferred facts are read only for the snapshot chosen)
@@ -626,7 +667,7 @@ class ReadModel:
     def _valid(self, track: str, snap: Snapshot, moment: Moment) -> bool:
         """The snapshot applied exactly the corrections and retractions known at the moment, as far
         as the events it holds are concerned."""
-        k = moment.known_text or "~"
+        k = moment.known_bound
         # A root some correction moved (in time or between tracks) may be in the snapshot whatever
         # its stored date and tracks say.
         moved = "EXISTS (SELECT 1 FROM rm_amendments m WHERE m.root = a.root AND m.touches_when = 1)"
@@ -676,7 +717,7 @@ class ReadModel:
 
     def _fold_from(self, track: str, snap: Snapshot, moment: Moment, summary_only: bool = False) -> Acc:
         d = self._valid_bound(moment)
-        k = moment.known_text or "~"
+        k = moment.known_bound
         acc = self._load_snapshot(track, snap, summary_only)
         deferred: set[int] = set()
         if snap.kind == "diag":
@@ -702,14 +743,14 @@ class ReadModel:
         for q, args in queries:
             positions.update((r[0], None) for r in self.conn.execute(q, args))
         # Events a correction moved (date or tracks) are judged by their corrected form.
-        positions.update((p, None) for p in self.moved_positions(moment.known_text))
-        as_of = moment.as_of_text or FAR_DAY
+        positions.update((p, None) for p in self.moved_positions(moment))
+        as_of = moment.valid_bound
         rows: list[SummaryRow] = []
         if summary_only:
             # A summary takes what it needs of a fact from its index row, unless the fact is
             # amended as known at K or of a type whose summary parts need the body.
             found = self._summary_rows(track, list(positions))
-            amended = self._amendments_for([row[3] for row, _ in found.values()], moment.known_text).targets()
+            amended = self.amendments_for([row[3] for row, _ in found.values()], moment.known_text).targets()
             for position, (row, recorded) in found.items():
                 if row[2] in SUMMARY_NEEDS_BODY or row[3] in amended:
                     continue
@@ -719,8 +760,8 @@ class ReadModel:
                 if row[1] <= snap.day and position <= snap.position and position not in deferred:
                     continue  # already in the snapshot
                 rows.append(row)
-        candidates = self._fetch_positions(sorted(positions))
-        amendments = self._amendments_for([e.id for e in candidates], moment.known_text)
+        candidates = self.fetch_positions(sorted(positions))
+        amendments = self.amendments_for([e.id for e in candidates], moment.known_text)
         facts = []
         for ev in candidates:
             if ev.body["type"] in AMENDMENT_TYPES or ev.recorded_at > k:
@@ -748,25 +789,25 @@ class ReadModel:
     def _entity_events(self, where: str, args: Sequence[Any], moment: Moment) -> list[Ev]:
         """Entity events matching `where` at the moment, amended (rows whose index entry a
         correction may have changed are judged by their corrected form)."""
-        d, k = moment.as_of_text or FAR_DAY, moment.known_text or "~"
+        d, k = moment.valid_bound, moment.known_bound
         rows = self.conn.execute(
             f"SELECT position FROM rm_entities WHERE {where} AND earliest <= ? AND recorded_at <= ?", (*args, d, k)).fetchall()
-        evs = self._fetch_positions(sorted({r[0] for r in rows}))
-        amendments = self._amendments_for([e.id for e in evs], moment.known_text)
+        evs = self.fetch_positions(sorted({r[0] for r in rows}))
+        amendments = self.amendments_for([e.id for e in evs], moment.known_text)
         return [f for e in evs if (f := am.amend(e, amendments)) is not None and f.earliest <= d]
 
     def _reranked(self, kind: str, moment: Moment, track: str | None = None) -> list[Ev]:
         """Entity events of a kind whose index entries a correction (known by K) may have changed."""
-        k = moment.known_text or "~"
+        k = moment.known_bound
         q = "SELECT DISTINCT position FROM rm_entities WHERE kind = ? AND reranked_at <= ?"
         args: list[Any] = [kind, k]
         if track is not None:
             q += " AND track = ?"
             args.append(track)
         positions = [r[0] for r in self.conn.execute(q, args)]
-        evs = self._fetch_positions(sorted(set(positions) | set(self.moved_positions(moment.known_text))))
-        amendments = self._amendments_for([e.id for e in evs], moment.known_text)
-        d = moment.as_of_text or FAR_DAY
+        evs = self.fetch_positions(sorted(set(positions) | set(self.moved_positions(moment))))
+        amendments = self.amendments_for([e.id for e in evs], moment.known_text)
+        d = moment.valid_bound
         out = []
         for e in evs:
             if e.recorded_at > k:
@@ -779,13 +820,13 @@ class ReadModel:
         return out
 
     def _not_flagged(self, moment: Moment) -> str:
-        k = moment.known_text or "~"
+        k = moment.known_bound
         return (f"(retracted_at IS NULL OR retracted_at > '{k}') AND (reranked_at IS NULL OR reranked_at > '{k}')"
                 if _safe(k) else "1")
 
     def entity_groups(self, track: str, moment: Moment, kinds: Sequence[str] = tuple(ent.LIMITS)) -> dict[str, dict[str, list[Ev]]]:
         """The events of the entities a view of the track shows (entities.select), per kind."""
-        d, k = moment.as_of_text or FAR_DAY, moment.known_text or "~"
+        d, k = moment.valid_bound, moment.known_bound
         out: dict[str, dict[str, list[Ev]]] = {}
         flagged_ok = self._not_flagged(moment)
         for kind in kinds:
@@ -871,7 +912,7 @@ class ReadModel:
 
     def registry_for(self, actors: Iterable[str], moment: Moment) -> dict[str, ActorInfo]:
         """The latest description (by sort key) of each actor at the moment."""
-        d, k = moment.as_of_text or FAR_DAY, moment.known_text or "~"
+        d, k = moment.valid_bound, moment.known_bound
         table = self._actor_rows()
         wanted = set(actors)
         latest: dict[str, tuple[tuple[str, int], ActorInfo]] = {}
@@ -892,8 +933,8 @@ class ReadModel:
 
     def targets(self, ids: Iterable[str], moment: Moment) -> dict[str, Ev]:
         evs = self._fetch_ids(list(dict.fromkeys(ids)))
-        amendments = self._amendments_for([e.id for e in evs], moment.known_text)
-        return {f.id: f for f in prepare_some(evs, amendments, moment)}
+        amendments = self.amendments_for([e.id for e in evs], moment.known_text)
+        return {f.id: f for f in prepare_with(evs, amendments, moment)}
 
     # -- states -------------------------------------------------------------------------------
     def state(self, track: str, moment: Moment = Moment(), today: date | None = None,
@@ -1088,7 +1129,7 @@ class _Build:
         self.head = head
         self.runmax = rm._runmax()
         positions = [r[0] for r in rm.conn.execute("SELECT position FROM rm_amendments")]
-        self.amendments = am.resolve(rm._fetch_positions(positions))
+        self.amendments = am.resolve(rm.fetch_positions(positions))
         self._moved: list[tuple[Ev, set[str], str]] | None = None
         # root position -> position of its last amendment (corrections, retractions, chains)
         self.last_amend: dict[int, int] = dict(rm.conn.execute(
@@ -1116,11 +1157,11 @@ class _Build:
             rows = self.rm.conn.execute(
                 "SELECT root_position, position FROM rm_amendments WHERE touches_when = 1").fetchall()
             fixes: dict[int, list[Ev]] = {}
-            by_pos = {e.position: e for e in self.rm._fetch_positions(sorted({p for _, p in rows}))}
+            by_pos = {e.position: e for e in self.rm.fetch_positions(sorted({p for _, p in rows}))}
             for root, pos in rows:
                 fixes.setdefault(root, []).append(by_pos[pos])
             self._moved = []
-            for ev in self.rm._fetch_positions(sorted(fixes)):
+            for ev in self.rm.fetch_positions(sorted(fixes)):
                 tracks = set(ev.body["tracks"])
                 earliest = ev.earliest
                 for fix in fixes[ev.position]:
@@ -1146,18 +1187,6 @@ class _Build:
                 fixed = am.amend(ev, self.amendments)
                 out.append((fixed.earliest if fixed else ev.earliest, ev.position, self.day_of(ev.position), lowest))
         return out
-
-
-def prepare_some(evs: Iterable[Ev], amendments: am.Amendments, moment: Moment) -> list[Ev]:
-    d, k = moment.as_of_text, moment.known_text
-    out = []
-    for e in evs:
-        if e.body["type"] in AMENDMENT_TYPES or (k is not None and e.recorded_at > k):
-            continue
-        fixed = am.amend(e, amendments)
-        if fixed is not None and (d is None or fixed.earliest <= d):
-            out.append(fixed)
-    return out
 
 
 def _acc_ids(acc: Acc) -> Iterator[str]:

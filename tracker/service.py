@@ -1,0 +1,445 @@
+"""The application service: the one door to the log for the command line and the terminal UI.
+
+`Tracker` is opened on a log and offers everything a view needs, as typed results: the list of
+tracks and one track's state, timelines, diffs, provenance ("why"), actors, the list of events
+(filtered, paged, counted, searched) as known at a moment, completion choices, logging,
+correcting and retracting, import, export, verification and rebuilding the read model. The views
+parse what the user typed, call it, and render what it returns; neither touches the store, the
+read model or SQL (tests/unit/test_layers.py holds them to it).
+
+Every read takes a `Moment` (projections.moment): Moment() is now, Moment(as_of=D) is "as it
+stood on D", Moment(known_at=K) is "as we knew it at K", and both combine. The read model is
+caught up first when the file is writable; on a read-only file that is behind, everything is
+folded in memory from the log. Queries run with the cyclic garbage collector paused
+(tracker.gcpause): they allocate in bulk, and its full collections made the slowest as-of
+queries twice as slow.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import IO
+
+from events import EVENT_ADAPTER, Event
+from projections import amend as am
+from projections.actors import actor_state as fold_actor
+from projections.diff import diff as diff_states
+from projections.entities import Claims, claim_status
+from projections.moment import Moment
+from projections.records import AMENDMENT_TYPES, Ev, from_stored, normalise
+from projections.replay import (
+    claims_index,
+    prepare,
+    prepare_with,
+    registry,
+    state_from_facts,
+    tracks_of,
+)
+from projections.state import ActorInfo, ActorState, TimelineEntry, TrackDiff, TrackState
+from projections.timeline import NOT_HAPPENINGS, in_range
+from projections.timeline import timeline as timeline_of
+from tracker.gcpause import paused_collector
+from tracker.paths import resolve_db
+from tracker.readmodel import ReadModel, summary
+from tracker.store import (
+    ConcurrencyConflict,
+    EventFilter,
+    EventStore,
+    IdConflict,
+    InvalidEvents,
+    MissingDatabase,
+    Problem,
+    ReadOnlyStore,
+    StoredEvent,
+    StoreError,
+    VerifyResult,
+)
+from tracker.store.jsonl import ImportReport, export_jsonl, import_file, import_lines
+
+# Events that amend others: what "later in the log" lists under an event.
+AMENDING_TYPES = ("correction", "retraction", "claim_status_changed")
+MAX_SPAN_DAYS = 366  # the longest date interval the paged timeline looks back for
+
+
+# -- results ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EventRow:
+    """One event of a list, as the record stood at the moment viewed."""
+
+    stored: StoredEvent  # exactly as logged (what a correction or retraction targets)
+    event: Event  # as known at the moment: the corrections known then applied
+    corrected: bool = False
+    retracted: bool = False
+    claim_status: str = "confirmed"  # after the claim status changes known at the moment
+
+    @property
+    def position(self) -> int:
+        return self.stored.position
+
+    @property
+    def id(self) -> str:
+        return self.stored.id
+
+    @property
+    def hash(self) -> str:
+        return self.stored.hash
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the log already knows, for completion in forms and filters."""
+
+    tracks: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    meetings: list[str] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)
+    agreements: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    events: int
+    tracks: int
+    snapshots: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TrackCount:
+    track: str
+    events: int
+
+
+def demo_lines() -> list[bytes]:
+    """The bundled demo data, one JSON event per line."""
+    return (resources.files("tracker") / "data" / "demo.jsonl").read_bytes().splitlines()
+
+
+class Tracker:
+    """A log and its read model, behind the operations the views need."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+        self._model: ReadModel | None = None
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, db: str | Path | None = None, *, readonly: bool = False) -> Tracker:
+        """The log at `db` (default: TRACKER_DB, then the user's data directory). Writable opens
+        create a new log if there is none; read-only ones raise MissingDatabase."""
+        return cls(EventStore(resolve_db(db), readonly=readonly))
+
+    @classmethod
+    def open_existing(cls, db: str | Path | None = None) -> Tracker:
+        """An existing log, writable if possible (so the read model can be brought up to date),
+        read-only otherwise; a missing file is MissingDatabase rather than a new empty log."""
+        path = resolve_db(db)
+        if not path.exists():
+            return cls.open(path, readonly=True)  # raises MissingDatabase, clearly
+        return cls.open_any(path)
+
+    @classmethod
+    def open_any(cls, db: str | Path | None = None) -> Tracker:
+        """Open for writing; if the file cannot be written, read-only (browse, no logging)."""
+        path = resolve_db(db)
+        try:
+            return cls(EventStore(path))
+        except (StoreError, OSError):
+            return cls(EventStore(path, readonly=True))
+
+    @classmethod
+    def demo(cls, db: str | Path) -> tuple[Tracker, ImportReport]:
+        """A new log at `db` holding exactly the bundled demo data (any file there is replaced)."""
+        path = Path(db)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        tracker = cls(EventStore(path))
+        return tracker, tracker.import_lines(demo_lines())
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def readonly(self) -> bool:
+        return self.store.readonly
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the read model ---------------------------------------------------------------------
+    def _read_model(self) -> ReadModel:
+        """The read model, caught up (when the file is writable)."""
+        if self._model is None:
+            self._model = ReadModel(self.store)
+        self._model.catch_up()
+        return self._model
+
+    @staticmethod
+    def _today(moment: Moment) -> date:
+        # Which meetings are "upcoming": as of D, those after D; now, those after today.
+        return moment.as_of or date.today()
+
+    # -- the log as a record ----------------------------------------------------------------
+    def head(self) -> tuple[int, str]:
+        """(position, hash) of the last event."""
+        return self.store.head()
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: a cheap "has the log grown?"."""
+        return self.store.data_version()
+
+    def verify(self) -> VerifyResult:
+        return self.store.verify()
+
+    def get(self, event_id: str) -> StoredEvent | None:
+        return self.store.get(event_id)
+
+    def track_ids(self) -> list[str]:
+        return self.store.distinct("track")
+
+    def actor_ids(self) -> list[str]:
+        return self.store.distinct("actor")
+
+    def track_counts(self) -> list[TrackCount]:
+        """Events per track, as logged: what `tracker demo --no-tui` prints."""
+        return [TrackCount(t, self.store.count_matching(EventFilter(tracks=(t,)))) for t in self.track_ids()]
+
+    def _bounded(self, f: EventFilter, moment: Moment) -> EventFilter:
+        occurred_to, recorded_until = moment.within(f.occurred_to, f.recorded_until)
+        return replace(f, occurred_to=occurred_to, recorded_until=recorded_until)
+
+    def events(self, f: EventFilter = EventFilter(), moment: Moment = Moment(), *, limit: int = 100,
+               before: int | None = None, after: int | None = None, newest_first: bool = True) -> list[EventRow]:
+        """A page of the events matching `f` that had happened by the moment and were known then,
+        in log order, each as the record stood then (corrected, retracted, claim status).
+        Keyed on position (`before` / `after`), so paging stays fast on a huge log."""
+        rows = self.store.query(self._bounded(f, moment), limit=limit, before=before, after=after,
+                                newest_first=newest_first)
+        return self.as_known(rows, moment)
+
+    def count_events(self, f: EventFilter = EventFilter(), moment: Moment = Moment()) -> int:
+        return self.store.count_matching(self._bounded(f, moment))
+
+    def event(self, event_id: str, moment: Moment = Moment()) -> EventRow | None:
+        """One event as the record stood at the moment."""
+        stored = self.store.get(event_id)
+        return self.as_known([stored], moment)[0] if stored is not None else None
+
+    @paused_collector
+    def as_known(self, rows: Sequence[StoredEvent], moment: Moment = Moment()) -> list[EventRow]:
+        """Events as the record stood at the moment: corrections applied, retractions and claim
+        status changes known then marked."""
+        if not rows:
+            return []
+        amendments, claims = self._amendments([r.id for r in rows], moment)
+        out = []
+        for r in rows:
+            event, corrected = r.event, False
+            if r.id in amendments.corrections:
+                fixed = am.amend(Ev(r.position, normalise(r.event.model_dump(mode="json"))), amendments)
+                if fixed is not None and fixed.corrected:
+                    event, corrected = EVENT_ADAPTER.validate_python(fixed.body), True
+            out.append(EventRow(r, event, corrected, r.id in amendments.withdrawn,
+                                claim_status(r.id, event.status, claims)))
+        return out
+
+    def _amendments(self, ids: list[str], moment: Moment) -> tuple[am.Amendments, Claims]:
+        rm = self._read_model()
+        if rm.current():
+            return rm.amendments_for(ids, moment.known_text), rm.claims_for(ids, moment)
+        # Behind and read-only: the few record-keeping events, by the store's type index.
+        acts = [from_stored(p, b) for p, b in self.store.bodies_of_types((*AMENDMENT_TYPES, "claim_status_changed"))]
+        return am.resolve((e for e in acts if e.type in AMENDMENT_TYPES), moment.known_text), claims_index(prepare(acts, moment))
+
+    def amendments_of(self, event_id: str) -> list[StoredEvent]:
+        """Corrections, retractions and claim status changes that name this event, in log order."""
+        rows = self.store.query(EventFilter(types=AMENDING_TYPES, text=event_id), limit=50, newest_first=False)
+        return [r for r in rows if getattr(r.event, "target", None) == event_id]
+
+    def choices(self) -> Choices:
+        """Known tracks, actors, meetings, issues, proposals and agreements, for completion."""
+        def values(types: tuple[str, ...], attr: str) -> list[str]:
+            rows = self.store.query(EventFilter(types=types), limit=2000)
+            return sorted({str(getattr(r.event, attr)) for r in rows if getattr(r.event, attr, None)})
+
+        return Choices(
+            tracks=self.track_ids(), actors=self.actor_ids(),
+            meetings=values(("meeting_scheduled", "meeting_held", "meeting_postponed"), "meeting"),
+            issues=values(("statement_made",), "issue"),
+            proposals=values(("proposal_tabled",), "proposal"),
+            agreements=values(("agreement_reached",), "agreement"),
+        )
+
+    # -- writing ----------------------------------------------------------------------------
+    def log(self, event: Event, expected_position: int | None = None) -> StoredEvent | None:
+        """Append one validated event (tracker.forms builds it); None if an identical event was
+        already logged."""
+        result = self.store.append([event], expected_position)
+        return result.appended[0] if result.appended else None
+
+    def import_file(self, path: str | Path, expected_position: int | None = None) -> ImportReport:
+        """A JSON Lines file, all or nothing (big files are validated by worker processes)."""
+        return import_file(self.store, path, expected_position)
+
+    def import_lines(self, lines: Iterable[bytes], expected_position: int | None = None,
+                     workers: int | None = 0) -> ImportReport:
+        """JSON Lines, all or nothing; `workers=None` lets a long stream start worker processes."""
+        return import_lines(self.store, lines, expected_position, workers=workers)
+
+    def export_jsonl(self, out: IO[str]) -> int:
+        """The whole log as JSON Lines, exactly as stored; returns how many events."""
+        return export_jsonl(self.store, out)
+
+    @paused_collector
+    def rebuild(self) -> RebuildReport:
+        """Recreate every read model from the log."""
+        started = clock.perf_counter()
+        rm = self._model = self._model or ReadModel(self.store)
+        rm.rebuild()
+        return RebuildReport(events=self.store.head()[0], **rm.sizes(), seconds=clock.perf_counter() - started)
+
+    # -- tracks -------------------------------------------------------------------------------
+    @paused_collector
+    def tracks(self, moment: Moment = Moment(), *, detail: bool = False) -> list[TrackState]:
+        """Every track at `moment`, by id. Without `detail`, summaries for lists (TrackState.detail
+        is False): title, status and since when, trend, last activity, next meeting, event count."""
+        rm = self._read_model()
+        today = self._today(moment)
+        if not rm.current():
+            facts = prepare(rm.all_events(), moment)
+            states = [state_from_facts(facts, t, moment, today) for t in tracks_of(facts)]
+            return [s if detail else summary(s) for s in states if s is not None]
+        if not moment and not detail:
+            return rm.list_states(today)
+        return [s for t in rm.tracks(moment) if (s := rm.state(t, moment, today, detail=detail)) is not None]
+
+    def kept_tracks(self) -> list[TrackState] | None:
+        """The list of tracks as known now if the read model is current and holds every row of it
+        already; else None. Reads only (no catch-up, no fold): cheap enough for a first paint."""
+        rm = ReadModel(self.store)
+        if not rm.current():
+            return None
+        return rm.kept_list_states(self._today(Moment()))
+
+    @paused_collector
+    def track(self, track_id: str, moment: Moment = Moment()) -> TrackState | None:
+        """One track at `moment`, in full; None if nothing is known about it then."""
+        return self._read_model().state(track_id, moment, self._today(moment))
+
+    @paused_collector
+    def diff(self, track_id: str, d1: Moment, d2: Moment) -> TrackDiff:
+        """What changed on a track from d1 to d2: parties, stances, status, meetings, proposals..."""
+        return diff_states(self.track(track_id, d1), self.track(track_id, d2), track_id, d1.label(), d2.label())
+
+    # -- timeline -----------------------------------------------------------------------------
+    @paused_collector
+    def timeline(self, track_id: str | None, moment: Moment = Moment(), date_from: date | None = None,
+                 date_to: date | None = None, limit: int | None = None) -> list[TimelineEntry]:
+        """What happened, in order (occurred.earliest, then log position), each event as known at
+        the moment; `limit` keeps the latest."""
+        rm = self._read_model()
+        if not rm.current():
+            facts = prepare(rm.all_events(), moment)
+            return timeline_of(facts, claims_index(facts), track_id, moment.as_of, date_from, date_to, limit)
+        upper = min(moment.valid_bound, date_to.isoformat() if date_to else moment.valid_bound)
+        pages = rm.timeline_page_positions(track_id, upper, moment)
+        # Newest first in pages until `limit` entries are in range; corrections that moved an event
+        # are judged on the corrected form, so moved events are fetched on their own.
+        moved = set(rm.moved_positions(moment))
+        chosen: dict[int, Ev] = {}
+        lower = date_from.isoformat() if date_from else ""
+        for positions in pages:
+            evs = rm.fetch_positions([p for p in positions if p not in moved])
+            for ev in self._prepared(rm, evs, moment):
+                if self._wanted(ev, track_id, date_from, date_to):
+                    chosen[ev.position] = ev
+            if limit is not None and len(chosen) >= limit:
+                break
+            if lower and evs and min(e.earliest for e in evs) < (date.fromisoformat(lower) - timedelta(days=MAX_SPAN_DAYS)).isoformat():
+                break  # events dated this long before date_from cannot reach into it
+        for ev in self._prepared(rm, rm.fetch_positions(sorted(moved)), moment):
+            if self._wanted(ev, track_id, date_from, date_to):
+                chosen[ev.position] = ev
+        facts = list(chosen.values())
+        claims = rm.claims_for([e.id for e in facts], moment)
+        return timeline_of(facts, claims, track_id, moment.as_of, date_from, date_to, limit)
+
+    @staticmethod
+    def _prepared(rm: ReadModel, evs: Sequence[Ev], moment: Moment) -> list[Ev]:
+        return prepare_with(evs, rm.amendments_for([e.id for e in evs], moment.known_text), moment)
+
+    @staticmethod
+    def _wanted(ev: Ev, track: str | None, date_from: date | None, date_to: date | None) -> bool:
+        return (ev.body["type"] not in NOT_HAPPENINGS and (track is None or track in ev.body["tracks"])
+                and in_range(ev, date_from, date_to))
+
+    def dated_days(self, known_at: datetime | None = None) -> list[date]:
+        """Sorted distinct days on which something may first have happened (occurred.earliest),
+        for stepping a view from one dated event to the next."""
+        return [date.fromisoformat(d) for d in self.store.happening_days(Moment(known_at=known_at).known_text)]
+
+    # -- actors -------------------------------------------------------------------------------
+    @paused_collector
+    def actors(self) -> list[ActorInfo]:
+        """Every described actor (as described now), by id; actors never described come with their id."""
+        rm = self._read_model()
+        if not rm.current():
+            found = registry(prepare(rm.all_events()))
+        else:
+            found = rm.registry_for(self.actor_ids() + rm.described_actor_ids(), Moment())
+        ids = sorted(set(found) | set(self.actor_ids()))
+        return [found.get(a) or ActorInfo(id=a, name=a) for a in ids]
+
+    @paused_collector
+    def actor(self, actor_id: str, moment: Moment = Moment()) -> ActorState | None:
+        """Who said what, on which tracks; the actor's latest stance per track and issue."""
+        rm = self._read_model()
+        if not rm.current():
+            facts = prepare(rm.all_events(), moment)
+            return fold_actor(actor_id, facts, claims_index(facts), registry(facts).get(actor_id), moment.as_of)
+        positions = self.store.actor_positions(actor_id) + rm.moved_positions(moment)
+        facts = self._prepared(rm, rm.fetch_positions(sorted(set(positions))), moment)
+        info = rm.registry_for([actor_id], moment).get(actor_id)
+        claims = rm.claims_for([e.id for e in facts], moment)
+        return fold_actor(actor_id, facts, claims, info, moment.as_of)
+
+    # -- provenance ---------------------------------------------------------------------------
+    @paused_collector
+    def why(self, event_ids: Sequence[str]) -> list[StoredEvent]:
+        """The events behind a fact, then what bears on them: corrections, retractions, claim
+        status changes (each with its sources), in log order."""
+        rm = self._read_model()
+        first = [e for eid in dict.fromkeys(event_ids) if (e := self.store.get(eid)) is not None]
+        seen = {e.id for e in first}
+        related: list[StoredEvent] = []
+        frontier = [e.id for e in first]
+        while frontier:
+            found = [self.store.at(p) for p in rm.bearing_on(frontier)]
+            frontier = []
+            for e in found:
+                if e is not None and e.id not in seen:
+                    seen.add(e.id)
+                    related.append(e)
+                    frontier.append(e.id)
+        return first + sorted(related, key=lambda e: e.position)
+
+
+__all__ = [
+    "AMENDING_TYPES", "ActorInfo", "ActorState", "Choices", "ConcurrencyConflict", "EventFilter", "EventRow",
+    "IdConflict", "ImportReport", "InvalidEvents", "MissingDatabase", "Moment", "Problem", "ReadOnlyStore",
+    "RebuildReport", "StoreError", "StoredEvent", "TimelineEntry", "TrackCount", "TrackDiff", "TrackState",
+    "Tracker", "VerifyResult", "demo_lines",
+]

@@ -1,0 +1,37 @@
+"""The log: an append-only, hash-chained store of events, and its import and export.
+
+One public surface: `EventStore` (sqlite.py) and the rows, filter and errors every store shares
+(base.py). Import and export of JSON Lines live in jsonl.py. Only the application service
+(tracker.service) and the read model use this package; the views never do.
+"""
+
+from tracker.store.base import (
+    AppendResult,
+    ConcurrencyConflict,
+    EventFilter,
+    IdConflict,
+    IncompatibleDatabase,
+    InvalidEvents,
+    MissingDatabase,
+    Problem,
+    ReadOnlyStore,
+    StoredEvent,
+    StoreError,
+    VerifyResult,
+    validation_problems,
+)
+from tracker.store.sqlite import (
+    EVENT_COLUMNS,
+    EventStore,
+    Prepared,
+    format_recorded_at,
+    parse_body,
+    prepare_record,
+)
+
+__all__ = [
+    "EVENT_COLUMNS", "AppendResult", "ConcurrencyConflict", "EventFilter", "EventStore", "IdConflict",
+    "IncompatibleDatabase", "InvalidEvents", "MissingDatabase", "Prepared", "Problem", "ReadOnlyStore",
+    "StoreError", "StoredEvent", "VerifyResult", "format_recorded_at", "parse_body", "prepare_record",
+    "validation_problems",
+]

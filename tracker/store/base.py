@@ -1,0 +1,144 @@
+"""What every store shares, whatever database holds the log: its rows, its filter, its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pydantic import ValidationError
+
+from events import EVENT_TYPES, Event
+
+
+# -- errors -------------------------------------------------------------------------------
+class StoreError(Exception):
+    """Any failure the user should see as a clear message (no traceback)."""
+
+
+class ConcurrencyConflict(StoreError):
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(
+            f"the log is at position {actual}, not {expected} as expected: someone else appended "
+            f"{actual - expected} event(s) meanwhile; reload and try again"
+            if actual > expected
+            else f"the log is at position {actual}, not {expected} as expected"
+        )
+        self.expected, self.actual = expected, actual
+
+
+class IdConflict(StoreError):
+    def __init__(self, event_id: str, position: int | None, where: str = "") -> None:
+        at = f"at position {position}" if position else "earlier in the same batch"
+        super().__init__(f"{where}event id {event_id} is already in the log {at} with different content")
+        self.event_id = event_id
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input: which line (1-based, if from a file), which field, what."""
+
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return (": ".join(parts) + ": " if parts else "") + self.message
+
+
+class InvalidEvents(StoreError):
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        shown = "\n".join(f"  {p}" for p in self.problems[:20])
+        more = f"\n  ... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        super().__init__(f"{len(self.problems)} problem(s); nothing was written:\n{shown}{more}")
+
+
+class ReadOnlyStore(StoreError):
+    pass
+
+
+class IncompatibleDatabase(StoreError):
+    pass
+
+
+class MissingDatabase(StoreError):
+    """Opened read-only, and there is no file: nothing to read, and none is made."""
+
+
+# -- rows ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StoredEvent:
+    position: int
+    hash: str
+    event: Event
+
+    @property
+    def id(self) -> str:
+        return self.event.id
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    appended: list[StoredEvent]
+    skipped: int  # identical events already in the log
+    head: int
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    head_hash: str
+    first_bad_position: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What `query` selects; every field optional. Text is matched literally, case-insensitively."""
+
+    tracks: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    occurred_from: date | None = None  # events that may have happened on or after this day
+    occurred_to: date | None = None  # events that may have happened on or before this day
+    recorded_until: datetime | None = None
+    text: str | None = None
+
+
+# -- validation ---------------------------------------------------------------------------
+def field_path(loc: Sequence[int | str], event_type: str | None) -> str:
+    # Drop the discriminator tag pydantic puts first for a tagged union ('statement_made', 'stance').
+    parts = [str(p) for p in loc]
+    if parts and event_type and parts[0] == event_type:
+        parts = parts[1:]
+    return ".".join(parts) or "type"
+
+
+def validation_problems(exc: ValidationError, line: int | None, event_type: str | None) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = field_path(err["loc"], event_type)
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "union_tag_invalid":
+            loc = "type"
+            msg = f"unknown event type {event_type!r}; expected one of: {', '.join(sorted(EVENT_TYPES))}"
+        elif err["type"] == "union_tag_not_found":
+            loc = "type"
+            msg = "required field is missing (the event type)"
+        else:
+            given = err.get("input")
+            if isinstance(given, (str, int, float, bool)) and not isinstance(given, dict):
+                shown = repr(given)
+                msg += f" (got {shown[:60] + '...' if len(shown) > 60 else shown})"
+        problems.append(Problem(line, loc, msg))
+    return problems

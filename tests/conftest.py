@@ -12,6 +12,15 @@ from events import new_id
 from tracker.store import EventStore
 
 _counter = iter(range(10**9))
+ROBUSTNESS = Path(__file__).resolve().parent / "robustness"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Robustness tests (crashes, concurrency, hostile and odd input, old data, tampering) are
+    slow: `pytest -m "not slow"` skips them locally; CI runs everything."""
+    for item in items:
+        if ROBUSTNESS in item.path.parents:
+            item.add_marker(pytest.mark.slow)
 
 
 def make_body(**overrides: Any) -> dict[str, Any]:

@@ -36,14 +36,14 @@ from tracker.service import Moment, StoredEvent, StoreError, Tracker, VerifyResu
 from tracker.textsafe import printable
 from tracker.workers import worker_pool
 from tui.commands import TrackerCommands
+from tui.dialogs.correction import CorrectionScreen
+from tui.dialogs.help import HelpScreen
+from tui.dialogs.jump import JumpScreen
+from tui.dialogs.log_event import LogEventScreen, Prefill
+from tui.dialogs.retraction import RetractionScreen
 from tui.screens.actors import ActorsScreen
-from tui.screens.correction import CorrectionScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.events import EventLogScreen
-from tui.screens.help import HelpScreen
-from tui.screens.jump import JumpScreen
-from tui.screens.log_event import LogEventScreen, Prefill
-from tui.screens.retraction import RetractionScreen
 from tui.screens.track import TrackScreen
 from tui.screens.tracks import TracksScreen
 

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from tracker.service import Tracker
 from tui.screens.base import ViewScreen
 from tui.widgets.text import claim, clean, stance
-from tui.widgets.track_overview import Names
+from tui.widgets.track.overview import Names
 
 
 def shorten(text: str, limit: int) -> str:

@@ -13,16 +13,16 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from tracker.service import EventRow, Moment, TimelineEntry, Tracker
 from tracker.textsafe import printable
+from tui.dialogs.log_event import Prefill
 from tui.screens.base import ViewScreen
-from tui.screens.log_event import Prefill
-from tui.widgets.agreements import AgreementsView
 from tui.widgets.event_detail import EventDetail
-from tui.widgets.positions import PositionsMatrix, legend, render_stance
-from tui.widgets.proposals import ProposalsTable, render_proposal
-from tui.widgets.schedule import ScheduleTable, render_meeting
 from tui.widgets.text import clean, track_status
-from tui.widgets.timeline import TIMELINE_LIMIT, TimelineTable
-from tui.widgets.track_overview import Names, TrackOverview
+from tui.widgets.track.agreements import AgreementsView
+from tui.widgets.track.overview import Names, TrackOverview
+from tui.widgets.track.positions import PositionsMatrix, legend, render_stance
+from tui.widgets.track.proposals import ProposalsTable, render_proposal
+from tui.widgets.track.schedule import ScheduleTable, render_meeting
+from tui.widgets.track.timeline import TIMELINE_LIMIT, TimelineTable
 
 TABS = ("overview", "positions", "proposals", "agreements", "timeline")
 

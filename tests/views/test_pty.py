@@ -46,7 +46,7 @@ def test_tracker_demo_starts_in_a_terminal_and_quits_cleanly(tmp_path: Path, ses
     status = tmp_path / "exit-status"
     env = {k: v for k, v in os.environ.items() if k != "TRACKER_DB"}
     command = (
-        f"cd {shlex.quote(str(Path(__file__).resolve().parents[1]))} && "
+        f"cd {shlex.quote(str(Path(__file__).resolve().parents[2]))} && "
         f"{shlex.quote(sys.executable)} -m tracker demo --db {shlex.quote(str(db))}; "
         f"echo $? > {shlex.quote(str(status))}; sleep 30"
     )

@@ -12,9 +12,9 @@ from typing import Any
 
 from textual.widgets import Input, Select
 
-from test_tui_helpers import settle
 from tui.app import TrackerApp
-from tui.widgets.positions import PositionsMatrix
+from tui.widgets.track.positions import PositionsMatrix
+from tui_helpers import settle
 
 SIZE = (150, 44)
 

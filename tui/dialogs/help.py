@@ -46,10 +46,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from tui.app import TrackerApp
+        from tui.dialogs.log_event import LogEventScreen
         from tui.screens.actors import ActorsScreen
         from tui.screens.diff import DiffScreen
         from tui.screens.events import EventLogScreen
-        from tui.screens.log_event import LogEventScreen
         from tui.screens.track import TrackScreen
         from tui.screens.tracks import TracksScreen
         from tui.widgets.event_list import EventList

@@ -12,8 +12,8 @@ from textual.widgets import Button, Footer, Input, Static
 
 from tracker.forms import retraction_for
 from tracker.service import InvalidEvents, StoredEvent
-from tui.screens.amend_dialog import AmendmentDialog
-from tui.screens.log_event import FieldRow
+from tui.dialogs.amendment import AmendmentDialog
+from tui.dialogs.log_event import FieldRow
 from tui.widgets.date_field import DateField
 from tui.widgets.text import clean
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers_gen import event_id, statement
+from gen import event_id, statement
 from tracker.cli import cli
 from tracker.store import EventStore
 from tracker.textsafe import printable

@@ -142,7 +142,7 @@ def test_a_worker_ends_when_the_process_that_started_it_is_killed(tmp_path: Path
         "    time.sleep(60)\n"
     )
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
-                              cwd=Path(__file__).resolve().parents[1])
+                              cwd=Path(__file__).resolve().parents[2])
     try:
         assert parent.stdout is not None
         worker = int(parent.stdout.readline())
@@ -166,7 +166,7 @@ def test_ctrl_c_during_a_parallel_import_writes_nothing_and_prints_no_traceback(
     db = tmp_path / "log.db"
     proc = subprocess.Popen([sys.executable, "-m", "tracker", "--db", str(db), "import", str(source)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            cwd=Path(__file__).resolve().parents[1])
+                            cwd=Path(__file__).resolve().parents[2])
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and proc.poll() is None and len(children.read_text().split()) < 2:

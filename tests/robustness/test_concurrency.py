@@ -11,10 +11,10 @@ import threading
 import time
 from pathlib import Path
 
-from helpers_gen import event_id, statements, write_jsonl
+from gen import event_id, statements, write_jsonl
 from tracker.store import EventStore
 
-TESTS_DIR = Path(__file__).resolve().parent
+HELPERS_DIR = Path(__file__).resolve().parents[1] / "helpers"  # where `gen` is, for the child
 TRACKER = [sys.executable, "-m", "tracker"]
 N = 5000
 IMPORT_CHUNKS = 5
@@ -27,7 +27,7 @@ CLI_LOGS = 24  # real `tracker log` processes, in 2 parallel streams
 SINGLE_APPENDER = r"""
 import sys, json, time
 sys.path.insert(0, sys.argv[3])
-from helpers_gen import statement
+from gen import statement
 from tracker.store import EventStore
 
 store = EventStore(sys.argv[1])
@@ -66,7 +66,7 @@ def test_mixed_concurrent_writers_lose_nothing_and_duplicate_nothing(tmp_path):
             results["log"].append(_run(_log_args(db, n)))
 
     started = time.monotonic()
-    single = subprocess.Popen([sys.executable, "-c", SINGLE_APPENDER, str(db), str(N), str(TESTS_DIR)],
+    single = subprocess.Popen([sys.executable, "-c", SINGLE_APPENDER, str(db), str(N), str(HELPERS_DIR)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     threads = [threading.Thread(target=importer), threading.Thread(target=cli_logger, args=(0,)),
                threading.Thread(target=cli_logger, args=(1,))]

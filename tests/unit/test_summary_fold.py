@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import given
+from test_projections_logs import PROFILE, as_evs, logs
 
 from projections.fold import SUMMARY, SUMMARY_NEEDS_BODY, apply, apply_summary, empty, summary_row
 from projections.records import AMENDMENT_TYPES
-from test_projections_logs import PROFILE, as_evs, logs
 
 
 @PROFILE

@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Input, Static
 
 from events.dates import Bound, DateParseError, bound_day
 from projections.moment import Moment
-from tui.screens.log_event import FieldRow
+from tui.dialogs.log_event import FieldRow
 from tui.widgets.date_field import DateField
 from tui.widgets.text import clean
 

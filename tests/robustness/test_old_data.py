@@ -24,12 +24,12 @@ import pytest
 from click.testing import CliRunner
 
 from events import SCHEMA_VERSION, canonical_json
-from helpers_gen import statement, statements
+from gen import statement, statements
 from tracker.cli import cli
 from tracker.store import EventStore, IncompatibleDatabase, ReadOnlyStore
 from tracker.store.jsonl import import_file
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 V1_DB = FIXTURES / "v1_log.db"
 V1_JSONL = FIXTURES / "v1_log.jsonl"
 V1_LINES = [json.loads(line) for line in V1_JSONL.read_text(encoding="utf-8").splitlines()]

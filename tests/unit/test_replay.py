@@ -19,7 +19,7 @@ from projections.records import Ev, normalise
 from projections.replay import replay_track
 from tracker.service import Tracker
 
-DEMO = Path(__file__).resolve().parent.parent / "tracker" / "data" / "demo.jsonl"
+DEMO = Path(__file__).resolve().parents[2] / "tracker" / "data" / "demo.jsonl"
 pytestmark = pytest.mark.skipif(not DEMO.exists(), reason="the demo data is not written yet")
 TRACK = "ukraine-settlement"
 

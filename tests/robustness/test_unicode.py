@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers_gen import event_id
+from gen import event_id
 from tracker.cli import cli
 from tracker.store import EventFilter, EventStore
 

@@ -17,8 +17,8 @@ from events.dates import DateParseError
 from tracker.forms import correction_for, field_specs, parse_commitments
 from tracker.service import InvalidEvents, StoredEvent
 from tracker.textsafe import printable
-from tui.screens.amend_dialog import AmendmentDialog
-from tui.screens.log_event import FieldRow
+from tui.dialogs.amendment import AmendmentDialog
+from tui.dialogs.log_event import FieldRow
 from tui.widgets.date_field import DateField
 from tui.widgets.text import clean
 

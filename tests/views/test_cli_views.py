@@ -15,7 +15,7 @@ from tracker.cli import cli
 from tracker.service import Tracker
 from tracker.store import EventStore
 
-DEMO = Path(__file__).resolve().parent.parent / "tracker" / "data" / "demo.jsonl"
+DEMO = Path(__file__).resolve().parents[2] / "tracker" / "data" / "demo.jsonl"
 pytestmark = pytest.mark.skipif(not DEMO.exists(), reason="the demo data is not written yet")
 
 

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_projections_logs import PROFILE, as_evs, logs, moments
 
 from projections.moment import Moment
 from projections.replay import replay_track
-from test_projections_logs import PROFILE, as_evs, logs, moments
 from tracker.readmodel import model as readmodel
 from tracker.readmodel.model import ReadModel, dumps, summary
 from tracker.store import EventStore, ReadOnlyStore
@@ -168,9 +168,10 @@ def test_snapshots_compressed_on_a_second_thread_are_the_ones_written_inline(
 
 # -- snapshots are used ---------------------------------------------------------------------------------
 def _statements(n: int, track: str = "t-one") -> list[dict[str, Any]]:
+    from test_projections_logs import BASE
+
     from events import new_id
     from projections.records import recorded_text
-    from test_projections_logs import BASE
 
     out = []
     for i in range(n):

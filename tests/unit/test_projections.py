@@ -13,6 +13,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
+from test_projections_logs import PROFILE, as_evs, logs, moments
 
 from events import EVENT_ADAPTER, new_id
 from projections.amend import amend, resolve, split
@@ -23,7 +24,6 @@ from projections.records import Ev, recorded_text
 from projections.replay import prepare, replay_track, state_from_facts, tracks_of
 from projections.timeline import timeline
 from projections.trend import trend
-from test_projections_logs import PROFILE, as_evs, logs, moments
 from tracker.readmodel.model import dumps
 
 _n = iter(range(10**6))

@@ -16,17 +16,17 @@ from textual import work
 from textual.widgets import DataTable, Input, Select
 
 from events import new_id
-from test_tui_helpers import SIZE, async_test, screen_text, settle
 from tracker.service import EventFilter, Tracker
 from tracker.store import EventStore
 from tui.app import TrackerApp
+from tui.dialogs.log_event import LogEventScreen
 from tui.screens import base
 from tui.screens.events import EventLogScreen
-from tui.screens.log_event import LogEventScreen
 from tui.screens.track import TrackScreen
 from tui.widgets.event_list import EventList
-from tui.widgets.timeline import TimelineTable
-from tui.widgets.positions import PositionsMatrix
+from tui.widgets.track.positions import PositionsMatrix
+from tui.widgets.track.timeline import TimelineTable
+from tui_helpers import SIZE, async_test, screen_text, settle
 
 INJECTION = "[bold]pwned[/] [link=https://evil.example]click[/link] [/] \x1b[31mRED\x1b[0m \x1b]8;;x\x07"
 

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from events import CLAIM_STATUSES, EVENT_TYPES, STANCES
 from events.ids import ULID_RE
-from helpers_gen import event_id, statement, statements
+from gen import event_id, statement, statements
 from tracker.cli import cli
 from tracker.store import EventStore, IdConflict, InvalidEvents, StoreError
 from tracker.store.jsonl import MAX_LINE_BYTES, import_lines

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from events import canonical_json, chain_hash
-from helpers_gen import event_id, statement, statements
+from gen import event_id, statement, statements
 from tracker.cli import cli
 from tracker.store import EventStore
 

@@ -29,14 +29,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers_gen import event_id, statements, write_jsonl
+from gen import event_id, statements, write_jsonl
 from tracker.readmodel import ReadModel
 from tracker.store import EventStore
 from tracker.store.jsonl import import_file
 
 BIG = 100_000
 BASE = 300  # events in the log before each import
-TESTS_DIR = Path(__file__).resolve().parent
+HELPERS_DIR = Path(__file__).resolve().parents[1] / "helpers"  # where `gen` is, for the child
 SEED = int(os.environ.get("CRASH_SEED", random.SystemRandom().randrange(1 << 30)))
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -169,7 +169,7 @@ def test_sigkill_during_100k_import_leaves_all_or_nothing(tmp_path, big_jsonl, b
 APPEND_LOOP = r"""
 import sys
 sys.path.insert(0, sys.argv[3])
-from helpers_gen import statement
+from gen import statement
 from tracker.store import EventStore
 
 db, run = sys.argv[1], int(sys.argv[2])
@@ -196,7 +196,7 @@ def test_sigkill_during_a_loop_of_append_batches_keeps_every_batch_whole(tmp_pat
     head = 0
     acked_total = 0
     for run in range(4):
-        proc = subprocess.Popen([sys.executable, "-c", APPEND_LOOP, str(db), str(run), str(TESTS_DIR)],
+        proc = subprocess.Popen([sys.executable, "-c", APPEND_LOOP, str(db), str(run), str(HELPERS_DIR)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         acks: list[tuple[int, int]] = []
 

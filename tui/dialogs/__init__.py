@@ -1,0 +1,1 @@
+"""Modal dialogs: log an event, correct or retract one, jump to a date, the keys."""

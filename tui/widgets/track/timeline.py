@@ -21,7 +21,7 @@ TIMELINE_LIMIT = 1000
 
 def when_text(entry: TimelineEntry) -> Text:
     text = Text("~" if entry.uncertain else " ", style="bold yellow")
-    text.append(clean(entry.occurred.label()), style="cyan")
+    text.append(clean(entry.occurred.label(compact=True)), style="cyan")
     return text
 
 
@@ -39,22 +39,50 @@ class TimelineTable(DataTable[Any]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.entries: list[TimelineEntry] = []  # as shown, top to bottom
+        self._columns: tuple[str, ...] = ()
+        self._width = 0  # the width the columns were laid out for
 
-    def on_mount(self) -> None:
-        self.add_column("When", key="when", width=26)
-        self.add_column("Type", key="type", width=20)
-        self.add_column("Claim", key="claim", width=11)
-        self.add_column("Summary", key="summary")
+    def _wanted_columns(self) -> tuple[str, ...]:
+        # Narrow panes (an 80-column terminal gives this table about 48) keep the date, the claim
+        # and the summary; the type is in the detail pane beside it.
+        width = self.size.width or 120
+        if width >= 100:
+            return ("when", "type", "claim", "summary")
+        if width >= 56:
+            return ("when", "claim", "summary")
+        return ("when", "summary")
+
+    def _fill(self) -> None:
+        columns, width = self._wanted_columns(), self.size.width or 120
+        if (columns, width) != (self._columns, self._width):
+            self.clear(columns=True)
+            self._columns, self._width = columns, width
+            widths = {"when": 19, "type": 20, "claim": 10}
+            used = sum(widths.get(c, 0) for c in columns) + 2 * len(columns)
+            for key in columns:
+                self.add_column(key.capitalize(), key=key, width=widths.get(key, max(20, width - used)))
+        else:
+            self.clear()
+        cells = {
+            "when": when_text, "type": lambda e: Text(e.type.replace("_", " ")),
+            "claim": lambda e: claim(e.claim_status), "summary": summary_text,
+        }
+        for e in self.entries:
+            self.add_row(*(cells[c](e) for c in self._columns), key=e.event_id)
+
+    def on_resize(self) -> None:
+        if (self._wanted_columns(), self.size.width) != (self._columns, self._width):
+            current = self.cursor_row
+            self._fill()
+            if self.entries:
+                self.move_cursor(row=min(current, len(self.entries) - 1), animate=False)
 
     def show(self, entries: list[TimelineEntry], newest_first: bool) -> None:
         """Show `entries` (in the service's order: oldest first), keeping the cursor on the same
         event if it is still there."""
         current = self.selected
-        self.clear()
         self.entries = list(reversed(entries)) if newest_first else list(entries)
-        for e in self.entries:
-            self.add_row(when_text(e), Text(e.type.replace("_", " ")), claim(e.claim_status), summary_text(e),
-                         key=e.event_id)
+        self._fill()
         if current is not None:
             for i, e in enumerate(self.entries):
                 if e.event_id == current.event_id:

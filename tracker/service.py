@@ -31,7 +31,7 @@ from projections.actors import actor_state as fold_actor
 from projections.diff import diff as diff_states
 from projections.entities import Claims, claim_status
 from projections.moment import Moment
-from projections.records import AMENDMENT_TYPES, Ev, from_stored, normalise
+from projections.records import AMENDMENT_TYPES, Ev, normalise
 from projections.replay import (
     claims_index,
     prepare,
@@ -260,8 +260,15 @@ class Tracker:
         rm = self._read_model()
         if rm.current():
             return rm.amendments_for(ids, moment.known_text), rm.claims_for(ids, moment)
-        # Behind and read-only: the few record-keeping events, by the store's type index.
-        acts = [from_stored(p, b) for p, b in self.store.bodies_of_types((*AMENDMENT_TYPES, "claim_status_changed"))]
+        # Behind and read-only: the events naming these, and those naming them in turn, found by
+        # the store's type index (a scan of the record-keeping events, not of the whole log).
+        found: dict[int, Ev] = {}
+        frontier = ids
+        while frontier:
+            evs = rm.fetch_positions([p for p in self.store.targeting(frontier) if p not in found])
+            found.update((e.position, e) for e in evs)
+            frontier = [e.id for e in evs]
+        acts = list(found.values())
         return am.resolve((e for e in acts if e.type in AMENDMENT_TYPES), moment.known_text), claims_index(prepare(acts, moment))
 
     def amendments_of(self, event_id: str) -> list[StoredEvent]:

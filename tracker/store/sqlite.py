@@ -680,12 +680,6 @@ class EventStore:
                 f"AND json_extract(body, '$.target') IN ({','.join('?' * len(chunk))})", chunk))
         return out
 
-    def bodies_of_types(self, types: Sequence[str]) -> list[tuple[int, str]]:
-        """(position, stored JSON) of every event of these types, in log order (by the type index)."""
-        marks = ",".join("?" * len(types))
-        return list(self.conn.execute(
-            f"SELECT position, body FROM events WHERE type IN ({marks}) ORDER BY position", list(types)))
-
     def happening_days(self, known_text: str | None = None) -> list[str]:
         """Sorted distinct days (ISO text) on which something may first have happened, known by
         `known_text` if given: record keeping (actor descriptions, corrections, retractions) left out."""

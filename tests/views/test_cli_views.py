@@ -107,7 +107,7 @@ def test_brief_is_markdown(demo_db: str) -> None:
     out = run(demo_db, "brief", "--as-of", "2025-02-18")
     assert out.startswith("# Negotiations briefing (as of 18 Feb 2025)")
     assert "## Ukraine war settlement" in out and "**Status:** active" in out
-    assert "- **Next meeting:**" in out
+    assert "- **Upcoming meetings:**" in out
 
 
 def test_rebuild_gives_the_same_state(demo_db: str) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tui_helpers import SIZE, async_test, screen_text, settle
 
 from events.dates import bound_day, known_at
 from tracker.bench.synthetic import write_jsonl
@@ -27,6 +26,7 @@ from tracker.service import EventFilter, Moment, Tracker
 from tui.app import TrackerApp
 from tui.widgets.event_list import EventList
 from tui.widgets.track.timeline import TimelineTable
+from tui_helpers import SIZE, async_test, screen_text, settle
 
 TRACK = "ukraine-settlement"
 

@@ -7,14 +7,13 @@ with one meaning per option (events.dates.bound_day): --from the phrase's first 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
-from events.occurred import Occurred
 from projections.moment import Moment
-from projections.state import ActorInfo, Meeting, Proposal, TimelineEntry, TrackState
+from projections.state import TimelineEntry, TrackState
 from tracker.cli.common import (
     Context,
     emit_json,
@@ -25,146 +24,30 @@ from tracker.cli.common import (
     parse_moment,
     say,
 )
-
-
-class Names:
-    """Actor ids to display names: 'Russia', 'Lavrov'."""
-
-    def __init__(self, infos: Iterable[ActorInfo]) -> None:
-        self.infos = {a.id: a for a in infos}
-
-    def __call__(self, actor: str) -> str:
-        info = self.infos.get(actor)
-        return info.name if info and info.name else actor
-
-    def short(self, actor: str) -> str:
-        info = self.infos.get(actor)
-        if info and info.kind == "person":
-            return info.name.split()[-1]
-        return self(actor)
-
-    def many(self, actors: Iterable[str]) -> str:
-        return ", ".join(self(a) for a in actors)
-
-
-def _when(occ: Occurred | None, uncertain: bool = False) -> str:
-    if occ is None:
-        return "no date"
-    return ("~" if uncertain else "") + occ.label()
+from tracker.present import Names, markdown_escape, markdown_line, sections, when
 
 
 # -- status -------------------------------------------------------------------------------------
-def _trend(state: TrackState) -> str:
-    t = state.trend
-    if t.window_end is None:
-        return "trend unknown"
-    return f"{t.direction} ({t.recent:+d} over {t.window_days} days to {t.window_end:%d %b}, before {t.previous:+d})"
-
-
-def _meeting_line(m: Meeting, names: Names) -> str:
-    if m.status == "held":
-        text = f"{m.title}: held {_when(m.held, m.uncertain)}"
-    elif m.status == "cancelled":
-        text = f"{m.title}: cancelled" + (f" by {names.many(m.cancelled_by)}" if m.cancelled_by else "")
-    elif m.status == "postponed":
-        text = f"{m.title}: postponed to {_when(m.planned) if m.planned else 'no new date'}"
-    else:
-        text = f"{m.title}: scheduled for {_when(m.planned)}"
-    history = [f"{_when(p.from_date)} -> {_when(p.to_date) if p.to_date else 'sine die'}"
-               + (f" (by {names.many(p.by)}, {_when(p.occurred, p.uncertain)})" if p.by else f" ({_when(p.occurred, p.uncertain)})")
-               for p in m.postponements]
-    if history:
-        text += "; postponed " + "; ".join(history)
-    if m.date_passed:
-        text += " - date passed, no outcome logged"
-    if m.claim_status != "confirmed":
-        text += f" [{m.claim_status}]"
-    return text
-
-
-def _proposal_line(p: Proposal, names: Names) -> list[str]:
-    history = ", then ".join(
-        f"{c.status}" + (f" by {names.many(c.by)}" if c.by and i else "") + f" {_when(c.occurred, c.uncertain)}"
-        for i, c in enumerate(p.claim_history))
-    lines = [f"{p.title} ({names.many(p.proposer)}): {p.claim_status.upper()} - {history}"]
-    if p.stages:
-        lines.append("    stages: " + "  ".join(f"{i}. {s}" for i, s in enumerate(p.stages, 1)))
-    return lines
-
-
 def status_lines(state: TrackState, names: Names) -> list[str]:
-    """A track's state as text (every data string passes through `say` when printed)."""
+    """A track's state as text, section by section (tracker.present); every data string passes
+    through `say` when printed."""
     out = [f"{state.title}  [{state.track}]  {state.moment}"]
-    since = f" since {_when(state.status_since)}" if state.status_since else ""
-    out.append(f"Status: {state.status}{since}" + (f" - {state.status_reason}" if state.status_reason else "")
-               + (f" [{state.status_claim}]" if state.status_claim != "confirmed" else ""))
-    out.append(f"Trend: {_trend(state)}")
-    out.append(f"Last activity: {_when(state.last_activity)}   Events: {state.event_count}")
     if state.description:
         out.append(state.description)
-
-    def section(title: str, lines: Sequence[str]) -> None:
-        if lines:
-            out.append("")
-            out.append(title)
-            out.extend("  " + line for line in lines)
-
-    section("At the table", [
-        f"{names(p.actor)}" + (f" ({', '.join(names.short(d) for d in p.delegates)})" if p.delegates else "")
-        + f", last {_when(p.occurred, p.uncertain)}" for p in state.parties])
-    section("Excluded", [
-        f"{names(x.actor)}" + (f" by {names.many(x.by)}" if x.by else "") + f" {_when(x.occurred, x.uncertain)}"
-        + (f": {x.reason}" if x.reason else "") for x in state.excluded])
-    section("Demanding a seat", [
-        f"{names(d.claimant)} for {names.many(d.seat_for)} {_when(d.occurred, d.uncertain)}"
-        + (f" [{d.claim_status}]" if d.claim_status != "confirmed" else "") for d in state.seat_demands])
-    section("Mediators and hosts", [
-        f"{names(m.actor)}: " + (f"offers to act as {m.role}" if m.offered else "hosted talks")
-        + (f" ({m.venue})" if m.venue else "") + (f" between {names.many(m.between)}" if m.between else "")
-        + f" {_when(m.occurred, m.uncertain)}" for m in state.mediators])
-    section("Observers", [f"{names(o.actor)}, last heard {_when(o.occurred, o.uncertain)}" for o in state.observers])
-    if state.agenda:
-        section("Agenda", [", ".join(state.agenda)])
-    stance_lines: list[str] = []
-    issue = None
-    for s in state.stances:
-        if s.issue != issue:
-            issue = s.issue
-            stance_lines.append(f"{issue}:")
-        who = names(s.actor) + (f" ({names.short(s.speaker)})" if s.speaker != s.actor else "")
-        quote = f" \u201c{s.quote}\u201d" if s.quote else ""
-        status = f" [{s.claim_status.upper()}]" if s.claim_status != "confirmed" else ""
-        stance_lines.append(f"  {who}: {s.stance}{status}{quote} {_when(s.occurred, s.uncertain)}")
-    section("Stances", stance_lines)
-    proposal_lines: list[str] = []
-    for p in state.proposals:
-        proposal_lines.extend(_proposal_line(p, names))
-    section("Proposals", proposal_lines)
-    agreement_lines: list[str] = []
-    for a in state.agreements:
-        agreement_lines.append(f"{a.title} ({names.many(a.parties)}) {_when(a.occurred, a.uncertain)}"
-                               + (f" [{a.claim_status}]" if a.claim_status != "confirmed" else ""))
-        agreement_lines.extend(f"    [{c.progress}] {c.text}" for c in a.commitments)
-    section("Agreements", agreement_lines)
-    upcoming = [m for m in state.meetings if m.upcoming]
-    past = [m for m in state.meetings if not m.upcoming]
-    section("Upcoming meetings", [_meeting_line(m, names) for m in upcoming])
-    section("Meetings", [_meeting_line(m, names) for m in past])
-    section("Denied claims", [f"{d.summary} - denied" + (f" by {names.many(d.by)}" if d.by else "")
-                              + f" {_when(d.occurred, d.uncertain)}" for d in state.denied])
-    if state.uncertain_count:
-        out.append("")
-        out.append(f"~ {state.uncertain_count} fact(s) have imprecise dates that may fall after "
-                   f"{state.as_of:%d %b %Y}: counted from their earliest possible day." if state.as_of else "")
+    for section, lines in sections(state, names):
+        if section.inline:
+            out.append(f"{section.title}: " + "; ".join(ln.text for ln in lines))
+        else:
+            out += ["", section.title, *("  " * (ln.level + 1) + ln.text for ln in lines)]
     return out
 
 
 def summary_line(state: TrackState) -> str:
     nxt = state.next_meeting
-    upcoming = f"next: {nxt.title} {_when(nxt.planned)}" if nxt else ""
-    since = f" since {_when(state.status_since)}" if state.status_since else ""
+    upcoming = f"next: {nxt.title} {when(nxt.planned)}" if nxt else ""
+    since = f" since {when(state.status_since)}" if state.status_since else ""
     return (f"{state.track:<28} {state.status:<11}{since:<26} {state.trend.direction:<13} "
-            f"last {_when(state.last_activity):<24} {upcoming}")
+            f"last {when(state.last_activity):<24} {upcoming}")
 
 
 @click.command(short_help="Where TRACK (or every track) stands, at any date.")
@@ -332,41 +215,21 @@ def why(ctx: Context, track: str, field: tuple[str, ...], as_of: str | None, kno
 
 # -- brief --------------------------------------------------------------------------------------
 def brief_markdown(states: Sequence[TrackState], names: Names, moment: Moment) -> str:
+    """Every track, section by section (tracker.present), as Markdown. Text from the log is
+    escaped (markdown_escape): a name or summary can never become a link, a tag or a heading."""
     lines = [f"# Negotiations briefing ({moment.label()})", ""]
     if not states:
         lines.append("Nothing is known yet.")
     for s in states:
-        lines.append(f"## {s.title}")
-        lines.append("")
-        since = f" since {_when(s.status_since)}" if s.status_since else ""
-        lines.append(f"**Status:** {s.status}{since}. **Trend:** {_trend(s)}. "
-                     f"**Last activity:** {_when(s.last_activity)}.")
-        lines.append("")
-        if s.parties:
-            lines.append("- **At the table:** " + ", ".join(names(p.actor) for p in s.parties))
-        if s.excluded:
-            lines.append("- **Excluded:** " + "; ".join(
-                names(x.actor) + (f" (by {names.many(x.by)})" if x.by else "") for x in s.excluded))
-        if s.seat_demands:
-            lines.append("- **Demanding a seat:** " + "; ".join(
-                f"{names(d.claimant)} for {names.many(d.seat_for)}" for d in s.seat_demands))
-        if s.mediators:
-            lines.append("- **Mediators / hosts:** " + ", ".join(
-                names(m.actor) + (f" ({m.role})" if m.offered else " (hosted)") for m in s.mediators))
-        if s.next_meeting:
-            lines.append(f"- **Next meeting:** {_meeting_line(s.next_meeting, names)}")
-        for p in s.proposals:
-            lines.append(f"- **Proposal:** {p.title}: {p.claim_status}")
-        for a in s.agreements:
-            done = sum(1 for c in a.commitments if c.progress == "done")
-            lines.append(f"- **Agreement:** {a.title} ({done}/{len(a.commitments)} commitments done)")
-        changed = [st for st in s.stances if st.issue in s.agenda][:12]
-        if changed:
-            lines.append("- **Positions:** " + "; ".join(
-                f"{names(st.actor)} {st.stance} {st.issue}" + (f" [{st.claim_status}]" if st.claim_status != "confirmed" else "")
-                for st in changed))
-        for d in s.denied:
-            lines.append(f"- **Denied:** {d.summary}" + (f" (by {names.many(d.by)})" if d.by else ""))
+        lines += [f"## {markdown_escape(s.title)}", ""]
+        if s.description:
+            lines += [f"*{markdown_escape(s.description)}*", ""]
+        for section, body in sections(s, names):
+            if section.inline:
+                lines.append(f"- **{section.title}:** " + "; ".join(markdown_line(ln) for ln in body))
+            else:
+                lines.append(f"- **{section.title}:**")
+                lines += [f"{'  ' * (ln.level + 1)}- {markdown_line(ln)}" for ln in body]
         lines.append("")
     return "\n".join(lines)
 

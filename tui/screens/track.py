@@ -129,7 +129,7 @@ class TrackScreen(ViewScreen):
         moment = self.moment
         try:
             state = self.app.project(Tracker.track, self.track_id, moment)
-            names = Names({a.id: a.name for a in self.app.project(Tracker.actors)})
+            names = Names(self.app.project(Tracker.actors))  # descriptions: people go by surname
             timeline = self.app.project(Tracker.timeline, self.track_id, moment, limit=TIMELINE_LIMIT)
         except Exception as exc:  # noqa: BLE001 - shown, not a crash
             self.app.call_from_thread(self.loaded, self.query_one("#track-tabs"))

@@ -1,14 +1,6 @@
 """The event vocabulary: what can be said about a negotiation, and how it is dated and sourced."""
 
-from events.base import (
-    CLAIM_STATUSES,
-    SCHEMA_VERSION,
-    STANCES,
-    ClaimStatus,
-    EventBase,
-    Source,
-    Stance,
-)
+from events.base import CLAIM_STATUSES, SCHEMA_VERSION, STANCES
 from events.canonical import GENESIS, canonical_json, chain_hash
 from events.dates import DateParseError, parse_occurred
 from events.ids import new_id
@@ -25,7 +17,6 @@ from events.upcasters import UpcastError, upcast
 
 __all__ = [
     "CLAIM_STATUSES", "EVENT_ADAPTER", "EVENT_TYPES", "GENESIS", "SCHEMA_VERSION", "STANCES",
-    "TRACK_STATUSES", "ClaimStatus", "DateParseError", "Event", "EventBase", "Occurred", "Source",
-    "Stance", "UpcastError", "canonical_json", "chain_hash", "describe", "new_id", "parse_occurred",
-    "type_fields", "upcast",
+    "TRACK_STATUSES", "DateParseError", "Event", "Occurred", "UpcastError", "canonical_json", "chain_hash",
+    "describe", "new_id", "parse_occurred", "type_fields", "upcast",
 ]

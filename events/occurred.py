@@ -64,10 +64,6 @@ class Occurred(BaseModel):
         return cls(earliest=earliest, latest=latest, precision="range")
 
     # -- reading --------------------------------------------------------------------------
-    @property
-    def is_exact(self) -> bool:
-        return self.precision == "day"
-
     def label(self, *, compact: bool = False) -> str:
         """Honest human form: '18 Feb 2025', 'week of 10 Feb 2025', 'Feb 2025', '10–14 Feb 2025 (approx.)'.
 

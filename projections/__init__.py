@@ -5,7 +5,8 @@
 - `fold`: events of a track -> an order-insensitive accumulator of keyed facts;
 - `entities`: meetings, proposals, agreements, claim status, actors, folded per entity;
 - `freeze`: accumulator + entities -> the immutable `state.TrackState` a view shows;
-- `replay`: `Moment` (as of D, as known at K) and the reference replay of a whole log;
+- `moment`: `Moment`, the rule of the two time axes (as of D, as known at K);
+- `replay`: the reference replay of a whole log at a moment;
 - `timeline`, `diff`, `actors`, `trend`: the other views, all pure.
 
 The same functions serve the live view, every replay, the read model in SQLite

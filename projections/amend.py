@@ -30,14 +30,10 @@ from projections.records import AMENDMENT_TYPES, Ev
 class Amendments:
     retracted: set[str] = field(default_factory=set)
     corrections: dict[str, list[Ev]] = field(default_factory=dict)  # target id -> in recorded order
-    ids: set[str] = field(default_factory=set)  # every amendment taken into account
     withdrawn: set[str] = field(default_factory=set)  # every retracted event, record-keeping acts too
 
     def targets(self) -> set[str]:
         return self.retracted | set(self.corrections)
-
-    def __bool__(self) -> bool:
-        return bool(self.retracted or self.corrections)
 
 
 def resolve(amendments: Iterable[Ev], known_at: str | None = None) -> Amendments:
@@ -58,7 +54,7 @@ def resolve(amendments: Iterable[Ev], known_at: str | None = None) -> Amendments
             memo[event_id] = any(not withdrawn(r.id) for r in retractors.get(event_id, ()))
         return memo[event_id]
 
-    out = Amendments(ids=set(by_id))
+    out = Amendments()
     for target in retractors:
         if withdrawn(target):
             out.withdrawn.add(target)

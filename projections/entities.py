@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from events.occurred import Occurred
+from projections.fold import occ_dict
 from projections.records import Body, Ev
 from projections.state import (
     ActorInfo,
@@ -115,8 +116,6 @@ def occ_of(text: str | None) -> Occurred | None:
         return None
     found = _BY_TEXT.get(text)
     if found is None:
-        from projections.fold import occ_dict
-
         if len(_BY_TEXT) > 100_000:
             _BY_TEXT.clear()
         found = _BY_TEXT[text] = Occurred.model_validate(occ_dict(text))

@@ -33,7 +33,7 @@ TABLE_TYPES = ("meeting_held", "agreement_reached")
 # Event types that are not activity on the track (descriptions of the cast).
 NOT_ACTIVITY = ("actor_described",)
 # The parts of the accumulator a list of tracks needs (the rest is detail: who said what).
-SUMMARY = ("track", "n", "types", "opened", "status", "last", "days")
+LIST_PARTS = ("track", "n", "types", "opened", "status", "last", "days")
 
 # Every slot is [position, event id, claim status as logged ("" for confirmed), occurred, *values],
 # `occurred` in compact text form (see occ_text); its sort key is (occurred.earliest, position).
@@ -169,13 +169,14 @@ def apply(acc: Acc, events: Iterable[Ev]) -> Acc:
     return acc
 
 
-# What the list-of-tracks parts of the fold (SUMMARY) take from an event, but for these two types:
-# kept beside each fact in the read model's index, so a summary folds without parsing events.
-SUMMARY_NEEDS_BODY = ("track_opened", "track_status_changed")
-SummaryRow = tuple[int, str, str, str, str, str, int]  # position, earliest, type, id, status, occurred, score
+# What LIST_PARTS take from an event, for every type but these two (their title, status and reason
+# are in the body): kept beside each fact in the read model's index, so a list of tracks folds
+# without parsing events.
+LIST_NEEDS_BODY = ("track_opened", "track_status_changed")
+ListFact = tuple[int, str, str, str, str, str, int]  # position, earliest, type, id, status, occurred, score
 
 
-def summary_row(ev: Ev) -> SummaryRow:
+def list_fact(ev: Ev) -> ListFact:
     b = ev.body
     occ = b["occurred"]
     status = b.get("status", "confirmed")
@@ -183,12 +184,12 @@ def summary_row(ev: Ev) -> SummaryRow:
             occ_text(occ), score(b))
 
 
-def apply_summary(acc: Acc, rows: Iterable[SummaryRow]) -> Acc:
-    """What `apply` does to the SUMMARY parts of `acc`, from `summary_row`s of events of a type
-    not in SUMMARY_NEEDS_BODY (amended, filtered, as for `apply`). The other parts are untouched."""
+def apply_list_facts(acc: Acc, facts: Iterable[ListFact]) -> Acc:
+    """What `apply` does to the LIST_PARTS of `acc`, from the `list_fact`s of events of a type not
+    in LIST_NEEDS_BODY (amended, filtered, as for `apply`). The other parts are untouched."""
     types = acc["types"]
     days = acc["days"]
-    for position, earliest, t, eid, status, occ, points in rows:
+    for position, earliest, t, eid, status, occ, points in facts:
         acc["n"] += 1
         types[t] = types.get(t, 0) + 1
         if t not in NOT_ACTIVITY:

@@ -26,6 +26,7 @@ from projections.fold import EID, OCCURRED, SEP, STATUS, VALUES, Acc, slot_key, 
 from projections.records import Ev
 from projections.state import (
     ActorInfo,
+    Dated,
     Exclusion,
     Mediator,
     Observer,
@@ -238,8 +239,8 @@ def freeze(
 
     last = acc["last"]
     ref = as_of or (date.fromisoformat(last[OCCURRED][:10]) if last else None)
-    facts: list[Any] = [*parties, *exclusions, *seat_demands, *mediators, *observers, *stances, *meetings,
-                        *proposals, *agreements]
+    facts: list[Dated] = [*parties, *exclusions, *seat_demands, *mediators, *observers, *stances, *meetings,
+                          *proposals, *agreements]
     return TrackState.fast(
         track=track, title=title, description=description, status=status, status_since=_occ(since),
         status_reason=reason, status_event_ids=status_ids,
@@ -252,7 +253,7 @@ def freeze(
         next_meeting=upcoming[0] if upcoming else None, denied=tuple(denied),
         last_activity=_occ(last[OCCURRED]) if last else None, last_activity_event_ids=(last[EID],) if last else (),
         trend=trend(acc["days"], ref), event_count=acc["n"],
-        uncertain_count=sum(1 for f in facts if getattr(f, "uncertain", False)),
+        uncertain_count=sum(1 for f in facts if f.uncertain),
         as_of=as_of, moment=label,
     )
 

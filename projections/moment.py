@@ -14,9 +14,10 @@ retractions are record-keeping acts, not events in the world: they are not filte
 Both axes combine: Moment(as_of=15 Feb, known_at=18 Feb) is "as it stood on 15 Feb, as we knew
 it on 18 Feb". Moment() is "now": everything logged, whatever its date.
 
-The rule is written here once, twice over: `counts` for events in memory (the reference replay,
-the read model's folds), and `valid_bound` / `known_bound` for the same comparison made by a
-database index (the read model's and the store's queries compare the same texts).
+The rule is written here once, twice over: `known` and `happened` for events in memory (the
+reference replay, the read model's folds), and `valid_bound` / `known_bound` for the same
+comparison made by a database index (the read model's and the store's queries compare the same
+texts); `within` tightens a list's own bounds to the moment.
 """
 
 from __future__ import annotations
@@ -77,10 +78,6 @@ class Moment:
     def happened(self, ev: Ev) -> bool:
         """May have happened by D (its earliest possible day has come)."""
         return self.as_of is None or ev.body["occurred"]["earliest"] <= self.valid_bound
-
-    def counts(self, ev: Ev) -> bool:
-        """Both axes: the event (in its amended form) is part of the picture at this moment."""
-        return self.known(ev) and self.happened(ev)
 
     def within(self, occurred_to: date | None, recorded_until: datetime | None) -> tuple[date | None, datetime | None]:
         """A list's own upper bounds, tightened to this moment: what a list of events as of D,

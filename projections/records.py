@@ -7,8 +7,7 @@ upcast by `normalise`).
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from events import EVENT_ADAPTER, SCHEMA_VERSION, upcast
@@ -42,10 +41,6 @@ class Ev(NamedTuple):
         return self.body["occurred"]["earliest"]
 
     @property
-    def latest(self) -> str:
-        return self.body["occurred"]["latest"]
-
-    @property
     def recorded_at(self) -> str:
         return self.body.get("recorded_at") or ""
 
@@ -60,14 +55,6 @@ def normalise(body: Body) -> Body:
     return body
 
 
-def from_stored(position: int, text: str) -> Ev:
-    return Ev(position, normalise(json.loads(text)))
-
-
 def recorded_text(moment: datetime) -> str:
     """The store's fixed-width UTC form, so text comparison is time comparison."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def day_text(d: date | None) -> str | None:
-    return d.isoformat() if d is not None else None

@@ -1,4 +1,4 @@
-"""The reference replay: a whole log folded to the state of each track at a moment.
+"""The reference replay: a whole log folded to a track's state at a moment.
 
 The rule of the two time axes is projections.moment's; this module applies it to a log in memory,
 and every faster path (the read model's snapshots and indexes) must give the same states.
@@ -75,8 +75,3 @@ def state_from_facts(facts: Sequence[Ev], track: str, moment: Moment = Moment(),
 def replay_track(events: Iterable[Ev], track: str, moment: Moment = Moment(), today: date | None = None) -> TrackState | None:
     """Fold a whole log (any order) to one track's state at `moment`. Pure; no snapshots."""
     return state_from_facts(prepare(events, moment), track, moment, today)
-
-
-def replay_all(events: Iterable[Ev], moment: Moment = Moment(), today: date | None = None) -> list[TrackState]:
-    facts = prepare(events, moment)
-    return [s for t in tracks_of(facts) if (s := state_from_facts(facts, t, moment, today))]

@@ -45,7 +45,7 @@ from projections.timeline import NOT_HAPPENINGS, in_range
 from projections.timeline import timeline as timeline_of
 from tracker.gcpause import paused_collector
 from tracker.paths import resolve_db
-from tracker.readmodel import ReadModel, summary
+from tracker.readmodel import ReadModel, list_row
 from tracker.store import (
     ConcurrencyConflict,
     EventFilter,
@@ -321,14 +321,14 @@ class Tracker:
     # -- tracks -------------------------------------------------------------------------------
     @paused_collector
     def tracks(self, moment: Moment = Moment(), *, detail: bool = False) -> list[TrackState]:
-        """Every track at `moment`, by id. Without `detail`, summaries for lists (TrackState.detail
-        is False): title, status and since when, trend, last activity, next meeting, event count."""
+        """Every track at `moment`, by id. Without `detail`, list rows (TrackState.detail is
+        False): title, status and since when, trend, last activity, next meeting, event count."""
         rm = self._read_model()
         today = self._today(moment)
         if not rm.current():
             facts = prepare(rm.all_events(), moment)
             states = [state_from_facts(facts, t, moment, today) for t in tracks_of(facts)]
-            return [s if detail else summary(s) for s in states if s is not None]
+            return [s if detail else list_row(s) for s in states if s is not None]
         if not moment and not detail:
             return rm.list_states(today)
         return [s for t in rm.tracks(moment) if (s := rm.state(t, moment, today, detail=detail)) is not None]

@@ -1,19 +1,14 @@
 """Text from the log is data: make it safe to print to a terminal.
 
 Control characters (ANSI/OSC escapes start with ESC) and bidi overrides could restyle or hide
-output; they are shown as visible escapes instead. Rich/Textual markup is escaped separately
-where Rich renders (see `markup_safe`).
+output; they are shown as visible escapes instead. Where Rich renders, the views also keep markup
+from being parsed (tui.widgets.text builds inert `Text` objects).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from rich.markup import escape
-
-_BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-         "\u200e", "\u200f", "\u061c"}
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
@@ -29,12 +24,3 @@ def printable(text: str, *, single_line: bool = False) -> str:
     if single_line:
         out = out.replace("\n", " ").replace("\t", " ")
     return out
-
-
-def markup_safe(text: str, *, single_line: bool = False) -> str:
-    """Printable and with Rich markup escaped: for any string interpolated into markup."""
-    return escape(printable(text, single_line=single_line))
-
-
-def is_unsafe_char(ch: str) -> bool:
-    return bool(_UNSAFE.match(ch)) or (unicodedata.category(ch) == "Cc" and ch not in "\n\t")

@@ -47,16 +47,8 @@ def statements(tag: str, count: int, start: int = 0) -> Iterator[dict[str, Any]]
         yield statement(tag, n)
 
 
-def jsonl_bytes(bodies: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> bytes:
-    return b"".join(json.dumps(b, ensure_ascii=False).encode("utf-8") + b"\n" for b in bodies)
-
-
 def write_jsonl(path: Path, tag: str, count: int, start: int = 0) -> Path:
     with open(path, "wb") as fh:
         for n in range(start, start + count):
             fh.write(json.dumps(statement(tag, n)).encode() + b"\n")
     return path
-
-
-def summary_of(body_json: str) -> str:
-    return json.loads(body_json)["summary"]

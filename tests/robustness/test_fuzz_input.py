@@ -304,7 +304,7 @@ def import_and_expect_failure(seeded: Seeded, lines: list[bytes]) -> tuple[str, 
         import_lines(seeded.store, lines)
     assert_unchanged(seeded)
     exc = info.value
-    return str(exc), getattr(exc, "problems", None)
+    return str(exc), exc.problems if isinstance(exc, InvalidEvents) else None
 
 
 # -- in-process: import_lines ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ from test_projections_logs import PROFILE, as_evs, logs, moments
 from projections.moment import Moment
 from projections.replay import replay_track
 from tracker.readmodel import model as readmodel
-from tracker.readmodel.model import ReadModel, dumps, summary
+from tracker.readmodel.model import ReadModel, dumps, list_row
 from tracker.store import EventStore, ReadOnlyStore
 
 TODAY = date(2025, 2, 20)
@@ -88,7 +88,7 @@ def test_incremental_read_model_equals_a_rebuild(bodies: list[dict[str, Any]], b
 
 @PROFILE
 @given(logs(max_size=25), st.lists(st.integers(1, 6), min_size=1, max_size=8))
-def test_the_kept_list_of_tracks_equals_summaries_made_afresh(bodies: list[dict[str, Any]], batches: list[int]) -> None:
+def test_the_kept_list_of_tracks_equals_list_rows_made_afresh(bodies: list[dict[str, Any]], batches: list[int]) -> None:
     """The list of tracks is kept between catch-ups; whatever a batch logs (claim status changes,
     corrections of other tracks' events, retractions), the list read next is what a fresh fold says."""
     with tempfile.TemporaryDirectory() as tmp, small_snapshots():
@@ -328,9 +328,9 @@ def test_a_catch_up_bigger_than_the_log_folded_is_a_rebuild(tmp_path: Path, monk
 
 @PROFILE
 @given(logs(max_size=30), st.lists(moments(), min_size=1, max_size=4))
-def test_a_summary_as_of_a_moment_equals_the_full_state_summarised(bodies: list[dict[str, Any]],
-                                                                   ms: list[Moment]) -> None:
-    """A list of tracks as of D folds facts from their index rows (fold.apply_summary), a track
+def test_a_list_row_as_of_a_moment_equals_the_full_state_cut_down(bodies: list[dict[str, Any]],
+                                                                  ms: list[Moment]) -> None:
+    """A list of tracks as of D folds facts from their index rows (fold.apply_list_facts), a track
     view from the events: the list must say what the track view says, corrections and all."""
     events = as_evs(bodies)
     with rebuilt_then_caught_up(bodies) as rm:
@@ -338,4 +338,4 @@ def test_a_summary_as_of_a_moment_equals_the_full_state_summarised(bodies: list[
             for track in ("t-one", "t-two"):
                 full = replay_track(events, track, moment, TODAY)
                 listed = rm.state(track, moment, TODAY, detail=False)
-                assert listed == (summary(full) if full is not None else None), (track, moment)
+                assert listed == (list_row(full) if full is not None else None), (track, moment)

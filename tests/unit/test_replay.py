@@ -123,7 +123,7 @@ def test_corrections_and_retractions_in_the_demo(demo: Tracker) -> None:
     assert not any(e.corrected for e in before)
 
 
-def test_track_states_lists_every_track_with_its_summary(demo: Tracker) -> None:
+def test_track_states_lists_every_track_with_its_list_row(demo: Tracker) -> None:
     states = demo.tracks(on(18))
     assert [s.track for s in states] == sorted(s.track for s in states)
     by_id = {s.track: s for s in states}

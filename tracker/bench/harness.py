@@ -2,8 +2,8 @@
 
     python -m tracker.bench --events 100000        # or: tracker bench --events 100000
 
-Generates a realistic synthetic log (`tracker.synthetic`) as JSON Lines, then measures, each heavy
-phase in a child process of its own (so each has its own peak resident memory, read from
+Generates a realistic synthetic log (`tracker.bench.synthetic`) as JSON Lines, then measures, each
+heavy phase in a child process of its own (so each has its own peak resident memory, read from
 /proc/self/status VmHWM in the child):
 
 - import: `tracker import` of the file (validate, hash-chain, store) against raw
@@ -19,7 +19,8 @@ phase in a child process of its own (so each has its own peak resident memory, r
 - peak resident memory of import, rebuild and the TUI.
 
 Machines are noisy, so every figure comes with its baseline from the same run; nothing here is a
-test assertion. Modules that are not there (yet) show as "n/a (not available: ...)".
+test assertion. The optional baseline (eventsourcing) shows as "n/a" with how to install it when it
+is not installed.
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as TimeOfDay
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.app import TrackerApp
+    from tui.widgets.event_list import EventList
 
 RESULT_TAG = "BENCH-RESULT "
 DEFAULT_EVENTS = 100_000
@@ -448,18 +453,13 @@ def phase_rebuild(a: dict[str, Any]) -> dict[str, Any]:
     from tracker.service import Tracker
 
     tracker = Tracker.open(db)
-    name = "Tracker.rebuild()"
-
-    def run() -> Any:
-        return tracker.rebuild()
-
     t0 = time.perf_counter()
     c0 = time.process_time()
-    _, profile = _profiled(run) if a.get("profile") else (run(), None)
+    _, profile = _profiled(tracker.rebuild) if a.get("profile") else (tracker.rebuild(), None)
     out["seconds"] = time.perf_counter() - t0
     out["cpu_seconds"] = time.process_time() - c0
     out["rate"] = n / out["seconds"]
-    out["function"] = name
+    out["function"] = "Tracker.rebuild()"
     out["profile"] = profile
     tracker.close()
     return out
@@ -485,11 +485,7 @@ def phase_asof(a: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"queries": len(days)}
 
     def timed(label: str, call: Callable[[date, str], Any]) -> None:
-        try:
-            call(days[0], picks[0])  # first call may build indexes or caches: reported separately
-        except NotImplementedError as exc:
-            out[label] = {"unavailable": _unavailable(exc)}
-            return
+        call(days[0], picks[0])  # first call may build indexes or caches: reported separately
         samples = []
         for d, track in zip(days, picks, strict=True):
             t0 = time.perf_counter()
@@ -530,24 +526,18 @@ def phase_asof(a: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- TUI -----------------------------------------------------------------------------------------------
+# Textual and the TUI are imported inside these functions: every `tracker` command imports this module.
 def phase_tui(a: dict[str, Any]) -> dict[str, Any]:
     import asyncio
 
-    try:
-        import tui.app as tui_app
-    except ImportError as exc:
-        return {"unavailable": _unavailable(exc)}
-    app_class = getattr(tui_app, "TrackerApp", None) or getattr(tui_app, "App", None)
-    if app_class is None:
-        return {"unavailable": "tui.app has no TrackerApp"}
     if a.get("profile"):
         return {"profile": _profile_tracks_view(a["db"])}
     rss_before = peak_rss_mb()
     # As `tracker tui` opens it (run(path) -> TrackerApp(path)): the startup hash-chain verify and
     # the change poll included. Then once more without the verify, to show what it costs.
-    out = asyncio.run(_drive_tui(app_class, a, rss_before, {}))
-    if not _na(out) and "verify" in _init_params(app_class):
-        quick = asyncio.run(_drive_tui(app_class, a, peak_rss_mb(), {"verify": False}, end=False))
+    out = asyncio.run(_drive_tui(a, rss_before))
+    if not _na(out):
+        quick = asyncio.run(_drive_tui(a, peak_rss_mb(), verify=False, end=False))
         out["no_verify"] = {k: quick.get(k) for k in ("first_frame_s", "first_paint_s", "unavailable") if k in quick}
     return out
 
@@ -565,55 +555,41 @@ def _profile_tracks_view(db: str) -> str:
 
 
 async def _until(cond: Callable[[], bool], timeout: float) -> bool:
+    import asyncio
+
     deadline = time.perf_counter() + timeout
     while not cond():
         if time.perf_counter() > deadline:
             return False
-        await asyncio_sleep(0.002)
+        await asyncio.sleep(0.002)
     return True
 
 
-async def asyncio_sleep(seconds: float) -> None:
+async def _quiet(app: TrackerApp, frames: list[tuple[float, bool]], quiet: float = 0.25,
+                 timeout: float = 60) -> None:
+    """Until no worker runs and no frame has been drawn for `quiet` seconds."""
     import asyncio
 
-    await asyncio.sleep(seconds)
-
-
-async def _quiet(app: Any, frames: list[tuple[float, bool]], quiet: float = 0.25, timeout: float = 60) -> None:
-    """Until no worker runs and no frame has been drawn for `quiet` seconds."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         busy = [w for w in app.workers if not w.is_finished]
         last = frames[-1][0] if frames else 0.0
         if not busy and time.perf_counter() - last >= quiet:
             return
-        await asyncio_sleep(0.01)
+        await asyncio.sleep(0.01)
 
 
-def _init_params(app_class: type[Any]) -> set[str]:
-    import inspect
-
-    return set(inspect.signature(app_class.__init__).parameters)
-
-
-def _make_app(app_class: type, path: str, options: dict[str, Any]) -> Any:
-    return app_class(path, **{k: v for k, v in options.items() if k in _init_params(app_class)})
-
-
-def _tracks_shown(app: Any) -> bool:
-    """The first screen shows data: a table with rows, or a list with rows."""
+def _tracks_shown(app: TrackerApp) -> bool:
+    """The first screen (the list of tracks) shows data: its table has rows."""
     from textual.widgets import DataTable
 
     try:
-        screen = app.screen
-        if any(t.row_count for t in screen.query(DataTable)):
-            return True
-        return any(getattr(w, "rows", None) for w in screen.query("EventList"))
+        return any(t.row_count for t in app.screen.query(DataTable))
     except Exception:  # noqa: BLE001 - not mounted yet
         return False
 
 
-def _screen_text(app: Any) -> str:
+def _screen_text(app: TrackerApp) -> str:
     """What the screen says, briefly (for a figure that could not be taken)."""
     from textual.widgets import Static
 
@@ -628,49 +604,43 @@ def _screen_text(app: Any) -> str:
     return "; ".join(texts)[:200] or "nothing to say"
 
 
-def _event_list(app: Any) -> Any:
+def _event_list(app: TrackerApp) -> EventList | None:
+    from tui.widgets.event_list import EventList
+
     try:
-        found = list(app.screen.query("EventList"))
+        found = list(app.screen.query(EventList))
     except Exception:  # noqa: BLE001
         return None
     return found[0] if found else None
 
 
-def _events_shown(app: Any) -> bool:
+def _events_shown(app: TrackerApp) -> bool:
     lst = _event_list(app)
-    return bool(lst is not None and getattr(lst, "rows", None))
+    return bool(lst is not None and lst.rows)
 
 
-def _at_end(app: Any) -> bool:
+def _at_end(app: TrackerApp) -> bool:
     lst = _event_list(app)
-    if lst is None or not getattr(lst, "rows", None):
+    if lst is None or not lst.rows:
         return False
-    return bool(getattr(lst, "at_end", False) and lst.cursor == len(lst.rows) - 1)
+    return lst.at_end and lst.cursor == len(lst.rows) - 1
 
 
-def _css_path(app_class: type) -> Any:
-    import inspect
-
-    css = getattr(app_class, "CSS_PATH", None)
-    if css is None:
-        return None
-    base = Path(inspect.getfile(app_class)).parent
-    if isinstance(css, (str, Path)):
-        return str(base / css)
-    return [str(base / c) for c in css]
-
-
-async def _drive_tui(app_class: type, a: dict[str, Any], rss_before: float, options: dict[str, Any],
+async def _drive_tui(a: dict[str, Any], rss_before: float, *, verify: bool = True,
                      end: bool = True) -> dict[str, Any]:
     """Frames are timed where Textual draws them (App.post_display_hook, called after every
     display, headless too), each with whether the view then showed what was asked for."""
+    import inspect
+
+    from tui.app import TrackerApp
+
     out: dict[str, Any] = {"rss_before_mb": rss_before}
     frames: list[tuple[float, bool]] = []
-    probe: dict[str, Callable[[Any], bool]] = {"fn": _tracks_shown}
+    probe: dict[str, Callable[[TrackerApp], bool]] = {"fn": _tracks_shown}
 
-    class TimedApp(app_class):  # type: ignore[misc, valid-type]
+    class TimedApp(TrackerApp):
         # Textual finds CSS_PATH next to the module defining the class: keep the original's.
-        CSS_PATH = _css_path(app_class)
+        CSS_PATH = str(Path(inspect.getfile(TrackerApp)).with_name(TrackerApp.CSS_PATH))
 
         def post_display_hook(self) -> None:
             super().post_display_hook()
@@ -680,13 +650,13 @@ async def _drive_tui(app_class: type, a: dict[str, Any], rss_before: float, opti
         return next((t for t, ok in frames[since:] if ok), None)
 
     t0 = time.perf_counter()
-    app = _make_app(TimedApp, a["db"], options)
+    app = TimedApp(a["db"], verify=verify)
     async with app.run_test(size=(160, 48)):
         idle_since = [time.perf_counter()]
 
         def stuck() -> bool:
             """Crashed, or nothing running for 5 s and still no data (an error shown instead)."""
-            if getattr(app, "_exception", None) is not None or not app.is_running:
+            if app._exception is not None or not app.is_running:
                 return True
             if any(not w.is_finished for w in app.workers):
                 idle_since[0] = time.perf_counter()
@@ -694,7 +664,7 @@ async def _drive_tui(app_class: type, a: dict[str, Any], rss_before: float, opti
 
         if not await _until(lambda: first_ok(0) is not None or stuck(), a.get("tui_timeout", 600)) \
                 or first_ok(0) is None:
-            error = getattr(app, "_exception", None)
+            error = app._exception
             out["unavailable"] = _unavailable(error) if error else f"no data on the first screen: {_screen_text(app)}"
             return out
         out["first_frame_s"] = frames[0][0] - t0
@@ -721,9 +691,9 @@ async def _drive_tui(app_class: type, a: dict[str, Any], rss_before: float, opti
             if await _until(lambda: first_ok(mark) is not None, 60):
                 out["end_ms"] = (first_ok(mark) - t2) * 1000  # type: ignore[operator]
                 row = lst.highlighted
-                out["end_check"] = (f"cursor on event #{getattr(row, 'position', '?')} of {a.get('head')} "
-                                    f"(the oldest: the list is newest first)" if getattr(lst, "newest_first", True)
-                                    else f"cursor on event #{getattr(row, 'position', '?')}")
+                where = f"cursor on event #{row.position if row is not None else '?'}"
+                out["end_check"] = (f"{where} of {a.get('head')} (the oldest: the list is newest first)"
+                                    if lst.newest_first else where)
             else:
                 out["end_unavailable"] = "the end of the log was not reached within 60 s"
             await _quiet(app, frames)

@@ -22,6 +22,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from events import STANCES, TRACK_STATUSES
+from events.types import PROGRESS
+
 START = datetime(2015, 1, 1, tzinfo=UTC)
 SPAN_DAYS = 3652  # ten years of occurred dates
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -60,10 +63,7 @@ OBJECTS = ("a phased ceasefire", "talks without preconditions", "international m
            "a prisoner swap", "sanctions relief", "security guarantees", "a new round in Geneva",
            "a humanitarian corridor", "a referendum", "the draft framework")
 KINDS = ("state", "person", "person", "person", "organisation", "bloc", "media", "think_tank", "other")
-TRACK_STATUSES = ("exploratory", "active", "stalled", "suspended", "concluded", "collapsed")
 CLAIM = ("confirmed", "confirmed", "confirmed", "reported", "reported", "unverified", "disputed", "denied")
-STANCES = ("supports", "opposes", "conditional", "neutral")
-PROGRESS = ("not_started", "partial", "done", "broken")
 ROLES = ("mediator", "host", "facilitator", "guarantor")
 VENUES = ("Geneva", "Riyadh", "Doha", "Istanbul", "Vienna", "Oslo", "Cairo", "Muscat", "Astana", "Abu Dhabi")
 

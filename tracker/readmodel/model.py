@@ -6,15 +6,16 @@ recreates them from the log):
 - `rm_checkpoint(name, position)`: the last log position applied. Every change to the read model
   happens in the same transaction as the checkpoint update, so a crash leaves both as they were.
 - `rm_meta`: layout version and the highest recorded_at seen so far.
-- `rm_track_state(track, acc, max_day, since_snapshot)`: each track's accumulator (projections.fold)
-  over everything logged: "now".
+- `rm_track_state(track, acc, list_parts, max_day, since_snapshot)`: each track's accumulator
+  (projections.fold) over everything logged: "now"; `list_parts` is its fold.LIST_PARTS alone.
 - `rm_track_events(track, earliest, position, recorded_at, backdated, ...)`: the facts of each
   track by date, for replay deltas; `rm_entities(kind, entity, track, day, ...)`: events by meeting,
   proposal, agreement, claim target and actor, so a view fetches only the entities it shows;
   `rm_amendments`: corrections and retractions with the event they ultimately amend (the root).
-- `rm_snapshots(track, kind, day, position, recorded, acc)`: folded accumulators at cut points.
-- `rm_list_rows(track, today, state)`: each track's summary as known now (the list of tracks), kept
-  from the first time it is asked for until an event touches the track.
+- `rm_snapshots(track, kind, day, position, recorded, list_parts, acc)`: folded accumulators at cut
+  points.
+- `rm_list_rows(track, today, state)`: each track's list row (`list_row`) as known now, the row of
+  the list of tracks, kept from the first time it is asked for until an event touches the track.
 
 A snapshot (D_s, P_s, R_s) holds the fold of the track's facts with occurred.earliest <= D_s and
 position <= P_s, amended by the corrections and retractions at positions <= P_s; R_s is the
@@ -49,25 +50,26 @@ from projections import amend as am
 from projections import entities as ent
 from projections.fold import (
     FOLD_VERSION,
-    SUMMARY,
-    SUMMARY_NEEDS_BODY,
+    LIST_NEEDS_BODY,
+    LIST_PARTS,
+    SEP,
     Acc,
-    SummaryRow,
+    ListFact,
     apply,
-    apply_summary,
+    apply_list_facts,
     empty,
-    summary_row,
+    list_fact,
 )
-from projections.freeze import freeze
+from projections.freeze import freeze, needed_ids
 from projections.moment import FAR_DAY, Moment
 from projections.records import AMENDMENT_TYPES, Ev, normalise
 from projections.replay import claims_index, prepare, prepare_with, state_from_facts
 from projections.state import ActorInfo, TrackState
 from tracker.gcpause import paused_collector
 from tracker.readmodel.snapshots import SnapshotWriter, insert_snapshot, pack
-from tracker.store import EventStore, StoreError
+from tracker.store import EventStore, ReadOnlyStore, StoreError
 
-LAYOUT = f"9.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
+LAYOUT = f"10.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
 SNAPSHOT_EVERY = 1000  # facts of a track between two snapshots of a series
 REFRESH_AFTER = 8 * SNAPSHOT_EVERY  # facts appended to a track before its snapshots are redone
 BULK_AFTER = 10_000  # a catch-up of more new events than this, and than the log held, is a rebuild
@@ -81,9 +83,9 @@ ACTOR_FIELDS = frozenset({"name", "kind", "role", "affiliation"})  # what rm_act
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS rm_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL)",
-    ("CREATE TABLE IF NOT EXISTS rm_track_state (track TEXT PRIMARY KEY, acc TEXT NOT NULL, summary TEXT NOT NULL, "
-    "max_day TEXT NOT NULL, since_snapshot INTEGER NOT NULL DEFAULT 0)"),
-    # type .. score: the event's fold.summary_row, so a list of tracks as of D folds without
+    ("CREATE TABLE IF NOT EXISTS rm_track_state (track TEXT PRIMARY KEY, acc TEXT NOT NULL, "
+    "list_parts TEXT NOT NULL, max_day TEXT NOT NULL, since_snapshot INTEGER NOT NULL DEFAULT 0)"),
+    # type .. score: the event's fold.list_fact, so a list of tracks as of D folds without
     # parsing the events since the snapshot (134k of them for every track of the 1M log).
     ("CREATE TABLE IF NOT EXISTS rm_track_events (track TEXT NOT NULL, earliest TEXT NOT NULL, "
     "position INTEGER NOT NULL, recorded_at TEXT NOT NULL, known_day TEXT NOT NULL, "
@@ -115,13 +117,13 @@ SCHEMA = [
     # blob (54 ms for one busy track of the 1M benchmark log). Queries pick a snapshot from the
     # covering index, then read one row.
     ("CREATE TABLE IF NOT EXISTS rm_snapshots (track TEXT NOT NULL, kind TEXT NOT NULL, day TEXT NOT NULL, "
-    "position INTEGER NOT NULL, recorded TEXT NOT NULL, horizon INTEGER NOT NULL, summary TEXT NOT NULL, "
+    "position INTEGER NOT NULL, recorded TEXT NOT NULL, horizon INTEGER NOT NULL, list_parts TEXT NOT NULL, "
     "acc BLOB NOT NULL, deferred TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (track, kind, day, position))"),
     "CREATE INDEX IF NOT EXISTS rm_snapshots_pick ON rm_snapshots (track, day, recorded, kind, position, horizon)",
     # For each day, the last position whose running max of recorded_at falls on that day.
     "CREATE TABLE IF NOT EXISTS rm_runmax (day TEXT PRIMARY KEY, position INTEGER NOT NULL, recorded TEXT NOT NULL)",
     # Each track's row in the list of tracks as known now, for the day it was made on (which meeting is
-    # "next" depends on it): the JSON of its summary TrackState, or 'null' for a track with no state.
+    # "next" depends on it): the JSON of its list row, or 'null' for a track with no state.
     "CREATE TABLE IF NOT EXISTS rm_list_rows (track TEXT PRIMARY KEY, today TEXT NOT NULL, state TEXT NOT NULL)",
 ]
 TABLES = ("rm_meta", "rm_checkpoint", "rm_track_state", "rm_track_events", "rm_entities", "rm_amendments",
@@ -133,8 +135,8 @@ def dumps(acc: Acc) -> str:
     return json.dumps(acc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _summary_text(acc: Acc) -> str:
-    return to_json({k: acc[k] for k in SUMMARY}).decode("utf-8")
+def _list_parts_text(acc: Acc) -> str:
+    return to_json({k: acc[k] for k in LIST_PARTS}).decode("utf-8")
 
 
 def _unpack(blob: bytes) -> Acc:
@@ -159,7 +161,6 @@ class Snapshot:
     position: int  # P_s
     recorded: str  # R_s
     horizon: int  # the corrections and retractions applied are those at positions <= horizon
-    deferred: tuple[int, ...] = ()  # facts within its bounds left out (amended after P_s): judged per query
 
 
 class ReadModel:
@@ -241,7 +242,7 @@ class ReadModel:
     def rebuild(self) -> None:
         """Drop and recreate every read model from the log, in one transaction."""
         if self.store.readonly:
-            raise_readonly(self.store)
+            raise ReadOnlyStore(f"{self.store.path} is read-only: the read model cannot be rebuilt in it")
         self._caches.clear()
         with self.store._write_transaction():
             for table in TABLES:
@@ -385,10 +386,10 @@ class ReadModel:
             day = ent.relevant_day(body) if entity else earliest
             if day > earliest:
                 plan_lead = max(plan_lead, _days(earliest, day))
-            brief = summary_row(ev)  # its list-of-tracks parts, kept beside each track row
+            listed = list_fact(ev)  # what the list of tracks takes from it, kept beside each track row
             for track in dict.fromkeys(body["tracks"]):
                 tracks.add(track)
-                te_rows.append((track, earliest, position, recorded, known_day, backdated, *brief[2:]))
+                te_rows.append((track, earliest, position, recorded, known_day, backdated, *listed[2:]))
                 if entity:
                     en_rows.append((entity[0], entity[1], track, day, earliest, position, recorded))
                 if new_facts is not None:
@@ -484,8 +485,8 @@ class ReadModel:
         return _parse_acc(row[0]), row[1], row[2]
 
     def _save_state(self, track: str, acc: Acc, max_day: str, since: int) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO rm_track_state(track, acc, summary, max_day, since_snapshot) "
-                          "VALUES (?, ?, ?, ?, ?)", (track, dumps(acc), _summary_text(acc), max_day, since))
+        self.conn.execute("INSERT OR REPLACE INTO rm_track_state(track, acc, list_parts, max_day, since_snapshot) "
+                          "VALUES (?, ?, ?, ?, ?)", (track, dumps(acc), _list_parts_text(acc), max_day, since))
 
     def _refold(self, track: str, build: _Build) -> None:
         """Fold a track from scratch (everything known now) and redo its two snapshot series."""
@@ -543,7 +544,7 @@ class ReadModel:
 
     def _snapshot(self, track: str, kind: str, day: str, position: int, recorded: str, horizon: int, acc: Acc,
                   deferred: Sequence[int] = ()) -> None:
-        row = (track, kind, day, position, recorded, horizon, _summary_text(acc), json.dumps(list(deferred)))
+        row = (track, kind, day, position, recorded, horizon, _list_parts_text(acc), json.dumps(list(deferred)))
         # pydantic-core's encoder writes the same compact JSON as json.dumps, about 3x as fast.
         raw = to_json(acc)  # now: the fold goes on changing `acc`
         if self._writer is not None:
@@ -553,7 +554,7 @@ class ReadModel:
 
     @contextmanager
     def _writing_snapshots(self) -> Iterator[None]:
-        """Snapshots taken in the block are compressed on a second thread (tracker.snapshot_writer)
+        """Snapshots taken in the block are compressed on a second thread (readmodel.snapshots)
         and all inserted by the end of it."""
         writer = self._writer = SnapshotWriter(self.conn)
         try:
@@ -682,9 +683,9 @@ class ReadModel:
             (snap.horizon, k, snap.position, snap.day, track)).fetchone()
         return unapplied is None
 
-    def acc_at(self, track: str, moment: Moment, summary_only: bool = False) -> Acc:
+    def acc_at(self, track: str, moment: Moment, list_only: bool = False) -> Acc:
         """The track's accumulator at `moment`: the nearest valid snapshot plus the facts since.
-        With `summary_only`, only the parts a list of tracks shows are right (fold.SUMMARY)."""
+        With `list_only`, only the parts a list of tracks shows are right (fold.LIST_PARTS)."""
         d = self._valid_bound(moment)
         k = moment.known_text
         last_day = self._runmax()[:10]
@@ -697,11 +698,11 @@ class ReadModel:
 
         for snap in sorted(self._snapshots(track, moment), key=cost):
             if self._valid(track, snap, moment):
-                return self._fold_from(track, snap, moment, summary_only)
-        return self._fold_from(track, Snapshot("empty", "", 0, "", 0), moment, summary_only)
+                return self._fold_from(track, snap, moment, list_only)
+        return self._fold_from(track, Snapshot("empty", "", 0, "", 0), moment, list_only)
 
-    def _load_snapshot(self, track: str, snap: Snapshot, summary_only: bool = False) -> Acc:
-        column = "summary" if summary_only else "acc"
+    def _load_snapshot(self, track: str, snap: Snapshot, list_only: bool = False) -> Acc:
+        column = "list_parts" if list_only else "acc"
         if snap.kind == "empty":
             return empty(track)
         if snap.kind == "now":
@@ -712,13 +713,13 @@ class ReadModel:
         else:
             row = self.conn.execute(f"SELECT {column} FROM rm_snapshots WHERE track = ? AND kind = ? AND day = ? "
                                     "AND position = ?", (track, snap.kind, snap.day, snap.position)).fetchone()
-            found = from_json(row[0]) if summary_only else _unpack(row[0])
-        return {**empty(track), **found} if summary_only else found
+            found = from_json(row[0]) if list_only else _unpack(row[0])
+        return {**empty(track), **found} if list_only else found
 
-    def _fold_from(self, track: str, snap: Snapshot, moment: Moment, summary_only: bool = False) -> Acc:
+    def _fold_from(self, track: str, snap: Snapshot, moment: Moment, list_only: bool = False) -> Acc:
         d = self._valid_bound(moment)
         k = moment.known_bound
-        acc = self._load_snapshot(track, snap, summary_only)
+        acc = self._load_snapshot(track, snap, list_only)
         deferred: set[int] = set()
         if snap.kind == "diag":
             row = self.conn.execute("SELECT deferred FROM rm_snapshots WHERE track = ? AND kind = ? AND day = ? "
@@ -745,21 +746,21 @@ class ReadModel:
         # Events a correction moved (date or tracks) are judged by their corrected form.
         positions.update((p, None) for p in self.moved_positions(moment))
         as_of = moment.valid_bound
-        rows: list[SummaryRow] = []
-        if summary_only:
-            # A summary takes what it needs of a fact from its index row, unless the fact is
-            # amended as known at K or of a type whose summary parts need the body.
-            found = self._summary_rows(track, list(positions))
-            amended = self.amendments_for([row[3] for row, _ in found.values()], moment.known_text).targets()
-            for position, (row, recorded) in found.items():
-                if row[2] in SUMMARY_NEEDS_BODY or row[3] in amended:
+        listed: list[ListFact] = []
+        if list_only:
+            # The list parts take what they need of a fact from its index row, unless the fact is
+            # amended as known at K or of a type whose list parts need the body.
+            found = self._list_facts(track, list(positions))
+            amended = self.amendments_for([fact[3] for fact, _ in found.values()], moment.known_text).targets()
+            for position, (fact, recorded) in found.items():
+                if fact[2] in LIST_NEEDS_BODY or fact[3] in amended:
                     continue
                 del positions[position]
-                if row[2] in AMENDMENT_TYPES or recorded > k or row[1] > as_of:
+                if fact[2] in AMENDMENT_TYPES or recorded > k or fact[1] > as_of:
                     continue
-                if row[1] <= snap.day and position <= snap.position and position not in deferred:
+                if fact[1] <= snap.day and position <= snap.position and position not in deferred:
                     continue  # already in the snapshot
-                rows.append(row)
+                listed.append(fact)
         candidates = self.fetch_positions(sorted(positions))
         amendments = self.amendments_for([e.id for e in candidates], moment.known_text)
         facts = []
@@ -772,12 +773,12 @@ class ReadModel:
             if fixed.earliest <= snap.day and fixed.position <= snap.position and fixed.position not in deferred:
                 continue  # already in the snapshot
             facts.append(fixed)
-        return apply_summary(apply(acc, facts), rows)
+        return apply_list_facts(apply(acc, facts), listed)
 
-    def _summary_rows(self, track: str, positions: Sequence[int]) -> dict[int, tuple[SummaryRow, str]]:
-        """position -> (fold.summary_row, recorded_at) of the track's facts among `positions`, by
+    def _list_facts(self, track: str, positions: Sequence[int]) -> dict[int, tuple[ListFact, str]]:
+        """position -> (fold.list_fact, recorded_at) of the track's facts among `positions`, by
         their stored form (a fact not filed under the track has none)."""
-        out: dict[int, tuple[SummaryRow, str]] = {}
+        out: dict[int, tuple[ListFact, str]] = {}
         for chunk in _chunks(sorted(positions)):
             for position, earliest, t, eid, status, occurred, points, recorded in self.conn.execute(
                     "SELECT position, earliest, type, id, status, occurred, score, recorded_at FROM rm_track_events "
@@ -939,26 +940,26 @@ class ReadModel:
     # -- states -------------------------------------------------------------------------------
     def state(self, track: str, moment: Moment = Moment(), today: date | None = None,
               detail: bool = True) -> TrackState | None:
-        """The track at `moment`; without `detail`, a summary for lists (see queries.track_states)."""
+        """The track at `moment`; without `detail`, its row of the list of tracks (`list_row`)."""
         if not self.current():
             return self._memory_state(track, moment, today, detail)
         if moment:
-            acc = self.acc_at(track, moment, summary_only=not detail)
+            acc = self.acc_at(track, moment, list_only=not detail)
         else:
-            acc = self._load_snapshot(track, Snapshot("now", "", 0, "", 0), summary_only=not detail)
+            acc = self._load_snapshot(track, Snapshot("now", "", 0, "", 0), list_only=not detail)
         if acc["n"] == 0:
             return None
         if not detail:
             for name in acc:
-                if name not in SUMMARY:
-                    acc[name] = {}  # detail folded from the delta only: not shown in a summary
+                if name not in LIST_PARTS:
+                    acc[name] = {}  # detail folded from the delta only: not shown in a list row
             groups = self.entity_groups(track, moment, ("meeting",))
-            ids = set(_acc_ids(acc)) | {e.id for evs in groups.get("meeting", {}).values() for e in evs}
+            ids = needed_ids(acc) | {e.id for evs in groups.get("meeting", {}).values() for e in evs}
             state = freeze(acc, groups, self.claims_for(ids, moment), {}, as_of=moment.as_of,
                            today=today or moment.as_of, label=moment.label())
-            return summary(state)
+            return list_row(state)
         groups = self.entity_groups(track, moment)
-        ids = set(_acc_ids(acc))
+        ids = needed_ids(acc)
         for kind in ("meeting", "proposal", "agreement"):
             for evs in groups.get(kind, {}).values():
                 ids.update(e.id for e in evs)
@@ -969,7 +970,7 @@ class ReadModel:
 
     # -- the list of tracks ----------------------------------------------------------------------
     def list_states(self, today: date) -> list[TrackState]:
-        """Every track's summary as known now (`state(track, Moment(), today, detail=False)`), in
+        """Every track's list row as known now (`state(track, Moment(), today, detail=False)`), in
         track order. Call when `current()`.
 
         Each row is kept in rm_list_rows once made, until an event touches its track, so the list
@@ -986,7 +987,7 @@ class ReadModel:
                 state = self.state(track, Moment(), today, detail=False)
                 made.append((track, day, state.model_dump_json() if state is not None else "null"))
             else:
-                state = _list_row(text)
+                state = _parse_list_row(text)
             if state is not None:
                 out.append(state)
         if made and not self.store.readonly:
@@ -1000,7 +1001,7 @@ class ReadModel:
         tracks = self.tracks()
         if any(t not in kept for t in tracks):
             return None
-        return [s for t in tracks if (s := _list_row(kept[t])) is not None]
+        return [s for t in tracks if (s := _parse_list_row(kept[t])) is not None]
 
     def _kept_rows(self, day: str) -> dict[str, str]:
         return dict(self.conn.execute("SELECT track, state FROM rm_list_rows WHERE today = ?", (day,)).fetchall())
@@ -1035,15 +1036,15 @@ class ReadModel:
     def _memory_state(self, track: str, moment: Moment, today: date | None, detail: bool = True) -> TrackState | None:
         facts = prepare(self.all_events(), moment)
         state = state_from_facts(facts, track, moment, today)
-        return state if state is None or detail else summary(state)
+        return state if state is None or detail else list_row(state)
 
 
-def _list_row(text: str) -> TrackState | None:
+def _parse_list_row(text: str) -> TrackState | None:
     return None if text == "null" else TrackState.model_validate_json(text)
 
 
-def summary(s: TrackState) -> TrackState:
-    """A state cut down to what a list of tracks shows."""
+def list_row(s: TrackState) -> TrackState:
+    """A state cut down to what a list of tracks shows (TrackState.detail is False)."""
     return s.model_copy(update={"parties": (), "observers": (), "mediators": (), "seat_demands": (), "excluded": (),
                                 "stances": (), "proposals": (), "agreements": (), "denied": (), "agenda": (),
                                 "agenda_event_ids": (), "meetings": (s.next_meeting,) if s.next_meeting else (),
@@ -1189,15 +1190,7 @@ class _Build:
         return out
 
 
-def _acc_ids(acc: Acc) -> Iterator[str]:
-    from projections.freeze import needed_ids
-
-    yield from needed_ids(acc)
-
-
 def _acc_actors(acc: Acc) -> set[str]:
-    from projections.fold import SEP
-
     actors: set[str] = set()
     for name in ("presence", "offers", "hosted", "voices"):
         actors.update(acc[name])
@@ -1216,16 +1209,3 @@ def _days(a: str, b: str) -> int:
 
 def _safe(text: str) -> bool:
     return all(c.isalnum() or c in "-:.TZ~" for c in text)
-
-
-def raise_readonly(store: EventStore) -> None:
-    from tracker.store import ReadOnlyStore
-
-    raise ReadOnlyStore(f"{store.path} is read-only: the read model cannot be rebuilt in it")
-
-
-def open_readmodel(store: EventStore) -> ReadModel:
-    """The store's read model, caught up if the file is writable."""
-    rm = ReadModel(store)
-    rm.catch_up()
-    return rm

@@ -15,7 +15,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 INSERT_SNAPSHOT = (
-    "INSERT OR REPLACE INTO rm_snapshots(track, kind, day, position, recorded, horizon, summary, acc, deferred) "
+    "INSERT OR REPLACE INTO rm_snapshots(track, kind, day, position, recorded, horizon, list_parts, acc, deferred) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 LEVEL = 1  # fastest: the blobs are read far more often than written, and level 1 decompresses as fast

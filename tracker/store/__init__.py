@@ -6,7 +6,6 @@ One public surface: `EventStore` (sqlite.py) and the rows, filter and errors eve
 """
 
 from tracker.store.base import (
-    AppendResult,
     ConcurrencyConflict,
     EventFilter,
     IdConflict,
@@ -18,20 +17,11 @@ from tracker.store.base import (
     StoredEvent,
     StoreError,
     VerifyResult,
-    validation_problems,
 )
-from tracker.store.sqlite import (
-    EVENT_COLUMNS,
-    EventStore,
-    Prepared,
-    format_recorded_at,
-    parse_body,
-    prepare_record,
-)
+from tracker.store.sqlite import EVENT_COLUMNS, EventStore, parse_body
 
 __all__ = [
-    "EVENT_COLUMNS", "AppendResult", "ConcurrencyConflict", "EventFilter", "EventStore", "IdConflict",
-    "IncompatibleDatabase", "InvalidEvents", "MissingDatabase", "Prepared", "Problem", "ReadOnlyStore",
-    "StoreError", "StoredEvent", "VerifyResult", "format_recorded_at", "parse_body", "prepare_record",
-    "validation_problems",
+    "EVENT_COLUMNS", "ConcurrencyConflict", "EventFilter", "EventStore", "IdConflict", "IncompatibleDatabase",
+    "InvalidEvents", "MissingDatabase", "Problem", "ReadOnlyStore", "StoreError", "StoredEvent", "VerifyResult",
+    "parse_body",
 ]

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from events import EVENT_ADAPTER
 from tracker.gcpause import collector_paused
-from tracker.store.base import InvalidEvents, Problem, StoreError
+from tracker.store.base import ConcurrencyConflict, InvalidEvents, Problem, StoreError
 from tracker.store.sqlite import (
     EventStore,
     Prepared,
@@ -214,8 +214,6 @@ def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_positi
     with store._write_transaction():
         head = store.head()[0]
         if expected_position is not None and expected_position != head:
-            from tracker.store.base import ConcurrencyConflict
-
             raise ConcurrencyConflict(expected_position, head)
         # An empty log fills fastest with its secondary indexes built once, at the end.
         bulk = store._bulk_load() if head == 0 else None

@@ -68,8 +68,6 @@ if _canonical_json(_SAMPLE) != canonical_json(_SAMPLE):  # pragma: no cover - a 
     raise ImportError("tracker.store.sqlite's canonical encoder no longer matches events.canonical")
 
 
-
-
 # -- helpers ------------------------------------------------------------------------------
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -124,7 +122,7 @@ def stored_form(event: Event, original: dict[str, Any] | None, recorded_at: str)
 class Prepared(NamedTuple):
     """An event as it will be stored, but for its position and hash. Preparing it (validation,
     the stored form, canonical JSON) is most of an append's work and needs no database, so an
-    import does it in another process (tracker.jsonl); a plain tuple pickles quickly."""
+    import does it in another process (tracker.store.jsonl); a plain tuple pickles quickly."""
 
     id: str
     type: str
@@ -224,6 +222,7 @@ class EventStore:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = self._connect(durable)
+        self._functions = False  # py_text_match registered on the connection (the first query does it)
         self.db = sqlite_utils.Database(self.conn)
         if not self.readonly:
             self._create_schema()
@@ -659,9 +658,7 @@ class EventStore:
         return int(self.conn.execute(f"SELECT count(*) FROM events{where}", args).fetchone()[0])
 
     def _register_functions(self) -> None:
-        if not getattr(self, "_functions", False):
-            self.conn.create_function("py_casefold", 1, lambda s: s.casefold() if isinstance(s, str) else s,
-                                      deterministic=True)
+        if not self._functions:
             self.conn.create_function("py_text_match", 2, _text_match, deterministic=True)
             self._functions = True
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from events import EVENT_ADAPTER
+from events.types import corrected
 from projections.records import AMENDMENT_TYPES, Ev
 
 
@@ -81,9 +81,8 @@ def amend(ev: Ev, amendments: Amendments) -> Ev | None:
     body = ev.body
     changed = False
     for fix in fixes:
-        merged = {**body, **fix.body["changes"]}
         try:
-            body = EVENT_ADAPTER.validate_python(merged).model_dump(mode="json")
+            body = corrected(body, fix.body["changes"]).model_dump(mode="json")
         except ValidationError:
             continue  # an invalid correction changes nothing; it stays visible in the log
         body["recorded_at"] = ev.body.get("recorded_at")

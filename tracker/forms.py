@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from events import EVENT_ADAPTER, EVENT_TYPES, Event, Occurred, new_id, parse_occurred
 from events.dates import DateParseError
-from events.types import Commitment
+from events.types import Commitment, corrected
 from tracker.store.base import InvalidEvents, Problem, StoredEvent, validation_problems
 
 # Fields that name actors: their values are added to the event's `actors` so filters find them.
@@ -210,9 +210,8 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
 def correction_for(target: StoredEvent, changes: Mapping[str, Any], reason: str, when: str = "today",
                    reported_on: date | None = None) -> Event:
     """A correction of `target`, checked by applying the changes to it first."""
-    merged = {**target.event.model_dump(mode="json"), **changes}
     try:
-        EVENT_ADAPTER.validate_python(merged)
+        corrected(target.event.model_dump(mode="json"), changes)
     except ValidationError as exc:
         raise InvalidEvents(validation_problems(exc, None, target.event.type)) from None
     return build_event(Draft(

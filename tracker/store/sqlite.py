@@ -36,6 +36,7 @@ from events import (
     chain_hash,
     upcast,
 )
+from events.types import corrected
 from events.upcasters import UpcastError
 from tracker.store.base import (
     AppendResult,
@@ -524,7 +525,7 @@ class EventStore:
             else:
                 target_pos, target_body = stored[target]
             try:
-                EVENT_ADAPTER.validate_python({**upcast(target_body), **changes})
+                corrected(upcast(target_body), changes)
             except ValidationError as exc:
                 problems.extend(
                     Problem(line, f"changes.{p.field}", f"the corrected event would be invalid: {p.message}")

@@ -1023,7 +1023,7 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
                        ("both axes (as of D, as known at D)", "both")):
         sub = (asof or {}).get(key) if asof and not _na(asof) else None
         na = _na(asof) or (_na(sub, "median_ms") if sub is not None else "n/a (not measured)")
-        fig = f"as-of query, {label}: `track_state` at {run.options.queries} random dates"
+        fig = f"as-of query, {label}: `Tracker.track` at {run.options.queries} random dates"
         if na:
             rows.append((fig, na, "", "", "< 100 ms each", "n/a"))
         else:
@@ -1107,7 +1107,7 @@ def render(run: Run) -> str:
         notes.append(f"as-of: first call {_ms(asof['first_call_ms'])} (caches, indexes), not in the figures")
     if isinstance(asof.get("all_tracks"), dict) and "median_ms" in asof["all_tracks"]:
         at = asof["all_tracks"]
-        notes.append(f"as-of, every track at once (`track_states`, both axes, {at['queries']} dates): "
+        notes.append(f"as-of, every track at once (`Tracker.tracks`, both axes, {at['queries']} dates): "
                      f"median {_ms(at['median_ms'])}, p99 {_ms(at['p99_ms'])}")
     tui = r.get("tui", {})
     if isinstance(tui.get("no_verify"), dict) and tui["no_verify"].get("first_paint_s") is not None:

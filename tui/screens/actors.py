@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tracker.service import Tracker
+from tracker.service import ActorInfo, ActorState, Moment, Tracker
 from tui.screens.base import ViewScreen
 from tui.widgets.text import claim, clean, stance
 from tui.widgets.track.overview import Names
@@ -23,11 +21,11 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def render_actor(state: Any, names: Names, moment_label: str) -> Group:
+def render_actor(state: ActorState, names: Names, moment_label: str) -> Group:
     info = state.info
     head = Text(clean(info.name), style="bold")
     head.append(f"  {clean(info.id)} · {clean(info.kind)}", style="dim")
-    parts: list[Any] = [head]
+    parts: list[RenderableType] = [head]
     if info.role:
         parts.append(Text(clean(info.role), style="italic"))
     if info.affiliation:
@@ -90,7 +88,7 @@ class ActorsScreen(ViewScreen):
 
     def __init__(self) -> None:
         super().__init__(id="actors-screen")
-        self.infos: list[Any] = []
+        self.infos: list[ActorInfo] = []
         self.names = Names()
         self.current: str | None = None
 
@@ -119,7 +117,7 @@ class ActorsScreen(ViewScreen):
             return
         self.app.call_from_thread(self.show_actors, infos)
 
-    def show_actors(self, infos: list[Any]) -> None:
+    def show_actors(self, infos: list[ActorInfo]) -> None:
         self.infos = sorted(infos, key=lambda a: a.name.lower())
         self.names = Names({a.id: a.name for a in infos})
         self._fill()
@@ -162,7 +160,7 @@ class ActorsScreen(ViewScreen):
         state = self.app.project(Tracker.actor, actor_id, moment)
         self.app.call_from_thread(self.show_actor, actor_id, state, moment)
 
-    def show_actor(self, actor_id: str, state: Any, moment: Any) -> None:
+    def show_actor(self, actor_id: str, state: ActorState | None, moment: Moment) -> None:
         if actor_id != self.current or moment != self.moment:
             return
         detail = self.query_one("#actor-detail", Static)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,7 +13,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from events.dates import DateParseError, bound_day
-from tracker.service import Moment, Tracker
+from projections.state import Change
+from tracker.service import Moment, StoredEvent, TrackDiff, Tracker, TrackState
 from tui.screens.base import ViewScreen
 from tui.widgets.date_field import DateField
 from tui.widgets.text import clean, day
@@ -28,8 +28,8 @@ KIND_STYLES = {
 }
 
 
-def render_sources(change: Any, events: list[Any]) -> Group:
-    lines: list[Any] = [Text(clean(change.description, single_line=False), style="bold"), Text()]
+def render_sources(change: Change, events: list[StoredEvent]) -> Group:
+    lines: list[RenderableType] = [Text(clean(change.description, single_line=False), style="bold"), Text()]
     if not events:
         lines.append(Text("no events recorded behind this change", style="dim italic"))
     for stored in events:
@@ -62,7 +62,7 @@ class DiffScreen(ViewScreen):
 
     def __init__(self) -> None:
         super().__init__(id="diff-screen")
-        self.changes: list[Any] = []
+        self.changes: list[Change] = []
         self._defaults_set = False
 
     def compose_body(self) -> ComposeResult:
@@ -94,7 +94,7 @@ class DiffScreen(ViewScreen):
         days = self.app.project(Tracker.dated_days)
         self.app.call_from_thread(self.set_choices, states, days)
 
-    def set_choices(self, states: list[Any], days: list[date]) -> None:
+    def set_choices(self, states: list[TrackState], days: list[date]) -> None:
         select = self.query_one("#diff-track", Select)
         current = select.value
         select.set_options([(Text(clean(s.title)), s.track) for s in states])
@@ -102,7 +102,7 @@ class DiffScreen(ViewScreen):
         if current is not Select.NULL and current in tracks:
             select.value = current
         elif tracks:
-            preferred = getattr(self.app, "last_track", None)
+            preferred = self.app.last_track
             select.value = preferred if preferred in tracks else tracks[0]
         if not self._defaults_set and days:
             self._defaults_set = True
@@ -153,7 +153,7 @@ class DiffScreen(ViewScreen):
             return
         self.app.call_from_thread(self.show_diff, result)
 
-    def show_diff(self, result: Any) -> None:
+    def show_diff(self, result: TrackDiff) -> None:
         self.changes = list(result.changes)
         table = self.query_one("#diff-table", DataTable)
         table.clear()
@@ -179,7 +179,7 @@ class DiffScreen(ViewScreen):
         self.load_why(change)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="diff-why")
-    def load_why(self, change: Any) -> None:
+    def load_why(self, change: Change) -> None:
         events = self.app.project(Tracker.why, list(change.event_ids))
         self.app.call_from_thread(self.query_one("#diff-why", Static).update, render_sources(change, events))
 

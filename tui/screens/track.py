@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,7 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from tracker.service import EventRow, Moment, TimelineEntry, Tracker
+from projections.state import Meeting, Stance
+from tracker.service import EventRow, Moment, StoredEvent, TimelineEntry, Tracker, TrackState
 from tracker.textsafe import printable
 from tui.dialogs.log_event import Prefill
 from tui.screens.base import ViewScreen
@@ -27,7 +26,7 @@ from tui.widgets.track.timeline import TIMELINE_LIMIT, TimelineTable
 TABS = ("overview", "positions", "proposals", "agreements", "timeline")
 
 
-def held_prefill(track: str, meeting: Any) -> Prefill:
+def held_prefill(track: str, meeting: Meeting) -> Prefill:
     """'Log this meeting as held', with what the schedule already says about it."""
     when = meeting.planned or meeting.occurred
     fields = {"meeting": meeting.meeting, "title": printable(meeting.title)}
@@ -68,7 +67,7 @@ class TrackScreen(ViewScreen):
     def __init__(self, track_id: str) -> None:
         super().__init__(id=None)
         self.track_id = track_id
-        self.state: Any = None
+        self.state: TrackState | None = None
         self.names = Names()
         self.newest_first = True
         self.timeline: list[TimelineEntry] = []
@@ -140,7 +139,7 @@ class TrackScreen(ViewScreen):
             return
         self.app.call_from_thread(self.show_state, state, names, moment, timeline)
 
-    def show_state(self, state: Any, names: Names, moment: Any, timeline: list[TimelineEntry]) -> None:
+    def show_state(self, state: TrackState | None, names: Names, moment: Moment, timeline: list[TimelineEntry]) -> None:
         if moment != self.moment:
             return
         self.state, self.names = state, names
@@ -218,12 +217,12 @@ class TrackScreen(ViewScreen):
         self.load_sources(stance)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="stance-sources")
-    def load_sources(self, stance: Any) -> None:
+    def load_sources(self, stance: Stance) -> None:
         ids = list(stance.event_ids) or ([stance.event_id] if stance.event_id else [])
         sources = self.app.project(Tracker.why, ids)
         self.app.call_from_thread(self._show_sources, stance, sources)
 
-    def _show_sources(self, stance: Any, sources: list[Any]) -> None:
+    def _show_sources(self, stance: Stance, sources: list[StoredEvent]) -> None:
         if self.query_one("#positions-matrix", PositionsMatrix).selected is stance:
             self.query_one("#stance-detail", Static).update(render_stance(stance, self.names, sources))
 

@@ -11,13 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from tracker.service import Tracker
+from tracker.service import Moment, Tracker, TrackState
 from tui.screens.base import ViewScreen
 from tui.widgets.text import clean, track_status, trend
 
 
-def next_meeting_text(state: Any) -> Text:
-    m = getattr(state, "next_meeting", None)
+def next_meeting_text(state: TrackState) -> Text:
+    m = state.next_meeting
     if m is None:
         return Text("—", style="dim")
     when = m.planned or m.occurred
@@ -33,7 +33,7 @@ def next_meeting_text(state: Any) -> Text:
     return text
 
 
-def track_row(state: Any) -> list[Text]:
+def track_row(state: TrackState) -> list[Text]:
     title = Text(clean(state.title), style="bold")
     title.append(f"\n{clean(state.track)}", style="dim")
     status = track_status(state.status)
@@ -66,7 +66,7 @@ class TracksScreen(ViewScreen):
 
     def __init__(self) -> None:
         super().__init__(id="tracks-screen")
-        self.states: list[Any] = []
+        self.states: list[TrackState] = []
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="tracks-status", classes="view-status")
@@ -113,7 +113,7 @@ class TracksScreen(ViewScreen):
         self.query_one("#tracks-status", Static).update(
             Text(f"Could not load the tracks: {clean(type(exc).__name__)}: {clean(str(exc))}", style="bold red"))
 
-    def show_states(self, states: list[Any], moment: Any) -> None:
+    def show_states(self, states: list[TrackState], moment: Moment) -> None:
         if moment != self.moment:
             return
         self.states = states

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
+from projections.state import Agreement, Commitment
+from tracker.present import Names
 from tui.widgets.text import PROGRESS_STYLES, claim, clean, progress
 
 
-def progress_bar(commitments: Any, width: int = 20) -> Text:
+def progress_bar(commitments: Sequence[Commitment], width: int = 20) -> Text:
     total = len(commitments)
     if not total:
         return Text("no commitments recorded", style="dim")
@@ -34,10 +36,10 @@ def progress_bar(commitments: Any, width: int = 20) -> Text:
     return text
 
 
-def render_agreements(agreements: Any, names: Any) -> Group:
+def render_agreements(agreements: Sequence[Agreement], names: Names) -> Group:
     if not agreements:
         return Group(Text("No agreement on this track at this moment.", style="dim italic"))
-    parts: list[Any] = []
+    parts: list[RenderableType] = []
     for a in agreements:
         head = Text(clean(a.title), style="bold")
         head.append(f"  {clean(a.agreement)}", style="dim")
@@ -65,5 +67,5 @@ def render_agreements(agreements: Any, names: Any) -> Group:
 
 
 class AgreementsView(Static):
-    def show(self, agreements: Any, names: Any) -> None:
+    def show(self, agreements: Sequence[Agreement], names: Names) -> None:
         self.update(render_agreements(agreements, names))

@@ -6,12 +6,16 @@ Selecting a cell shows the statement behind it: who said it, the quote, and (fet
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import DataTable
 
+from projections.state import Stance
+from tracker.present import Names
+from tracker.service import StoredEvent
 from tui.widgets.text import STANCE_GLYPHS, claim, clean, day, stance
 
 
@@ -25,7 +29,7 @@ def legend() -> Text:
     return text
 
 
-def render_stance(s: Any, names: Any, sources: list[Any] | None = None) -> Group:
+def render_stance(s: Stance, names: Names, sources: Sequence[StoredEvent] | None = None) -> Group:
     """The statement behind one cell, and where it comes from."""
     head = Text()
     head.append(names(s.actor), style="bold")
@@ -33,12 +37,7 @@ def render_stance(s: Any, names: Any, sources: list[Any] | None = None) -> Group
     head.append(clean(s.issue), style="bold")
     head.append(": ")
     head.append_text(stance(s.stance, with_word=True))
-    lines: list[Any] = [head]
-    previous = getattr(s, "previous", None)  # the stance it replaced, where the projection says
-    if previous:
-        prev = Text("  changed from ", style="dim")
-        prev.append_text(stance(previous, with_word=True))
-        lines.append(prev)
+    lines: list[RenderableType] = [head]
     said = Text()
     said.append("Said by ", style="dim")
     said.append(names(s.speaker))
@@ -96,11 +95,11 @@ class PositionsMatrix(DataTable[Any]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="cell", zebra_stripes=False, header_height=2)
-        self.cells: dict[tuple[str, str], Any] = {}
+        self.cells: dict[tuple[str, str], Stance] = {}
         self.actors: list[str] = []
         self.issues: list[str] = []
 
-    def show(self, stances: Any, agenda: Any, names: Any) -> None:
+    def show(self, stances: Sequence[Stance], agenda: Sequence[str], names: Names) -> None:
         keep = self.selected_key
         self.cells = {(s.actor, s.issue): s for s in stances}
         issues = list(dict.fromkeys([*(a for a in agenda if any(s.issue == a for s in stances)),
@@ -119,9 +118,6 @@ class PositionsMatrix(DataTable[Any]):
                 cell = stance(s.stance if s else None)
                 if s is not None and s.uncertain:
                     cell.append("?", style="yellow")
-                previous = getattr(s, "previous", None)
-                if s is not None and previous and previous != s.stance:
-                    cell.append("*", style="dim")
                 cell.justify = "center"
                 cells.append(cell)
             self.add_row(*cells, key=actor, label=Text(names(actor), style="bold"))
@@ -138,7 +134,7 @@ class PositionsMatrix(DataTable[Any]):
         return self.actors[row], self.issues[col]
 
     @property
-    def selected(self) -> Any | None:
+    def selected(self) -> Stance | None:
         key = self.selected_key
         return self.cells.get(key) if key else None
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import DataTable
 
+from projections.state import Proposal
+from tracker.present import Names
 from tui.widgets.text import claim, clean
 
 
-def render_proposal(p: Any, names: Any) -> Group:
+def render_proposal(p: Proposal, names: Names) -> Group:
     head = Text(clean(p.title), style="bold")
     head.append(f"  {clean(p.proposal)}", style="dim")
-    lines: list[Any] = [head]
+    lines: list[RenderableType] = [head]
     by = Text(f"Tabled by {names.many(p.proposer)}")
     if p.occurred:
         by.append(f", {clean(p.occurred.label())}", style="dim")
@@ -43,7 +46,7 @@ def render_proposal(p: Any, names: Any) -> Group:
 class ProposalsTable(DataTable[Any]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.proposals: dict[str, Any] = {}
+        self.proposals: dict[str, Proposal] = {}
 
     def on_mount(self) -> None:
         self.add_column("Proposal", key="title", width=50)
@@ -52,7 +55,7 @@ class ProposalsTable(DataTable[Any]):
         self.add_column("Claim", key="claim", width=12)
         self.add_column("Tabled", key="when", width=22)
 
-    def show(self, proposals: Any, names: Any) -> None:
+    def show(self, proposals: Sequence[Proposal], names: Names) -> None:
         self.clear()
         self.proposals = {p.proposal: p for p in proposals}
         for p in proposals:
@@ -61,7 +64,7 @@ class ProposalsTable(DataTable[Any]):
                          key=p.proposal)
 
     @property
-    def selected(self) -> Any | None:
+    def selected(self) -> Proposal | None:
         if not self.row_count:
             return None
         return self.proposals.get(str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value))

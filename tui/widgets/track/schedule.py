@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import DataTable
 
+from projections.state import Meeting
+from tracker.present import Names
 from tui.widgets.text import claim, clean
 
 MEETING_STYLES = {"held": "green", "scheduled": "bold cyan", "postponed": "yellow", "cancelled": "red"}
 
 
-def meeting_when(m: Any) -> Text:
+def meeting_when(m: Meeting) -> Text:
     when = m.held or m.planned or m.occurred
     text = Text(clean(when.label(compact=True)) if when else "date unknown")
     if m.uncertain:
@@ -21,7 +24,7 @@ def meeting_when(m: Any) -> Text:
     return text
 
 
-def meeting_status(m: Any, *, moves: bool = False) -> Text:
+def meeting_status(m: Meeting, *, moves: bool = False) -> Text:
     text = Text(clean(m.status), style=MEETING_STYLES.get(m.status, ""))
     if moves and m.postponements:
         text.append(f" ×{len(m.postponements)}", style="yellow")  # how many times it was moved
@@ -32,11 +35,11 @@ def meeting_status(m: Any, *, moves: bool = False) -> Text:
     return text
 
 
-def render_meeting(m: Any, names: Any) -> Group:
+def render_meeting(m: Meeting, names: Names) -> Group:
     """The full story of one meeting, postponements included."""
     head = Text(clean(m.title), style="bold")
     head.append(f"  {clean(m.meeting)}", style="dim")
-    lines: list[Any] = [head]
+    lines: list[RenderableType] = [head]
     status = Text("Status: ")
     status.append_text(meeting_status(m))
     if m.claim_status != "confirmed":
@@ -85,7 +88,7 @@ class ScheduleTable(DataTable[Any]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.meetings: dict[str, Any] = {}
+        self.meetings: dict[str, Meeting] = {}
 
     def on_mount(self) -> None:
         # Widths that fit the overview's right half at 150 columns (74 cells, 2 of padding each).
@@ -94,7 +97,7 @@ class ScheduleTable(DataTable[Any]):
         self.add_column("Meeting", key="title", width=30)
         self.add_column("Status", key="status", width=19)
 
-    def show(self, meetings: Any) -> None:
+    def show(self, meetings: Sequence[Meeting]) -> None:
         current = self.selected
         self.clear()
         self.meetings = {m.meeting: m for m in meetings}
@@ -104,7 +107,7 @@ class ScheduleTable(DataTable[Any]):
             self.move_cursor(row=self.get_row_index(current.meeting), animate=False)
 
     @property
-    def selected(self) -> Any | None:
+    def selected(self) -> Meeting | None:
         if not self.row_count:
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value

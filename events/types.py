@@ -7,7 +7,7 @@ alone rebuilds everything a view shows.
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
@@ -21,7 +21,16 @@ ActorKind = Literal["state", "person", "organisation", "bloc", "media", "think_t
 Progress = Literal["not_started", "partial", "done", "broken"]
 PROGRESS: tuple[str, ...] = ("not_started", "partial", "done", "broken")
 MediationRole = Literal["mediator", "host", "facilitator", "guarantor"]
-Actors = Annotated[list[Slug], Field(max_length=200)]
+
+
+class ActorRef:
+    """Field metadata: the field names actors. Their ids join the event's `actors`, so a filter on
+    an actor finds the event, and forms offer actor ids there (see `actor_fields`)."""
+
+
+ACTOR_REF = ActorRef()
+ActorId = Annotated[Slug, ACTOR_REF]
+Actors = Annotated[list[Slug], Field(max_length=200), ACTOR_REF]
 
 
 # -- tracks and actors --------------------------------------------------------------------
@@ -49,7 +58,7 @@ class ActorDescribed(EventBase):
     """Who an actor is. Name, kind, role, and the state or body it belongs to."""
 
     type: Literal["actor_described"] = "actor_described"
-    actor: Slug
+    actor: ActorId
     name: Line
     kind: ActorKind
     role: Line | None = None  # "US Secretary of State"
@@ -66,7 +75,7 @@ class MeetingScheduled(EventBase):
     title: Line
     planned: Occurred  # when it is to take place (occurred is when it was scheduled)
     participants: Actors = Field(default_factory=list)
-    host: Slug | None = None
+    host: ActorId | None = None
 
 
 class MeetingHeld(EventBase):
@@ -76,7 +85,7 @@ class MeetingHeld(EventBase):
     meeting: Slug
     title: Line
     participants: Actors = Field(default_factory=list)
-    host: Slug | None = None
+    host: ActorId | None = None
     duration_hours: Annotated[float, Field(gt=0, le=1000)] | None = None
     outcome: Text | None = None
 
@@ -106,8 +115,8 @@ class StatementMade(EventBase):
     """Someone takes a stance on an issue. Supports, opposes, conditional or neutral."""
 
     type: Literal["statement_made"] = "statement_made"
-    speaker: Slug
-    on_behalf_of: Slug | None = None  # lavrov speaks for rus
+    speaker: ActorId
+    on_behalf_of: ActorId | None = None  # lavrov speaks for rus
     quote: Text | None = None
     issue: Slug
     stance: Stance
@@ -118,7 +127,7 @@ class SeatDemanded(EventBase):
     """Someone demands a seat at the table. For themselves or for others."""
 
     type: Literal["seat_demanded"] = "seat_demanded"
-    claimant: Slug  # who demands
+    claimant: ActorId  # who demands
     seat_for: Actors  # whose seat: zelensky demands one for ukr (and eu, gbr, tur)
 
 
@@ -135,7 +144,7 @@ class MediationOffered(EventBase):
     """An offer to mediate or to host. In which role (mediator, host, facilitator, guarantor), between whom, where."""
 
     type: Literal["mediation_offered"] = "mediation_offered"
-    mediator: Slug
+    mediator: ActorId
     role: MediationRole = "mediator"
     between: Actors = Field(default_factory=list)
     venue: Line | None = None
@@ -202,7 +211,7 @@ class AnalysisPublished(EventBase):
 
     type: Literal["analysis_published"] = "analysis_published"
     authors: Actors = Field(default_factory=list)
-    publisher: Slug
+    publisher: ActorId
     title: Line
     url: Annotated[str, Field(max_length=2000)] | None = None
     findings: Annotated[list[Text], Field(max_length=100)] = Field(default_factory=list)
@@ -285,6 +294,20 @@ def describe(event_type: str) -> str:
     """What an event of the type records, in a line (its class's docstring; for help texts)."""
     doc = (EVENT_TYPES[event_type].__doc__ or "").strip()
     return " ".join(doc.split("\n\n")[0].split()) or event_type.replace("_", " ")
+
+
+def _names_actors(annotation: Any, metadata: Sequence[Any] = ()) -> bool:
+    if any(isinstance(m, ActorRef) for m in metadata):
+        return True
+    if typing.get_origin(annotation) is Annotated:
+        return _names_actors(typing.get_args(annotation)[0], typing.get_args(annotation)[1:])
+    return any(_names_actors(a) for a in typing.get_args(annotation) if typing.get_origin(annotation) is not list)
+
+
+def actor_fields(event_type: str) -> tuple[str, ...]:
+    """The type's own fields that name actors (marked ActorId / Actors), in declaration order."""
+    return tuple(name for name, info in type_fields(event_type).items()
+                 if _names_actors(info.annotation, info.metadata))
 
 
 def type_fields(event_type: str) -> dict[str, Any]:

@@ -222,7 +222,16 @@ class TrackState(Frozen):
     uncertain_count: int = 0  # facts whose date may lie after the moment viewed
     as_of: date | None = None
     moment: str = "now"
-    detail: bool = True  # False: a summary (title, status, trend, activity, next meeting) for lists
+    detail: bool = True  # False: a row of the list of tracks (see `list_row`)
+
+    def list_row(self) -> TrackState:
+        """The state cut down to its row of the list of tracks: the fields in LIST_FIELDS, and
+        the next meeting as the only meeting; every other field back to its default. A new field
+        is detail unless listed there."""
+        update: dict[str, Any] = {name: info.get_default(call_default_factory=True)
+                                  for name, info in TrackState.model_fields.items() if name not in LIST_FIELDS}
+        update.update(meetings=(self.next_meeting,) if self.next_meeting else (), detail=False)
+        return self.model_copy(update=update)
 
     def stance(self, actor: str, issue: str) -> Stance | None:
         return next((s for s in self.stances if s.actor == actor and s.issue == issue), None)
@@ -232,6 +241,14 @@ class TrackState(Frozen):
 
     def proposal(self, proposal_id: str) -> Proposal | None:
         return next((p for p in self.proposals if p.proposal == proposal_id), None)
+
+
+# What a row of the list of tracks keeps of a TrackState (TrackState.list_row).
+LIST_FIELDS = frozenset({
+    "track", "title", "description", "status", "status_since", "status_reason", "status_event_ids",
+    "status_claim", "next_meeting", "last_activity", "last_activity_event_ids", "trend", "event_count",
+    "as_of", "moment",
+})
 
 
 # -- timeline, actors, diffs ------------------------------------------------------------------

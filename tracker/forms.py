@@ -18,14 +18,8 @@ from pydantic import ValidationError
 
 from events import EVENT_ADAPTER, EVENT_TYPES, Event, Occurred, new_id, parse_occurred
 from events.dates import DateParseError
-from events.types import Commitment, corrected
+from events.types import Commitment, actor_fields, corrected, type_fields
 from tracker.store.base import InvalidEvents, Problem, StoredEvent, validation_problems
-
-# Fields that name actors: their values are added to the event's `actors` so filters find them.
-ACTOR_FIELDS = (
-    "actor", "speaker", "on_behalf_of", "towards", "claimant", "seat_for", "excluded", "by",
-    "mediator", "between", "proposer", "parties", "participants", "host", "authors", "publisher",
-)
 
 
 def normalise_type(name: str) -> str:
@@ -48,6 +42,7 @@ class FieldSpec:
     required: bool
     choices: tuple[str, ...] = ()
     description: str = ""
+    names_actors: bool = False  # its values are actor ids (events.types.actor_fields)
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -62,9 +57,8 @@ def _unwrap(annotation: Any) -> Any:
 
 def field_specs(event_type: str) -> list[FieldSpec]:
     """The type-specific fields of an event type, described for input."""
-    from events.types import type_fields
-
     specs = []
+    actors = actor_fields(event_type)
     for name, info in type_fields(event_type).items():
         if name == "type":
             continue
@@ -85,7 +79,7 @@ def field_specs(event_type: str) -> list[FieldSpec]:
             kind, choices = "json", ()
         else:
             kind, choices = "text", ()
-        specs.append(FieldSpec(name, kind, info.is_required(), choices, info.description or ""))
+        specs.append(FieldSpec(name, kind, info.is_required(), choices, info.description or "", name in actors))
     return specs
 
 
@@ -176,7 +170,8 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
         except (ValueError, json.JSONDecodeError) as exc:
             problems.append(Problem(None, spec.name, str(exc)))
     actors = _split(draft.actors)
-    for name in ACTOR_FIELDS:
+    # Actors named in the type's own fields join `actors`, so a filter on an actor finds the event.
+    for name in actor_fields(etype):
         value = body.get(name)
         for actor in ([value] if isinstance(value, str) else value or []):
             if actor not in actors:

@@ -45,7 +45,7 @@ from projections.timeline import NOT_HAPPENINGS, in_range
 from projections.timeline import timeline as timeline_of
 from tracker.gcpause import paused_collector
 from tracker.paths import resolve_db
-from tracker.readmodel import ReadModel, list_row
+from tracker.readmodel import ReadModel
 from tracker.store import (
     ConcurrencyConflict,
     EventFilter,
@@ -328,7 +328,7 @@ class Tracker:
         if not rm.current():
             facts = prepare(rm.all_events(), moment)
             states = [state_from_facts(facts, t, moment, today) for t in tracks_of(facts)]
-            return [s if detail else list_row(s) for s in states if s is not None]
+            return [s if detail else s.list_row() for s in states if s is not None]
         if not moment and not detail:
             return rm.list_states(today)
         return [s for t in rm.tracks(moment) if (s := rm.state(t, moment, today, detail=detail)) is not None]

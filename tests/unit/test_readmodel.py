@@ -24,7 +24,7 @@ from test_projections_logs import PROFILE, as_evs, logs, moments
 from projections.moment import Moment
 from projections.replay import replay_track
 from tracker.readmodel import model as readmodel
-from tracker.readmodel.model import ReadModel, dumps, list_row
+from tracker.readmodel.model import ReadModel, dumps
 from tracker.store import EventStore, ReadOnlyStore
 
 TODAY = date(2025, 2, 20)
@@ -338,4 +338,4 @@ def test_a_list_row_as_of_a_moment_equals_the_full_state_cut_down(bodies: list[d
             for track in ("t-one", "t-two"):
                 full = replay_track(events, track, moment, TODAY)
                 listed = rm.state(track, moment, TODAY, detail=False)
-                assert listed == (list_row(full) if full is not None else None), (track, moment)
+                assert listed == (full.list_row() if full is not None else None), (track, moment)

@@ -14,7 +14,7 @@ recreates them from the log):
   `rm_amendments`: corrections and retractions with the event they ultimately amend (the root).
 - `rm_snapshots(track, kind, day, position, recorded, list_parts, acc)`: folded accumulators at cut
   points.
-- `rm_list_rows(track, today, state)`: each track's list row (`list_row`) as known now, the row of
+- `rm_list_rows(track, today, state)`: each track's list row (`TrackState.list_row`) as known now, the row of
   the list of tracks, kept from the first time it is asked for until an event touches the track.
 
 A snapshot (D_s, P_s, R_s) holds the fold of the track's facts with occurred.earliest <= D_s and
@@ -940,7 +940,7 @@ class ReadModel:
     # -- states -------------------------------------------------------------------------------
     def state(self, track: str, moment: Moment = Moment(), today: date | None = None,
               detail: bool = True) -> TrackState | None:
-        """The track at `moment`; without `detail`, its row of the list of tracks (`list_row`)."""
+        """The track at `moment`; without `detail`, its row of the list of tracks (`TrackState.list_row`)."""
         if not self.current():
             return self._memory_state(track, moment, today, detail)
         if moment:
@@ -957,7 +957,7 @@ class ReadModel:
             ids = needed_ids(acc) | {e.id for evs in groups.get("meeting", {}).values() for e in evs}
             state = freeze(acc, groups, self.claims_for(ids, moment), {}, as_of=moment.as_of,
                            today=today or moment.as_of, label=moment.label())
-            return list_row(state)
+            return state.list_row()
         groups = self.entity_groups(track, moment)
         ids = needed_ids(acc)
         for kind in ("meeting", "proposal", "agreement"):
@@ -1036,19 +1036,11 @@ class ReadModel:
     def _memory_state(self, track: str, moment: Moment, today: date | None, detail: bool = True) -> TrackState | None:
         facts = prepare(self.all_events(), moment)
         state = state_from_facts(facts, track, moment, today)
-        return state if state is None or detail else list_row(state)
+        return state if state is None or detail else state.list_row()
 
 
 def _parse_list_row(text: str) -> TrackState | None:
     return None if text == "null" else TrackState.model_validate_json(text)
-
-
-def list_row(s: TrackState) -> TrackState:
-    """A state cut down to what a list of tracks shows (TrackState.detail is False)."""
-    return s.model_copy(update={"parties": (), "observers": (), "mediators": (), "seat_demands": (), "excluded": (),
-                                "stances": (), "proposals": (), "agreements": (), "denied": (), "agenda": (),
-                                "agenda_event_ids": (), "meetings": (s.next_meeting,) if s.next_meeting else (),
-                                "uncertain_count": 0, "detail": False})
 
 
 class _Scan:

@@ -22,7 +22,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from events import CLAIM_STATUSES, EVENT_TYPES, describe
 from events.dates import DateParseError, bound_day
-from tracker.forms import ACTOR_FIELDS, Draft, FieldSpec, build_event, field_specs
+from tracker.forms import Draft, FieldSpec, build_event, field_specs
 from tracker.service import Choices, InvalidEvents, StoreError, Tracker
 from tui.widgets.date_field import DateField
 from tui.widgets.suggest import ListSuggester
@@ -183,7 +183,7 @@ class LogEventScreen(ModalScreen[Any]):
 
     def _suggester(self, spec: FieldSpec) -> ListSuggester | None:
         multiple = spec.kind == "list"
-        if spec.name in ACTOR_FIELDS:
+        if spec.names_actors:
             return ListSuggester(self.choices.actors, multiple=multiple)
         if spec.name == "track":
             return ListSuggester(self.choices.tracks)
@@ -209,7 +209,7 @@ class LogEventScreen(ModalScreen[Any]):
             return DateField(value, placeholder=PLACEHOLDERS["date"], input_id=wid, id=f"df-{spec.name}",
                              classes="type-date")
         placeholder = PLACEHOLDERS.get(spec.kind, "")
-        if spec.name in ACTOR_FIELDS:
+        if spec.names_actors:
             placeholder = "actor id" + ("s, comma-separated" if spec.kind == "list" else "")
         return Input(value, id=wid, placeholder=placeholder, suggester=self._suggester(spec),
                      type="number" if spec.kind == "number" else "text")

@@ -1,0 +1,68 @@
+"""What a new event type must not be able to miss: the places that derive from the vocabulary, and
+guards that fail loudly where something must still be done by hand."""
+
+from __future__ import annotations
+
+import pytest
+from test_projections_logs import FACT_KINDS
+
+from events import EVENT_ADAPTER, EVENT_TYPES
+from events.types import actor_fields, type_fields
+from projections.fold import FOLD_VERSION, empty
+from projections.records import AMENDMENT_TYPES
+from projections.state import LIST_FIELDS, TrackState
+from tracker.forms import Draft, build_event, field_specs
+
+
+def test_the_registry_is_the_union() -> None:
+    union = {cls.model_fields["type"].default for cls in EVENT_TYPES.values()}
+    assert set(EVENT_TYPES) == union and len(EVENT_TYPES) == 18
+    for name, cls in EVENT_TYPES.items():
+        assert cls.model_fields["type"].default == name
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_fields_that_name_actors_are_marked_in_the_vocabulary(event_type: str) -> None:
+    """Actor fields come from the types (ActorId / Actors), not from a list kept by hand: a form
+    offers actor ids there, and logging puts their values in `actors`."""
+    marked = actor_fields(event_type)
+    assert {s.name for s in field_specs(event_type) if s.names_actors} == set(marked)
+    for name in type_fields(event_type):
+        if name in {"speaker", "on_behalf_of", "claimant", "mediator", "publisher", "host", "participants",
+                    "towards", "seat_for", "excluded", "by", "between", "proposer", "parties", "authors"}:
+            assert name in marked, (event_type, name)
+
+
+def test_logging_puts_every_actor_named_in_a_field_in_actors() -> None:
+    event = build_event(Draft(
+        type="analysis_published", when="2025-02-18", summary="ECFR commentary", tracks=["european-role"],
+        fields={"authors": "grand", "publisher": "ecfr", "title": "Act with unity"}))
+    assert set(event.actors) == {"grand", "ecfr"}
+    event = build_event(Draft(
+        type="statement_made", when="2025-02-18", summary="Lavrov", tracks=["ukraine-settlement"],
+        fields={"speaker": "lavrov", "on_behalf_of": "rus", "towards": "eu, ukr", "issue": "ceasefire",
+                "stance": "opposes"}))
+    assert event.actors == ["lavrov", "rus", "eu", "ukr"]
+    assert EVENT_ADAPTER.validate_python(event.model_dump(mode="json")) == event
+
+
+def test_the_projection_property_tests_generate_every_fact_type() -> None:
+    """tests/unit/test_projections_logs.py checks the read model against the reference replay on
+    generated logs: a type missing from its generator would never be checked."""
+    assert set(FACT_KINDS) == set(EVENT_TYPES) - AMENDMENT_TYPES
+
+
+def test_the_fold_version_is_bumped_with_the_accumulator_layout() -> None:
+    """A stored read model is rebuilt only when FOLD_VERSION changes: a new slot in the accumulator
+    without a bump makes every existing database fail on it. Change both, then this pin."""
+    assert (FOLD_VERSION, sorted(empty("t"))) == (3, [
+        "agenda", "claimants", "days", "excluded", "hosted", "last", "n", "offers", "opened", "presence",
+        "seats", "stances", "status", "track", "types", "voices"])
+
+
+def test_a_list_row_keeps_only_the_list_fields() -> None:
+    """A new TrackState field is detail (left out of the list of tracks) unless LIST_FIELDS says so."""
+    assert LIST_FIELDS <= set(TrackState.model_fields)
+    full = TrackState(track="t", title="T", agenda=("ceasefire",), uncertain_count=2, event_count=5)
+    row = full.list_row()
+    assert (row.agenda, row.uncertain_count, row.event_count, row.detail) == ((), 0, 5, False)

@@ -15,13 +15,14 @@ so any view can use it and it can never reach the log by itself (tests/unit/test
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from events.occurred import Occurred
-from projections.state import ActorInfo, Agreement, Meeting, Proposal, TrackState
+from projections.state import ActorInfo, Agreement, Dated, Meeting, Proposal, Sourced, TrackState
 
 # A fact whose imprecise date reaches past the moment viewed (`Dated.uncertain`): it may not have
 # happened yet. One mark in every view (the timeline's flag column uses it too); not 'c.', which
@@ -406,3 +407,53 @@ def markdown_escape(text: str) -> str:
 def markdown_line(ln: Line) -> str:
     """A line as Markdown: our words as they are, everything else escaped."""
     return "".join(s.text if s.trusted else markdown_escape(s.text) for s in ln.spans)
+
+
+# -- provenance: which events a fact of a track stands on ------------------------------------------
+class UnknownFact(ValueError):
+    """A `why` path that names no fact of the track at the moment viewed."""
+
+
+class UnknownField(UnknownFact):
+    """A `why` path that names no field of a track at all (a usage error)."""
+
+
+# Facts held as one value, traced by the ids of the events behind them.
+_SINGLE_FACTS: dict[str, str] = {
+    "status": "status_event_ids", "status_since": "status_event_ids", "title": "status_event_ids",
+    "agenda": "agenda_event_ids", "last_activity": "last_activity_event_ids",
+}
+
+
+def _families(state: TrackState) -> dict[str, tuple[list[str], tuple[Sourced, ...]]]:
+    """Each field of TrackState that holds sourced facts, with the names of its items' own fields
+    (an item is found by its leading ones: an actor, a meeting id, an actor and an issue ...).
+    Derived from the state's types, so a new family of facts is traceable without a change here."""
+    out: dict[str, tuple[list[str], tuple[Sourced, ...]]] = {}
+    for name, info in TrackState.model_fields.items():
+        args = typing.get_args(info.annotation)
+        if typing.get_origin(info.annotation) is tuple and args and isinstance(args[0], type) \
+                and issubclass(args[0], Sourced):
+            own = [f for f in args[0].model_fields if f not in Dated.model_fields]
+            out[name] = (own, getattr(state, name))
+    return out
+
+
+def sources_of(state: TrackState, path: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """(what, event ids) for a fact of the track: 'status', 'agenda', 'parties usa',
+    'stances rus european-peacekeepers', 'meetings ID', 'proposals ID', 'excluded ACTOR', ...
+    (a field of TrackState, then the values of its items' leading fields)."""
+    parts = [p for item in path for p in item.replace(".", " ").replace("/", " ").split()]
+    if not parts:
+        raise UnknownField("name a field, e.g. 'status' or 'stances rus european-peacekeepers'")
+    head, rest = parts[0].replace("-", "_"), parts[1:]
+    if head in _SINGLE_FACTS and not rest:
+        return head, tuple(getattr(state, _SINGLE_FACTS[head]))
+    families = _families(state)
+    if head not in families:
+        raise UnknownField(f"unknown field {parts[0]!r}; try one of: {', '.join([*_SINGLE_FACTS, *families])}")
+    keys, items = families[head]
+    chosen = [i for i in items if all(getattr(i, k) == v for k, v in zip(keys, rest, strict=False))]
+    if not chosen:
+        raise UnknownFact(f"no {head} {' '.join(rest)!r} on {state.track} ({state.moment})")
+    return " ".join([head, *rest]), tuple(dict.fromkeys(i for item in chosen for i in item.event_ids))

@@ -165,3 +165,22 @@ def test_a_line_escapes_the_log_and_keeps_our_words() -> None:
     md = markdown_line(ln)
     assert md.endswith(" (Lavrov), last ~17–18 Feb 2025 (approx.)")
     assert shown_text(md) == f"{HOSTILE} (Lavrov), last ~17–18 Feb 2025 (approx.)"
+
+
+def test_why_finds_a_fact_by_its_field_and_leading_values(demo_db: Path) -> None:
+    from tracker.present import UnknownFact, sources_of
+    from tracker.service import Tracker
+
+    with Tracker.open(demo_db) as tracker:
+        state = tracker.track("ukraine-settlement")
+    assert state is not None
+    what, ids = sources_of(state, ["stances", "rus", "european-peacekeepers"])
+    stance = state.stance("rus", "european-peacekeepers")
+    assert what == "stances rus european-peacekeepers" and stance is not None and ids == stance.event_ids
+    assert set(sources_of(state, ["stances rus"])[1]) == {i for s in state.stances if s.actor == "rus" for i in s.event_ids}
+    assert sources_of(state, ["parties", "usa"])[1] == next(p for p in state.parties if p.actor == "usa").event_ids
+    assert sources_of(state, ["status"])[1] == state.status_event_ids
+    with pytest.raises(UnknownFact, match=r"unknown field 'nonsense'; try one of: .*seat_demands"):
+        sources_of(state, ["nonsense"])
+    with pytest.raises(UnknownFact, match="no parties 'xyz'"):
+        sources_of(state, ["parties", "xyz"])

@@ -8,7 +8,6 @@ with one meaning per option (events.dates.bound_day): --from the phrase's first 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import click
 
@@ -24,7 +23,16 @@ from tracker.cli.common import (
     parse_moment,
     say,
 )
-from tracker.present import Names, markdown_escape, markdown_line, sections, when
+from tracker.present import (
+    Names,
+    UnknownFact,
+    UnknownField,
+    markdown_escape,
+    markdown_line,
+    sections,
+    sources_of,
+    when,
+)
 
 
 # -- status -------------------------------------------------------------------------------------
@@ -146,40 +154,6 @@ def diff(ctx: Context, track: str, d1: str, d2: str, known_at: str | None, as_js
 
 
 # -- why ----------------------------------------------------------------------------------------
-def resolve_field(state: TrackState, path: Sequence[str]) -> tuple[str, tuple[str, ...]]:
-    """(what, event ids) for a field path: 'status', 'parties usa', 'stances rus european-peacekeepers',
-    'meetings ID', 'proposals ID', 'agreements ID', 'excluded ACTOR', 'seat_demands CLAIMANT',
-    'mediators ACTOR', 'observers ACTOR', 'agenda', 'last_activity', 'denied'."""
-    parts = [p for item in path for p in item.replace(".", " ").replace("/", " ").split()]
-    if not parts:
-        raise click.BadParameter("name a field, e.g. 'status' or 'stances rus european-peacekeepers'", param_hint="FIELD")
-    head, rest = parts[0].replace("-", "_"), parts[1:]
-    simple = {"status": state.status_event_ids, "status_since": state.status_event_ids, "title": state.status_event_ids,
-              "agenda": state.agenda_event_ids, "last_activity": state.last_activity_event_ids}
-    if head in simple and not rest:
-        return head, simple[head]
-    lists: dict[str, tuple[Any, str]] = {
-        "parties": (state.parties, "actor"), "observers": (state.observers, "actor"),
-        "mediators": (state.mediators, "actor"), "excluded": (state.excluded, "actor"),
-        "seat_demands": (state.seat_demands, "claimant"), "meetings": (state.meetings, "meeting"),
-        "proposals": (state.proposals, "proposal"), "agreements": (state.agreements, "agreement"),
-        "denied": (state.denied, "target"),
-    }
-    if head == "stances":
-        found = [s for s in state.stances if (not rest or s.actor == rest[0]) and (len(rest) < 2 or s.issue == rest[1])]
-        if not found:
-            raise click.ClickException(f"no stance {' '.join(rest)!r} on {state.track} ({state.moment})")
-        return f"stances {' '.join(rest)}", tuple(i for s in found for i in s.event_ids)
-    if head not in lists:
-        raise click.BadParameter(f"unknown field {parts[0]!r}; try one of: "
-                                 f"{', '.join([*simple, 'stances', *lists])}", param_hint="FIELD")
-    items, attr = lists[head]
-    chosen = [i for i in items if not rest or getattr(i, attr) == rest[0]]
-    if not chosen:
-        raise click.ClickException(f"no {head} {' '.join(rest)!r} on {state.track} ({state.moment})")
-    return " ".join(parts), tuple(dict.fromkeys(i for item in chosen for i in item.event_ids))
-
-
 @click.command(short_help="The events and sources behind a fact.")
 @click.argument("track")
 @click.argument("field", nargs=-1, required=True)
@@ -194,7 +168,12 @@ def why(ctx: Context, track: str, field: tuple[str, ...], as_of: str | None, kno
     state = tracker.track(track, moment)
     if state is None:
         raise click.ClickException(f"nothing is known about track {track!r} ({moment.label()})")
-    what, ids = resolve_field(state, field)
+    try:
+        what, ids = sources_of(state, field)
+    except UnknownField as exc:
+        raise click.BadParameter(str(exc), param_hint="FIELD") from None
+    except UnknownFact as exc:
+        raise click.ClickException(str(exc)) from None
     events = tracker.why(ids)
     if as_json:
         emit_json({"field": what, "moment": moment.label(), "event_ids": list(ids), "events": events})

@@ -61,8 +61,6 @@ from tracker.store import (
 )
 from tracker.store.jsonl import ImportReport, export_jsonl, import_file, import_lines
 
-# Events that amend others: what "later in the log" lists under an event.
-AMENDING_TYPES = ("correction", "retraction", "claim_status_changed")
 MAX_SPAN_DAYS = 366  # the longest date interval the paged timeline looks back for
 
 
@@ -260,21 +258,22 @@ class Tracker:
         rm = self._read_model()
         if rm.current():
             return rm.amendments_for(ids, moment.known_text), rm.claims_for(ids, moment)
-        # Behind and read-only: the events naming these, and those naming them in turn, found by
-        # the store's type index (a scan of the record-keeping events, not of the whole log).
+        # Behind and read-only: the events naming these, and those naming them in turn (the
+        # read model's fallback finds them by the store's index of record-keeping events).
         found: dict[int, Ev] = {}
         frontier = ids
         while frontier:
-            evs = rm.fetch_positions([p for p in self.store.targeting(frontier) if p not in found])
+            evs = rm.fetch_positions([p for p in rm.bearing_on(frontier) if p not in found])
             found.update((e.position, e) for e in evs)
             frontier = [e.id for e in evs]
         acts = list(found.values())
         return am.resolve((e for e in acts if e.type in AMENDMENT_TYPES), moment.known_text), claims_index(prepare(acts, moment))
 
     def amendments_of(self, event_id: str) -> list[StoredEvent]:
-        """Corrections, retractions and claim status changes that name this event, in log order."""
-        rows = self.store.query(EventFilter(types=AMENDING_TYPES, text=event_id), limit=50, newest_first=False)
-        return [r for r in rows if getattr(r.event, "target", None) == event_id]
+        """Corrections, retractions and claim status changes that name this event, in log order
+        (by the index `why` uses, not a text search through every record-keeping event)."""
+        positions = sorted(set(self._read_model().bearing_on([event_id])))
+        return [e for p in positions if (e := self.store.at(p)) is not None]
 
     def choices(self) -> Choices:
         """Known tracks, actors, meetings, issues, proposals and agreements, for completion."""
@@ -445,7 +444,7 @@ class Tracker:
 
 
 __all__ = [
-    "AMENDING_TYPES", "ActorInfo", "ActorState", "Choices", "ConcurrencyConflict", "EventFilter", "EventRow",
+    "ActorInfo", "ActorState", "Choices", "ConcurrencyConflict", "EventFilter", "EventRow",
     "IdConflict", "ImportReport", "InvalidEvents", "MissingDatabase", "Moment", "Problem", "ReadOnlyStore",
     "RebuildReport", "StoreError", "StoredEvent", "TimelineEntry", "TrackCount", "TrackDiff", "TrackState",
     "Tracker", "VerifyResult", "demo_lines",

@@ -1,133 +1,170 @@
 """Dates as people write them, resolved against the day they were reported.
 
-python-dateutil parses the explicit forms ("March 10th", "18 Feb 2025", "2025-02-18T14:00");
-the rules here handle the relative words dateutil does not ("yesterday", "last week", "next
-Tuesday", "early March", "3 days ago") and keep the precision the words carry: "last week" is a
-week, "Feb 2025" is a month, "2025-02-10..2025-02-14" is a range.
+One entry point, `parse_occurred`, used by the command line, the terminal UI and import. It never
+guesses: a phrase is read only when a rule here accounts for every word of it, else it is refused
+with the reason and examples. What it reads (the README's "Dates" section lists them for users):
+
+- complete dates: ISO `2025-02-18`, `2025/02/18`, `18 Feb 2025`, `Feb 18, 2025`, `Tuesday 18 February
+  2025`, `18.02.2025` (always day first), `18/02/2025` only when day and month cannot be swapped;
+  month names in English, French, German, Spanish and Russian; any script's digits;
+- EDTF (events.edtf): `2025-02~`, `2025-02-14?`, `2024-XX`, `2024-23`, `2025-02-10/2025-02-14`, `../2025-03-10`;
+- a time: `18 Feb 2025 14:00`, with `UTC`, `GMT`, `Z` or an offset `+03:00` (stored in UTC);
+- coarser dates: `2024`, `H1 2025`, `Q4 2024`, `autumn 2024`, `winter 2024-25`, `Feb 2025`, `early 2025`,
+  `mid-February`, `end of January`, `week of 10 Feb`, `2025-W07`, `first week of February`, `last weekend`;
+- ranges: `10-14 Feb 2025`, `Feb 17-18`, `31 Jan - 2 Feb 2025`, `between 10 and 14 Feb`, `10 to 14
+  February`, `A..B`; open ones: `until 10 Mar 2025`, `from 10 Mar 2025 on`;
+- words relative to the report's day: `yesterday`, `day before yesterday`, `3 days ago`, `two weeks
+  ago`, `in two weeks`, `last Wed`, `next Thursday`, `earlier this week`, `later this month`, `last year`;
+- hedges: `around 10 Feb` (that day +-3 days), `c. Feb 2025` (approximate), `18 Feb 2025?` (uncertain).
+
+Direction: a date written without its year ("14 Feb", "Thursday", "March", "14th") could fall in
+more than one place. A date that happened takes the latest one that began on or before the report's
+day; a planned date (`ahead=True`) the earliest one that ends on or after it. Relative words
+("next month", "last Wed") mean the same whatever the direction.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Literal
 
-from dateutil import parser as du_parser
+from pydantic import ValidationError
 
-from events.occurred import Occurred
+from events.edtf import EDTFError, parse_edtf
+from events.occurred import CEILING, FLOOR, YEARS, Occurred, in_bounds
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+EXAMPLES = (
+    "e.g. 2025-02-18, '18 Feb 2025', '18.02.2025', 'yesterday', 'last Wed', '3 days ago', 'week of "
+    "10 Feb', '10-14 Feb 2025', 'early March', 'Q4 2024', 'autumn 2024', '2024', 'around 10 Feb', "
+    "'2025-02~' (EDTF)"
+)
+
+WEEKDAYS = {
+    name: i
+    for i, names in enumerate([
+        ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"),
+        ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"),
+    ])
+    for name in names
+}
+# English, French, German, Spanish and Russian (nominative and genitive), with common abbreviations.
+# Spanish 'ago' (agosto) is left out: it would collide with English "ago".
 MONTHS = {
     name: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
+            ("jan", "january", "janvier", "janv", "januar", "jänner", "enero", "ene",
+             "январь", "января", "янв"),
+            ("feb", "february", "février", "fevrier", "févr", "fevr", "februar", "febrero",
+             "февраль", "февраля", "фев", "февр"),
+            ("mar", "march", "mars", "märz", "maerz", "marzo", "март", "марта"),
+            ("apr", "april", "avril", "avr", "abril", "abr", "апрель", "апреля", "апр"),
+            ("may", "mai", "mayo", "май", "мая"),
+            ("jun", "june", "juin", "juni", "junio", "июнь", "июня", "июн"),
+            ("jul", "july", "juillet", "juil", "juli", "julio", "июль", "июля", "июл"),
+            ("aug", "august", "août", "aout", "agosto", "август", "августа", "авг"),
+            ("sep", "sept", "september", "septembre", "septiembre", "setiembre",
+             "сентябрь", "сентября", "сен", "сент"),
+            ("oct", "october", "octobre", "oktober", "okt", "octubre", "октябрь", "октября", "окт"),
+            ("nov", "november", "novembre", "noviembre", "ноябрь", "ноября", "ноя"),
+            ("dec", "december", "décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic",
+             "декабрь", "декабря", "дек"),
         ],
         start=1,
     )
     for name in names
 }
-EXAMPLES = (
-    "e.g. 2025-02-18, '18 Feb 2025', 'March 10th', 'yesterday', 'last week', 'next Tuesday', "
-    "'week of 10 Feb 2025', 'Feb 2025', 'early March', '3 days ago', '2025-02-10..2025-02-14'"
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+            "last": -1}
+PARTS = {"early": "early", "beginning of": "early", "start of": "early", "mid": "mid",
+         "middle of": "mid", "late": "late", "end of": "late"}
+SEASON_WORDS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn",
+                "winter": "winter"}
+
+_MON = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+_WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_MONTH = rf"(?P<mon>{_MON})\.?"
+_WEEKDAY = rf"(?:(?P<wd>{_WD})\.?\s+)?"
+_DAY = r"(?P<day>\d{1,2})(?P<suffix>st|nd|rd|th|er|\.)?"
+_YEAR = r"(?P<year>\d{4})(?:\s*(?:г\.?|года|год))?"
+_NUM = r"(?P<n>\d{1,3}|" + "|".join(NUMBERS) + ")"
+
+# Day, month and year as written in words: "18 Feb 2025", "Feb 18th", "18. Februar", "18 de febrero de 2025".
+_TEXT_FORMS = [
+    re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:of\s+|de\s+)?{_MONTH}(?:\s+(?:de\s+|del\s+)?{_YEAR})?"),
+    re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY}(?:\s+{_YEAR})?"),
+    re.compile(rf"{_MONTH}(?:\s+(?:of\s+|de\s+)?{_YEAR})?"),
+    re.compile(rf"{_WEEKDAY}{_DAY}"),
+]
+_ISO = re.compile(r"(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})", re.ASCII)
+_DOTTED = re.compile(rf"{_WEEKDAY}(?P<day>\d{{1,2}})\.(?P<mon>\d{{1,2}})\.(?P<year>\d{{4}})")
+_SLASHED = re.compile(rf"{_WEEKDAY}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>\d{{4}})")
+_SHORT_YEAR = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}|\d{1,2}\s+\w+\.?\s+'?\d{2}")
+_TIME = re.compile(
+    r"(?P<rest>.*?)(?:\s+|t)(?:at\s+|à\s+|um\s+)?(?P<h>\d{1,2})(?::(?P<min>\d{2})(?::(?P<sec>\d{2}))?)?"
+    r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?(?:\s*(?P<tz>utc|gmt|z)?(?P<off>[+-]\d{1,2}(?::?\d{2})?)?)?"
 )
+_RANGE_SEP = re.compile(r"\s*(?:\.\.|-)\s*|\s+(?:to|until|till|through|thru|and)\s+")
+_QUALIFIERS_BEFORE = re.compile(
+    r"(?P<word>around|about|circa|c\.|ca\.|approximately|approx\.|roughly|~|probably|possibly)\s*(?P<rest>.+)"
+)
+_LEADING = ("on ", "in ", "during ", "le ", "am ", "el ")
+
+_WORDS = (
+    set(WEEKDAYS) | set(MONTHS) | set(NUMBERS) | set(ORDINALS) | set(SEASON_WORDS)
+    | {w for p in PARTS for w in p.split()}
+    | set(
+        "today now yesterday tomorrow day days week weeks weekend month months year years ago in "  # noqa: SIM905
+        "from since until till through thru to and between last next this earlier later before "
+        "after the of on during around about circa c ca approximately approx roughly probably "
+        "possibly quarter half h q w wc commencing beginning starting utc gmt z at am pm st nd rd "
+        "th er de del le el г года год"
+        .split()
+    )
+)
+
+Direction = Literal["back", "ahead"]
 
 
 class DateParseError(ValueError):
     """A date the rules cannot resolve, or can resolve more than one way."""
 
 
-def parse_occurred(text: str, reference: date | None = None) -> Occurred:
-    """Resolve `text` to an interval with precision, relative to `reference` (default: today)."""
+def parse_occurred(text: str, reference: date | None = None, *, ahead: bool = False) -> Occurred:
+    """Resolve `text` to an interval with precision, relative to `reference` (default: today).
+
+    `ahead` marks a planned date (a meeting scheduled, a postponement's new date): among the places
+    a partial date could fall, it takes the first that is not over, not the last that has begun.
+    """
     ref = reference or date.today()
     raw = text
-    s = " ".join(text.strip().lower().replace(",", " ").split())
+    if len(text) > 100 or any(unicodedata.category(c) == "Cc" for c in text):
+        raise DateParseError(f"not a date: {printable(text[:40])}...: expected {EXAMPLES}")
+    s = _normalise(text)
     if not s:
         raise DateParseError(f"empty date: expected {EXAMPLES}")
-    if "\x00" in s or len(s) > 100:
-        raise DateParseError(f"not a date: {raw[:40]!r}...: expected {EXAMPLES}")
-
-    # Explicit ranges: "A..B", "between A and B", "from A to B"
-    m = re.fullmatch(r"(?:between\s+)?(.+?)\s*(?:\.\.|\s+and\s+|\s+to\s+)\s*(.+)", s)
-    if m and not s.startswith("week of") and (s.startswith(("between", "from")) or ".." in s):
-        a = parse_occurred(m.group(1).removeprefix("from "), ref)
-        b = parse_occurred(m.group(2), ref)
-        if b.latest < a.earliest:
-            raise DateParseError(f"range {raw!r} ends ({b.latest}) before it starts ({a.earliest})")
-        return Occurred.between(a.earliest, b.latest)
-
-    simple = {
-        "today": lambda: Occurred.day(ref),
-        "now": lambda: Occurred.day(ref),
-        "yesterday": lambda: Occurred.day(ref - timedelta(days=1)),
-        "tomorrow": lambda: Occurred.day(ref + timedelta(days=1)),
-        "this week": lambda: Occurred.week_of(ref),
-        "last week": lambda: Occurred.week_of(ref - timedelta(days=7)),
-        "next week": lambda: Occurred.week_of(ref + timedelta(days=7)),
-        "this month": lambda: Occurred.month_of(ref),
-        "last month": lambda: Occurred.month_of(ref.replace(day=1) - timedelta(days=1)),
-        "next month": lambda: Occurred.month_of(_add_month(ref)),
-    }
-    if s in simple:
-        return simple[s]()
-
-    m = re.fullmatch(r"(\d{1,3}) (day|week|month)s? ago", s)
-    if m:
-        n, unit = int(m.group(1)), m.group(2)
-        if unit == "day":
-            return Occurred.day(ref - timedelta(days=n))
-        if unit == "week":
-            return Occurred.week_of(ref - timedelta(days=7 * n))
-        d = ref.replace(day=1)
-        for _ in range(n):
-            d = (d - timedelta(days=1)).replace(day=1)
-        return Occurred.month_of(d)
-
-    m = re.fullmatch(r"(last|next|this|on)? ?(" + "|".join(WEEKDAYS) + r")", s)
-    if m:
-        target = WEEKDAYS.index(m.group(2))
-        if m.group(1) == "next":
-            delta = (target - ref.weekday()) % 7 or 7
-            return Occurred.day(ref + timedelta(days=delta))
-        if m.group(1) == "last":
-            delta = (ref.weekday() - target) % 7 or 7
-            return Occurred.day(ref - timedelta(days=delta))
-        # A bare weekday in a report means the most recent one, today included.
-        return Occurred.day(ref - timedelta(days=(ref.weekday() - target) % 7))
-
-    m = re.fullmatch(r"week of (.+)", s)
-    if m:
-        return Occurred.week_of(_explicit_day(m.group(1), raw, ref))
-
-    m = re.fullmatch(r"(early|mid|late)[- ](\w+)(?: (\d{4}))?", s)
-    if m and m.group(2) in MONTHS:
-        month = Occurred.month_of(date(int(m.group(3) or ref.year), MONTHS[m.group(2)], 1))
-        start = month.earliest
-        if m.group(1) == "early":
-            return Occurred.between(start, start.replace(day=10))
-        if m.group(1) == "mid":
-            return Occurred.between(start.replace(day=11), start.replace(day=20))
-        return Occurred.between(start.replace(day=21), month.latest)
-
-    # Month precision: "feb 2025", "february", "2025-02"
-    m = re.fullmatch(r"(\w+)(?: (\d{4}))?", s)
-    if m and m.group(1) in MONTHS:
-        return Occurred.month_of(date(int(m.group(2) or ref.year), MONTHS[m.group(1)], 1))
-    m = re.fullmatch(r"(\d{4})-(\d{2})", s)
-    if m:
-        try:
-            return Occurred.month_of(date(int(m.group(1)), int(m.group(2)), 1))
-        except ValueError as exc:
-            raise DateParseError(f"impossible date {raw!r}: {exc}") from None
-
-    # Explicit day, optionally with a time of day.
-    dt = _explicit_datetime(s, raw, ref)
-    if dt.time() != datetime.min.time() and re.search(r"\d:\d", s):
-        return Occurred.day(dt.date(), dt.time().replace(tzinfo=None))
-    return Occurred.day(dt.date())
+    if not in_bounds(ref):
+        raise DateParseError(f"report day {ref} is outside the years this tracker reads ({YEARS})")
+    reader = _Reader(ref, "ahead" if ahead else "back", raw)
+    try:
+        cands = reader.phrase(s)
+    except EDTFError as exc:
+        raise DateParseError(str(exc)) from None
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise DateParseError(f"cannot read {raw!r}: {reason}") from None
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, DateParseError):
+            raise
+        raise DateParseError(f"cannot read {raw!r}: {exc}") from None
+    if not cands:
+        raise DateParseError(_unreadable(raw, s))
+    return reader.pick(cands)
 
 
 # What a date option means, once for every view (the command line's options, the TUI's filter bar,
@@ -154,45 +191,530 @@ def known_at(text: str, reference: date | None = None) -> datetime:
     return end_of_day(bound_day(text, "known_at", reference))
 
 
-def _add_month(d: date) -> date:
-    return (d.replace(day=28) + timedelta(days=4)).replace(day=1)
+def printable(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
-def _explicit_day(s: str, raw: str, ref: date) -> date:
-    return _explicit_datetime(s, raw, ref).date()
+# -- reading ----------------------------------------------------------------------------------
+
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹘﹣－", "-"))
 
 
-def _explicit_datetime(s: str, raw: str, ref: date) -> datetime:
-    # d/m/y versus m/d/y cannot be told apart: refuse rather than guess.
-    m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})", s)
-    if m:
-        a, b = int(m.group(1)), int(m.group(2))
-        if a <= 12 and b <= 12 and a != b:
-            raise DateParseError(
-                f"ambiguous date {raw!r}: day/month or month/day? write it as YYYY-MM-DD "
-                f"or with the month's name ('{a} {_month_name(b)}' or '{b} {_month_name(a)}')"
-            )
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2})?)?", s):
+def _normalise(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
+    # Digits of any script ("١٨" in Arabic-Indic) read as the number they are.
+    s = "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in s)
+    s = s.translate(_DASHES).lower().replace(",", " ")
+    s = re.sub(r"\bthe\b", " ", s)
+    return " ".join(s.split())
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A date written in words or digits, perhaps without its year or month."""
+
+    day: int | None
+    month: int | None
+    year: int | None
+    weekday: int | None = None
+    bare: bool = False  # a day number with no suffix ("10" in "10-14 Feb"): only valid in a range
+
+    @property
+    def unit(self) -> str:
+        return "day" if self.day is not None else "month" if self.month is not None else "year"
+
+    def span(self, text: str) -> tuple[date, date]:
+        assert self.year is not None
+        if self.day is None and self.month is None:
+            return date(self.year, 1, 1), date(self.year, 12, 31)
+        assert self.month is not None
+        if self.day is None:
+            m = Occurred.month_of(date(self.year, self.month, 1))
+            return m.earliest, m.latest
         try:
-            dt = datetime.fromisoformat(s.upper())
+            d = date(self.year, self.month, self.day)
         except ValueError as exc:
-            raise DateParseError(f"impossible date {raw!r}: {exc}") from None
-        return _plausible(dt, raw)
-    try:
-        dt = du_parser.parse(s, default=datetime(ref.year, 1, 1), dayfirst=True, fuzzy=False)
-    except (ValueError, OverflowError, du_parser.ParserError) as exc:
-        reason = str(exc).split(":")[0]
-        raise DateParseError(f"could not read {raw!r} as a date ({reason}): expected {EXAMPLES}") from None
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(tz=None).replace(tzinfo=None) if dt.utcoffset() else dt.replace(tzinfo=None)
-    return _plausible(dt, raw)
+            raise DateParseError(f"impossible date {text!r}: {exc}") from None
+        return d, d
 
 
-def _plausible(dt: datetime, raw: str) -> datetime:
-    if not (1800 <= dt.year <= 2200):
-        raise DateParseError(f"implausible year in {raw!r}: {dt.year}")
-    return dt
+class _Reader:
+    def __init__(self, ref: date, direction: Direction, raw: str) -> None:
+        self.ref, self.direction, self.raw = ref, direction, raw
+
+    # Direction breaks the tie between the places a partial date could fall.
+    def pick(self, cands: list[Occurred]) -> Occurred:
+        unique = sorted(set(cands), key=lambda o: (o.earliest, o.latest))
+        if len(unique) == 1:
+            return unique[0]
+        if self.direction == "back":
+            begun = [o for o in unique if o.earliest <= self.ref]
+            if begun:
+                return begun[-1]
+        else:
+            open_ = [o for o in unique if o.latest >= self.ref]
+            if open_:
+                return open_[0]
+        raise DateParseError(f"cannot tell which {self.raw!r} is meant: write it with its year")
+
+    def phrase(self, s: str) -> list[Occurred]:
+        """Every reading of `s` (several when its year is left out; empty when none)."""
+        if s.endswith(("?", "~", "%")) and "/" not in s:
+            q = s[-1]
+            inner = self.phrase(s[:-1].rstrip())
+            return [o.qualified(approximate=q in "~%", uncertain=q in "?%") for o in inner]
+        if s.endswith("(approx.)"):
+            return [o.qualified(approximate=True) for o in self.phrase(s.removesuffix("(approx.)").rstrip())]
+        m = _QUALIFIERS_BEFORE.fullmatch(s)
+        if m:
+            unsure = m["word"] in ("probably", "possibly")
+            return [o.qualified(approximate=not unsure, uncertain=unsure) for o in self.phrase(m["rest"])]
+        if " " not in s:
+            found = parse_edtf(s.upper())
+            if found is not None:
+                return [found]
+        if s == "forever":
+            return []
+        m = re.fullmatch(r"(?:until|till|up to)\s+(.+)", s)
+        if m:
+            return [Occurred.between(FLOOR, o.latest) for o in self.phrase(m[1]) if o.latest > FLOOR]
+        m = re.fullmatch(r"(?:from\s+(.+?)\s+on(?:wards?)?|since\s+(.+))", s)
+        if m:
+            return [Occurred.between(o.earliest, CEILING) for o in self.phrase(m[1] or m[2])
+                    if o.earliest < CEILING]
+        return self.single(s) or self.range(s)
+
+    # -- one date, no range -------------------------------------------------------------------
+    def single(self, s: str) -> list[Occurred]:
+        for reader in (self._timed, self._relative, self._weeks, self._coarse, self._written):
+            found = reader(s)
+            if found:
+                return found
+        for lead in _LEADING:
+            if s.startswith(lead):
+                return self.single(s.removeprefix(lead))
+        return []
+
+    def _timed(self, s: str) -> list[Occurred]:
+        m = re.fullmatch(r"(.*\d(?::\d\d)+(?:\s*(?:am|pm))?)\s+([a-z][a-z/_+-]*)", s)
+        if m and m[2] not in ("utc", "gmt", "z", "am", "pm") and not re.fullmatch(r"(utc|gmt)[+-].*", m[2]):
+            raise DateParseError(
+                f"time zone {m[2]!r} in {self.raw!r} is not read (names are ambiguous): give the time "
+                "in UTC ('14:00 UTC') or with its offset ('17:00 +03:00')")
+        m = _TIME.fullmatch(s)
+        if not m or (m["min"] is None and m["ampm"] is None):
+            return []
+        days = self.single(m["rest"])
+        if not days:
+            return []
+        hour, minute, second = int(m["h"]), int(m["min"] or 0), int(m["sec"] or 0)
+        if m["ampm"]:
+            if not 1 <= hour <= 12:
+                raise DateParseError(f"{hour} {m['ampm']} is not a time, in {self.raw!r}")
+            hour = hour % 12 + (12 if m["ampm"].startswith("p") else 0)
+        try:
+            clock = time(hour, minute, second)
+        except ValueError:
+            raise DateParseError(f"{m['h']}:{m['min']} is not a time of day, in {self.raw!r}") from None
+        out = []
+        for d in days:
+            if d.precision != "day":
+                raise DateParseError(f"a time of day needs a single day, not {d.label()}, in {self.raw!r}")
+            out.append(self._at(d.earliest, clock, m["tz"], m["off"]))
+        return out
+
+    def _at(self, day: date, clock: time, tz: str | None, off: str | None) -> Occurred:
+        if tz is None and off is None:
+            return Occurred.day(day, clock)
+        offset = timedelta()
+        if off:
+            sign = 1 if off[0] == "+" else -1
+            digits = off[1:].replace(":", "")
+            hours, minutes = (int(digits), 0) if len(digits) <= 2 else (int(digits[:-2]), int(digits[-2:]))
+            if hours > 14 or minutes > 59:
+                raise DateParseError(f"{off} is not a UTC offset, in {self.raw!r}")
+            offset = sign * timedelta(hours=hours, minutes=minutes)
+        moment = datetime.combine(day, clock, tzinfo=timezone(offset)).astimezone(UTC)
+        return Occurred.day(moment.date(), moment.time().replace(tzinfo=None))
+
+    def _relative(self, s: str) -> list[Occurred]:
+        ref, day = self.ref, timedelta(days=1)
+        fixed = {
+            "today": lambda: Occurred.day(ref), "now": lambda: Occurred.day(ref),
+            "yesterday": lambda: Occurred.day(ref - day), "tomorrow": lambda: Occurred.day(ref + day),
+            "day before yesterday": lambda: Occurred.day(ref - 2 * day),
+            "day after tomorrow": lambda: Occurred.day(ref + 2 * day),
+            "this week": lambda: Occurred.week_of(ref), "last week": lambda: Occurred.week_of(ref - 7 * day),
+            "next week": lambda: Occurred.week_of(ref + 7 * day),
+            "this weekend": lambda: Occurred.weekend_of(ref),
+            "last weekend": lambda: Occurred.weekend_of(ref - 7 * day),
+            "next weekend": lambda: Occurred.weekend_of(ref + 7 * day),
+            "this month": lambda: Occurred.month_of(ref),
+            "last month": lambda: Occurred.month_of(_shift_months(ref, -1)),
+            "next month": lambda: Occurred.month_of(_shift_months(ref, 1)),
+            "this year": lambda: Occurred.year(ref.year), "last year": lambda: Occurred.year(ref.year - 1),
+            "next year": lambda: Occurred.year(ref.year + 1),
+            "this quarter": lambda: Occurred.quarter(ref.year, (ref.month + 2) // 3),
+            "last quarter": lambda: self._quarter_shift(-1), "next quarter": lambda: self._quarter_shift(1),
+        }
+        if s in fixed:
+            return [fixed[s]()]
+        m = re.fullmatch(rf"{_NUM}\s+(?P<unit>day|week|month|year)s?\s+ago", s) or re.fullmatch(
+            rf"in\s+{_NUM}\s+(?P<unit>day|week|month|year)s?(?:\s+time)?", s) or re.fullmatch(
+            rf"{_NUM}\s+(?P<unit>day|week|month|year)s?\s+from\s+now", s)
+        if m:
+            n = int(m["n"]) if m["n"].isdigit() else NUMBERS[m["n"]]
+            n = -n if s.endswith("ago") else n
+            unit = m["unit"]
+            if unit == "day":
+                return [Occurred.day(ref + n * day)]
+            if unit == "week":
+                return [Occurred.week_of(ref + 7 * n * day)]
+            if unit == "month":
+                return [Occurred.month_of(_shift_months(ref, n))]
+            return [Occurred.year(ref.year + n)]
+        m = re.fullmatch(rf"(?P<which>last|next|this|past|coming)\s+(?P<wd>{_WD})\.?", s)
+        if m:
+            target = WEEKDAYS[m["wd"]]
+            if m["which"] in ("last", "past"):
+                return [Occurred.day(ref - ((ref.weekday() - target) % 7 or 7) * day)]
+            if m["which"] in ("next", "coming"):
+                return [Occurred.day(ref + ((target - ref.weekday()) % 7 or 7) * day)]
+            return [Occurred.day(ref + (target - ref.weekday()) * day)]
+        m = re.fullmatch(r"(?P<side>earlier|later)\s+this\s+(?P<unit>week|month|year)", s)
+        if m:
+            whole = {"week": Occurred.week_of, "month": Occurred.month_of,
+                     "year": lambda d: Occurred.year(d.year)}[m["unit"]](ref)
+            start, end = (whole.earliest, ref - day) if m["side"] == "earlier" else (ref + day, whole.latest)
+            if end < start:
+                raise DateParseError(f"{self.raw!r}: on {ref} there is no {m['side']} this {m['unit']}")
+            return [Occurred.between(start, end)]
+        m = re.fullmatch(r"(?P<which>last|next|this)\s+(?P<season>spring|summer|autumn|fall|winter)", s)
+        if m:
+            seasons = self._seasons(SEASON_WORDS[m["season"]], None)
+            if m["which"] == "last":
+                return [max((o for o in seasons if o.latest < ref), key=lambda o: o.earliest)]
+            if m["which"] == "next":
+                return [min((o for o in seasons if o.earliest > ref), key=lambda o: o.earliest)]
+            now = [o for o in seasons if o.earliest <= ref <= o.latest]
+            return now or [o for o in seasons if o.earliest.year == ref.year]
+        return []
+
+    def _quarter_shift(self, n: int) -> Occurred:
+        q = (self.ref.year * 4 + (self.ref.month - 1) // 3) + n
+        return Occurred.quarter(q // 4, q % 4 + 1)
+
+    def _weeks(self, s: str) -> list[Occurred]:
+        m = re.fullmatch(r"(?:week\s+of|w/c|wc|week\s+(?:commencing|beginning|starting))\s+(.+)", s)
+        if m:
+            return [Occurred.week_of(d.earliest) for d in self._days(m[1])]
+        m = re.fullmatch(r"weekend\s+of\s+(.+)", s)
+        if m:
+            return [Occurred.weekend_of(d.earliest) for d in self._days(m[1])]
+        if s == "weekend":
+            return [Occurred.weekend_of(self.ref + k * timedelta(days=7)) for k in (-1, 0, 1)]
+        m = re.fullmatch(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})", s) or re.fullmatch(
+            r"(?:week|wk|w)\s*(?P<week>\d{1,2})(?:\s+(?:of\s+|in\s+)?(?P<year>\d{4}))?", s)
+        if m:
+            years = [self._year(m["year"])] if m["year"] else [self.ref.year + k for k in (-1, 0, 1)]
+            out = []
+            for y in years:
+                try:
+                    out.append(Occurred.week_of(date.fromisocalendar(y, int(m["week"]), 1)))
+                except ValueError:
+                    if m["year"]:
+                        raise DateParseError(f"{y} has no ISO week {m['week']}, in {self.raw!r}") from None
+            return out
+        m = re.fullmatch(r"(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+week\s+(?:of|in)\s+(?P<rest>.+)", s)
+        if m:
+            return [self._nth_week(o, ORDINALS[m["nth"]]) for o in self._of_precision(m["rest"], "month")]
+        return []
+
+    def _nth_week(self, month: Occurred, n: int) -> Occurred:
+        """The Monday-to-Sunday weeks of a month are those whose Thursday falls in it (ISO's rule)."""
+        first_thursday = month.earliest + timedelta(days=(3 - month.earliest.weekday()) % 7)
+        thursdays = [first_thursday + timedelta(days=7 * k) for k in range(5)]
+        thursdays = [t for t in thursdays if t <= month.latest]
+        if n > len(thursdays):
+            raise DateParseError(f"{month.label()} has no week {n}, in {self.raw!r}")
+        return Occurred.week_of(thursdays[n - 1 if n > 0 else -1])
+
+    def _coarse(self, s: str) -> list[Occurred]:
+        """Parts of months and years, quarters, halves, seasons, years."""
+        m = re.fullmatch(r"(?P<part>early|mid|late|beginning\s+of|start\s+of|middle\s+of|end\s+of)[- ]\s*(?P<rest>.+)", s)
+        if m:
+            part = PARTS[" ".join(m["part"].split())]
+            out = []
+            for o in self._of_precision(m["rest"], "month", "year"):
+                if o.precision == "month":
+                    out.append(Occurred.month_part(o.earliest, part))  # type: ignore[arg-type]
+                else:
+                    out.append(Occurred.year_part(o.earliest.year, part))  # type: ignore[arg-type]
+            return out
+        m = re.fullmatch(r"q(?P<n>[1-4])(?:[\s/-]*(?P<year>\d{4}))?", s) or re.fullmatch(
+            r"(?P<year>\d{4})[\s/-]*q(?P<n>[1-4])", s)
+        if m:
+            return [Occurred.quarter(y, int(m["n"])) for y in self._years(m["year"])]
+        m = re.fullmatch(r"(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+quarter(?:\s+(?:of\s+|in\s+)?(?P<rest>.+))?", s)
+        if m:
+            n = ORDINALS[m["nth"]] % 5 or 4
+            years = self._of_precision(m["rest"], "year") if m["rest"] else [
+                Occurred.year(y) for y in self._years(None)]
+            return [Occurred.quarter(o.earliest.year, n) for o in years]
+        m = re.fullmatch(r"h(?P<n>[12])(?:[\s/-]*(?P<year>\d{4}))?", s) or re.fullmatch(
+            r"(?P<year>\d{4})[\s/-]*h(?P<n>[12])", s)
+        if m:
+            return [Occurred.half(y, int(m["n"])) for y in self._years(m["year"])]
+        m = re.fullmatch(r"(?P<nth>first|1st|second|2nd)\s+half(?:\s+(?:of\s+|in\s+)?(?P<rest>.+))?", s)
+        if m:
+            years = self._of_precision(m["rest"], "year") if m["rest"] else [
+                Occurred.year(y) for y in self._years(None)]
+            return [Occurred.half(o.earliest.year, ORDINALS[m["nth"]]) for o in years]
+        m = re.fullmatch(
+            r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+|in\s+)?(?P<year>\d{4})"
+            r"(?:\s*[-/]\s*(?P<end>\d{4}|\d{2}))?)?", s)
+        if m:
+            return self._seasons(SEASON_WORDS[m["season"]], m["year"], m["end"])
+        m = re.fullmatch(r"(?:year\s+)?(?P<year>\d{4})", s)
+        if m:
+            return [Occurred.year(self._year(m["year"]))]
+        return []
+
+    def _seasons(self, name: str, year: str | None, end: str | None = None) -> list[Occurred]:
+        if year is None:
+            return [Occurred.season(self.ref.year + k, name) for k in (-2, -1, 0, 1)]
+        y = self._year(year)
+        if name != "winter":
+            if end:
+                raise DateParseError(f"{self.raw!r}: only a winter spans two years")
+            return [Occurred.season(y, name)]
+        if not end:
+            raise DateParseError(
+                f"{self.raw!r}: which winter? write 'winter {y - 1}-{str(y)[2:]}' (Dec {y - 1} - Feb {y}) "
+                f"or 'winter {y}-{str(y + 1)[2:]}' (Dec {y} - Feb {y + 1})")
+        if int(end) % 100 != (y + 1) % 100 or (len(end) == 4 and int(end) != y + 1):
+            raise DateParseError(f"{self.raw!r}: a winter runs from one year into the next")
+        return [Occurred.season(y, "winter")]
+
+    def _written(self, s: str) -> list[Occurred]:
+        parts = self._parts(s)
+        if parts is None or parts.bare:
+            return []
+        return self._resolve(parts, s)
+
+    # -- helpers for the rules above ------------------------------------------------------------
+    def _days(self, s: str) -> list[Occurred]:
+        return self._of_precision(s, "day")
+
+    def _of_precision(self, s: str, *precisions: str) -> list[Occurred]:
+        found = self.single(s)
+        if found and any(o.precision not in precisions for o in found):
+            wanted = " or ".join(precisions)
+            raise DateParseError(f"{self.raw!r}: expected a {wanted} after the first words, not {s!r}")
+        return found
+
+    def _year(self, text: str) -> int:
+        y = int(text)
+        if not FLOOR.year <= y <= CEILING.year:
+            raise DateParseError(f"year {y} in {self.raw!r} is outside the years this tracker reads ({YEARS})")
+        return y
+
+    def _years(self, text: str | None) -> list[int]:
+        return [self._year(text)] if text else [self.ref.year + k for k in (-1, 0, 1)]
+
+    def _parts(self, s: str) -> _Parts | None:
+        """Day, month and year written out, each perhaps missing; None when `s` is not such a date."""
+        if _SHORT_YEAR.fullmatch(s):
+            raise DateParseError(f"two-digit year in {self.raw!r}: write the year in full (2025, not 25)")
+        m = _ISO.fullmatch(s)
+        if m:
+            return _Parts(int(m["day"]), self._month_number(m["mon"]), self._year(m["year"]))
+        m = _DOTTED.fullmatch(s)
+        if m:
+            return _Parts(int(m["day"]), self._month_number(m["mon"]), self._year(m["year"]), _wd(m["wd"]))
+        m = _SLASHED.fullmatch(s)
+        if m:
+            a, b = int(m["a"]), int(m["b"])
+            if a <= 12 and b <= 12 and a != b:
+                raise DateParseError(
+                    f"ambiguous date {self.raw!r}: day/month or month/day? write it as YYYY-MM-DD "
+                    f"or with the month's name ('{a} {_month_name(b)}' or '{b} {_month_name(a)}')")
+            d, mo = (a, b) if a > 12 else (b, a)
+            return _Parts(d, self._month_number(str(mo)), self._year(m["year"]), _wd(m["wd"]))
+        for form in _TEXT_FORMS:
+            m = form.fullmatch(s)
+            if m:
+                g = m.groupdict()
+                year_n = self._year(g["year"]) if g.get("year") else None
+                month_n = MONTHS[g["mon"]] if g.get("mon") else None
+                day_n = int(g["day"]) if g.get("day") else None
+                if day_n is not None and not 1 <= day_n <= 31:
+                    raise DateParseError(f"day {day_n} is out of range for a month, in {self.raw!r}")
+                bare = day_n is not None and month_n is None and not g.get("suffix")
+                return _Parts(day_n, month_n, year_n, _wd(g.get("wd")), bare)
+        m = re.fullmatch(rf"(?P<wd>{_WD})\.?", s)
+        if m:
+            return _Parts(None, None, None, WEEKDAYS[m["wd"]])
+        return None
+
+    def _month_number(self, text: str) -> int:
+        n = int(text)
+        if not 1 <= n <= 12:
+            raise DateParseError(f"month {n} is out of range (1-12), in {self.raw!r}")
+        return n
+
+    def _resolve(self, p: _Parts, s: str) -> list[Occurred]:
+        """Every interval a written date can stand for; one when its year is written."""
+        if p.day is None and p.month is None and p.year is None:  # a weekday alone
+            assert p.weekday is not None
+            back = (self.ref.weekday() - p.weekday) % 7
+            return [Occurred.day(self.ref - timedelta(days=back + 7 * k)) for k in (-1, 0, 1)]
+        if p.year is not None:
+            filled = [p]
+        elif p.month is not None:
+            filled = [replace(p, year=self.ref.year + k) for k in (-1, 0, 1)]
+        else:
+            filled = [replace(p, year=y, month=m) for y, m in _months_around(self.ref)]
+        cands = []
+        for f in filled:
+            try:
+                a, _ = f.span(s)
+            except DateParseError:
+                if p.year is not None and p.month is not None:
+                    raise
+                continue  # "31st" in a month of 30 days is another month's 31st
+            cands.append(Occurred.day(a) if f.day is not None else
+                         Occurred.month_of(a) if f.month is not None else Occurred.year(a.year))
+        if not cands:
+            raise DateParseError(f"impossible date {self.raw!r}")
+        if p.weekday is not None:
+            chosen = self.pick(cands) if len(cands) > 1 else cands[0]
+            if chosen.precision != "day" or chosen.earliest.weekday() != p.weekday:
+                actual = chosen.earliest.strftime("%A")
+                raise DateParseError(
+                    f"{self.raw!r}: {chosen.label()} is a {actual}, not a {_weekday_name(p.weekday)}")
+            return [chosen]
+        return cands
+
+    # -- ranges -------------------------------------------------------------------------------
+    def range(self, s: str) -> list[Occurred]:
+        between = re.fullmatch(r"(?:between|from)\s+(.+)", s)
+        body = between[1] if between else s
+        results: dict[tuple[date, date], list[Occurred]] = {}
+        error: DateParseError | None = None
+        for m in _RANGE_SEP.finditer(body):
+            left, right = body[: m.start()], body[m.end():]
+            word = m.group().strip()
+            if not left or not right or (word == "and") != bool(between and s.startswith("between")):
+                continue
+            try:
+                found = self._span(left, right)
+            except DateParseError as exc:
+                error = error or exc
+                continue
+            if found:
+                results[(found[0].earliest, found[-1].latest)] = found
+        if not results and error is not None:
+            raise error
+        if len({tuple((o.earliest, o.latest) for o in v) for v in results.values()}) > 1:
+            raise DateParseError(f"{self.raw!r} can be split into a range more than one way: "
+                                 "write both ends in full, e.g. '10 Feb 2025 - 14 Feb 2025'")
+        return next(iter(results.values()), [])
+
+    def _span(self, left: str, right: str) -> list[Occurred]:
+        lp, rp = self._parts(left), self._parts(right)
+        if lp is not None and rp is not None and (lp.weekday is None or lp.day is not None) and (
+            rp.weekday is None or rp.day is not None
+        ):
+            return self._span_parts(lp, rp)
+        lo = [] if lp is not None and lp.bare else self.single(left)
+        hi = [] if rp is not None and rp.bare else self.single(right)
+        out = []
+        for a in lo:
+            later = [b for b in hi if b.latest >= a.earliest]
+            if later:
+                b = min(later, key=lambda o: o.latest)
+                out.append(Occurred.between(a.earliest, b.latest))
+        return out
+
+    def _span_parts(self, lp: _Parts, rp: _Parts) -> list[Occurred]:
+        # Both ends at the same unit: "10-14 Feb" (days), "Jan-Mar 2025" (months), "2023-2025" (years).
+        if lp.unit != rp.unit or (lp.bare and rp.month is None) or (rp.bare and lp.month is None):
+            return []
+        if lp.day is not None:
+            if lp.month is None:
+                lp = replace(lp, month=rp.month)
+            if rp.month is None:
+                rp = replace(rp, month=lp.month)
+        guessed_left_year = lp.year is None
+        if lp.year is None:
+            lp = replace(lp, year=rp.year)
+        if rp.year is None:
+            rp = replace(rp, year=lp.year)
+        anchors: list[tuple[int, int | None]]
+        if rp.year is not None:
+            anchors = [(rp.year, rp.month)]
+        elif rp.month is not None:
+            anchors = [(self.ref.year + k, rp.month) for k in (-1, 0, 1)]
+        else:
+            return []
+        out = []
+        for year, month in anchors:
+            left = replace(lp, year=lp.year if lp.year is not None else year)
+            right = replace(rp, year=year, month=month)
+            try:
+                a, _ = left.span(self.raw)
+                _, b = right.span(self.raw)
+                crosses_new_year = (left.month or 0) > (right.month or 13)  # "28 Dec - 3 Jan 2025"
+                if b < a and crosses_new_year and (guessed_left_year or lp.year is None):
+                    a, _ = replace(left, year=left.year - 1).span(self.raw)  # type: ignore[operator]
+            except DateParseError:
+                if len(anchors) == 1:
+                    raise
+                continue
+            if b < a:
+                raise DateParseError(f"range {self.raw!r} ends ({b}) before it starts ({a})")
+            out.append(Occurred.between(a, b))
+        if out and (lp.weekday is not None or rp.weekday is not None):
+            out = [self.pick(out)]
+            for wanted, d in ((lp.weekday, out[0].earliest), (rp.weekday, out[0].latest)):
+                if wanted is not None and d.weekday() != wanted:
+                    raise DateParseError(f"{self.raw!r}: {d.day} {d:%b %Y} is a {d:%A}, not a {_weekday_name(wanted)}")
+        return out
+
+
+def _wd(text: str | None) -> int | None:
+    return WEEKDAYS[text] if text else None
+
+
+def _weekday_name(n: int) -> str:
+    return date(2025, 2, 17 + n).strftime("%A")
 
 
 def _month_name(n: int) -> str:
     return date(2000, n, 1).strftime("%b")
+
+
+def _shift_months(d: date, n: int) -> date:
+    month = d.year * 12 + d.month - 1 + n
+    return date(month // 12, month % 12 + 1, 1)
+
+
+def _months_around(ref: date) -> list[tuple[int, int]]:
+    out = []
+    for k in range(-2, 3):
+        d = _shift_months(ref, k)
+        out.append((d.year, d.month))
+    return out
+
+
+def _unreadable(raw: str, s: str) -> str:
+    words = re.findall(r"[^\W\d_]+", s)
+    unknown = [w for w in words if w not in _WORDS]
+    if unknown:
+        foreign = any(not w.isascii() for w in unknown)
+        hint = (" (month names are read in English, French, German, Spanish and Russian)"
+                if foreign else "")
+        listed = ", ".join(repr(w) for w in dict.fromkeys(unknown))
+        return f"could not read {printable(raw)!r} as a date: {listed} is not a date word{hint}; expected {EXAMPLES}"
+    return f"could not read {printable(raw)!r} as a date: expected {EXAMPLES}"

@@ -2,6 +2,11 @@
 
 "Last week" in an article of 18 Feb 2025 is the week of 10 Feb 2025, not 11 Feb: we store the
 earliest and latest possible day and say which precision that is, and show it honestly.
+
+Three things are kept apart, as EDTF (ISO 8601-2) keeps them apart:
+- *precision*: how wide the interval is ("Feb 2025" is a month, not 1 Feb);
+- *approximate*: the source hedges ("around Feb 2025", EDTF `2025-02~`);
+- *uncertain*: we are not sure of the source's date at all (`2025-02-14?`).
 """
 
 from __future__ import annotations
@@ -11,9 +16,29 @@ from datetime import date, timedelta
 from datetime import time as TimeOfDay
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Precision = Literal["day", "week", "month", "range"]
+Precision = Literal[
+    "day", "around", "week", "weekend", "part", "month", "quarter", "half", "season", "year", "range",
+]
+
+# The years a date may fall in, everywhere (phrases, ISO and EDTF input, imported JSON Lines, the
+# --as-of and --known-at options): a typo such as "Dec 9999" is refused rather than stored, so no
+# later query can overflow. An open end of a range ("until 10 Mar 2025") is stored as the bound.
+FLOOR = date(1800, 1, 1)
+CEILING = date(2200, 12, 31)
+YEARS = f"{FLOOR.year} to {CEILING.year}"
+
+# "around D" covers D and three days either side (EDTF `D~`).
+AROUND_DAYS = 3
+
+SEASONS = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}  # northern, meteorological
+MONTH_PARTS = {1: "early", 11: "mid", 21: "late"}  # days 1-10, 11-20, 21-end
+YEAR_PARTS = {1: "early", 5: "mid", 9: "late"}  # Jan-Apr, May-Aug, Sep-Dec
+
+
+def in_bounds(d: date) -> bool:
+    return FLOOR <= d <= CEILING
 
 
 class Occurred(BaseModel):
@@ -23,23 +48,22 @@ class Occurred(BaseModel):
     latest: date
     precision: Precision
     time: TimeOfDay | None = None  # only meaningful with precision "day"
+    # Not dumped when false, so every event stored before these existed keeps its bytes (and hash).
+    approximate: bool = Field(default=False, exclude_if=lambda v: not v)
+    uncertain: bool = Field(default=False, exclude_if=lambda v: not v)
 
     @model_validator(mode="after")
     def _check(self) -> Occurred:
+        for d in (self.earliest, self.latest):
+            if not in_bounds(d):
+                raise ValueError(f"{d.isoformat()} is outside the years this tracker reads ({YEARS})")
         if self.latest < self.earliest:
             raise ValueError(f"latest ({self.latest}) is before earliest ({self.earliest})")
-        if self.precision == "day" and self.latest != self.earliest:
-            raise ValueError("a day-precision date must have earliest == latest")
-        if self.precision == "week" and (
-            self.earliest.weekday() != 0 or (self.latest - self.earliest).days != 6
-        ):
-            raise ValueError("a week must run Monday to Sunday")
-        if self.precision == "month":
-            last = calendar.monthrange(self.earliest.year, self.earliest.month)[1]
-            if self.earliest.day != 1 or self.latest != self.earliest.replace(day=last):
-                raise ValueError("a month must run from its first to its last day")
         if self.time is not None and self.precision != "day":
             raise ValueError("a time of day needs day precision")
+        problem = _shape_problem(self.precision, self.earliest, self.latest)
+        if problem:
+            raise ValueError(problem)
         return self
 
     # -- constructors ---------------------------------------------------------------------
@@ -48,14 +72,53 @@ class Occurred(BaseModel):
         return cls(earliest=d, latest=d, precision="day", time=at)
 
     @classmethod
+    def around(cls, d: date) -> Occurred:
+        gap = timedelta(days=AROUND_DAYS)
+        return cls(earliest=d - gap, latest=d + gap, precision="around")
+
+    @classmethod
     def week_of(cls, d: date) -> Occurred:
         monday = d - timedelta(days=d.weekday())
         return cls(earliest=monday, latest=monday + timedelta(days=6), precision="week")
 
     @classmethod
+    def weekend_of(cls, d: date) -> Occurred:
+        """The Saturday and Sunday of the (Monday to Sunday) week holding `d`."""
+        saturday = d - timedelta(days=d.weekday()) + timedelta(days=5)
+        return cls(earliest=saturday, latest=saturday + timedelta(days=1), precision="weekend")
+
+    @classmethod
     def month_of(cls, d: date) -> Occurred:
-        last = calendar.monthrange(d.year, d.month)[1]
-        return cls(earliest=d.replace(day=1), latest=d.replace(day=last), precision="month")
+        return cls(earliest=d.replace(day=1), latest=_month_end(d), precision="month")
+
+    @classmethod
+    def month_part(cls, d: date, part: Literal["early", "mid", "late"]) -> Occurred:
+        first = {"early": 1, "mid": 11, "late": 21}[part]
+        last = {"early": 10, "mid": 20, "late": _month_end(d).day}[part]
+        return cls(earliest=d.replace(day=first), latest=d.replace(day=last), precision="part")
+
+    @classmethod
+    def year_part(cls, year: int, part: Literal["early", "mid", "late"]) -> Occurred:
+        first = {"early": 1, "mid": 5, "late": 9}[part]
+        return cls._months(date(year, first, 1), 4, "part")
+
+    @classmethod
+    def quarter(cls, year: int, n: int) -> Occurred:
+        return cls._months(date(year, 3 * n - 2, 1), 3, "quarter")
+
+    @classmethod
+    def half(cls, year: int, n: int) -> Occurred:
+        return cls._months(date(year, 6 * n - 5, 1), 6, "half")
+
+    @classmethod
+    def season(cls, year: int, name: str) -> Occurred:
+        """Northern meteorological seasons; winter YYYY runs from December YYYY to February YYYY+1."""
+        first = {v: k for k, v in SEASONS.items()}[name]
+        return cls._months(date(year, first, 1), 3, "season")
+
+    @classmethod
+    def year(cls, year: int) -> Occurred:
+        return cls(earliest=date(year, 1, 1), latest=date(year, 12, 31), precision="year")
 
     @classmethod
     def between(cls, earliest: date, latest: date) -> Occurred:
@@ -63,34 +126,152 @@ class Occurred(BaseModel):
             return cls.day(earliest)
         return cls(earliest=earliest, latest=latest, precision="range")
 
-    # -- reading --------------------------------------------------------------------------
-    def label(self, *, compact: bool = False) -> str:
-        """Honest human form: '18 Feb 2025', 'week of 10 Feb 2025', 'Feb 2025', '10–14 Feb 2025 (approx.)'.
+    @classmethod
+    def _months(cls, first: date, n: int, precision: Precision) -> Occurred:
+        last = first
+        for _ in range(n - 1):
+            last = _month_end(last) + timedelta(days=1)
+        return cls(earliest=first, latest=_month_end(last), precision=precision)
 
-        ``compact`` marks an approximate range with a leading 'c.' (circa) instead of the trailing
-        '(approx.)', for table columns where the suffix would be cut off. (Not '~': the command line
-        uses that for a fact whose date may lie after the moment viewed.)
-        """
-        if self.precision == "day":
-            text = _fmt(self.earliest)
-            if self.time is not None:
-                text += f" {self.time.strftime('%H:%M')}"
-            return text
-        if self.precision == "week":
-            return f"week of {_fmt(self.earliest)}"
-        if self.precision == "month":
-            return self.earliest.strftime("%b %Y")
+    def qualified(self, *, approximate: bool = False, uncertain: bool = False) -> Occurred:
+        """The same interval, hedged: "around Feb 2025", "18 Feb 2025?"."""
+        if self.precision == "day" and approximate and self.time is None:
+            return Occurred.around(self.earliest).qualified(uncertain=self.uncertain or uncertain)
+        return self.model_copy(update={
+            "approximate": self.approximate or (approximate and self.precision != "around"),
+            "uncertain": self.uncertain or uncertain,
+        })
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def open_start(self) -> bool:
+        return self.precision == "range" and self.earliest == FLOOR
+
+    @property
+    def open_end(self) -> bool:
+        return self.precision == "range" and self.latest == CEILING
+
+    def label(self) -> str:
+        """Honest human form, one the parser reads back: '18 Feb 2025 14:00', 'c. 10 Feb 2025',
+        'week of 10 Feb 2025', 'early Feb 2025', 'Q4 2024', 'winter 2024–25', '10–14 Feb 2025',
+        'until 10 Mar 2025'. 'c.' (circa) marks an approximate date, a trailing '?' an uncertain one."""
+        text = self._span()
+        if self.approximate or self.precision == "around":
+            text = f"c. {text}"
+        return f"{text}?" if self.uncertain else text
+
+    def _span(self) -> str:
         a, b = self.earliest, self.latest
+        match self.precision:
+            case "day":
+                return _fmt(a) + (f" {self.time.strftime('%H:%M')}" if self.time is not None else "")
+            case "around":
+                return _fmt(a + timedelta(days=AROUND_DAYS))
+            case "week":
+                return f"week of {_fmt(a)}"
+            case "weekend":
+                return f"weekend of {_fmt(a)}"
+            case "part":
+                if a.month == b.month:
+                    return f"{MONTH_PARTS[a.day]} {a.strftime('%b %Y')}"
+                return f"{YEAR_PARTS[a.month]} {a.year}"
+            case "month":
+                return a.strftime("%b %Y")
+            case "quarter":
+                return f"Q{(a.month + 2) // 3} {a.year}"
+            case "half":
+                return f"H{(a.month + 5) // 6} {a.year}"
+            case "season":
+                name = SEASONS[a.month]
+                return f"{name} {a.year}–{str(b.year)[2:]}" if name == "winter" else f"{name} {a.year}"
+            case "year":
+                return str(a.year)
+        if self.open_start:
+            return f"until {_fmt(b)}"
+        if self.open_end:
+            return f"from {_fmt(a)} on"
+        if a.day == 1 and b == _month_end(b):  # whole months or years
+            if (a.month, b.month) == (1, 12):
+                return f"{a.year}–{b.year}"
+            if a.year == b.year:
+                return f"{a.strftime('%b')}–{b.strftime('%b %Y')}"
+            return f"{a.strftime('%b %Y')} – {b.strftime('%b %Y')}"
         if a.year == b.year and a.month == b.month:
-            span = f"{a.day}–{_fmt(b)}"
-        elif a.year == b.year:
-            span = f"{a.day} {a.strftime('%b')} – {_fmt(b)}"
-        else:
-            span = f"{_fmt(a)} – {_fmt(b)}"
-        return f"c. {span}" if compact else f"{span} (approx.)"
+            return f"{a.day}–{_fmt(b)}"
+        if a.year == b.year:
+            return f"{a.day} {a.strftime('%b')} – {_fmt(b)}"
+        return f"{_fmt(a)} – {_fmt(b)}"
+
+    def edtf(self) -> str:
+        """The Extended Date/Time Format (ISO 8601-2, level 1) form, for archives and event data."""
+        a, b = self.earliest, self.latest
+        q = {(False, False): "", (True, False): "~", (False, True): "?", (True, True): "%"}[
+            (self.approximate, self.uncertain)]
+        match self.precision:
+            case "day":
+                stamp = a.isoformat() + (f"T{self.time.strftime('%H:%M:%S')}" if self.time else "")
+                return stamp + q
+            case "around":
+                return (a + timedelta(days=AROUND_DAYS)).isoformat() + ("%" if self.uncertain else "~")
+            case "month":
+                return f"{a.isoformat()[:7]}{q}"
+            case "year":
+                return f"{a.year:04d}{q}"
+            case "season":
+                return f"{a.year:04d}-{20 + (a.month // 3 if a.month < 12 else 4)}{q}"
+            case "quarter" | "half":
+                return f"{a.isoformat()[:7]}{q}/{b.isoformat()[:7]}{q}"
+            case "part" if a.month != b.month:
+                return f"{a.isoformat()[:7]}{q}/{b.isoformat()[:7]}{q}"
+        start = ".." if self.open_start else a.isoformat() + q
+        end = ".." if self.open_end else b.isoformat() + q
+        return f"{start}/{end}"
 
     def __str__(self) -> str:
         return self.label()
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _shape_problem(precision: Precision, a: date, b: date) -> str | None:
+    """Why (earliest, latest) is not an interval of this precision, or None."""
+    span = (b - a).days
+    whole_months = a.day == 1 and b == _month_end(b)
+    months = (b.year - a.year) * 12 + b.month - a.month + 1
+    match precision:
+        case "day":
+            return None if span == 0 else "a day-precision date must have earliest == latest"
+        case "around":
+            return None if span == 2 * AROUND_DAYS else f"'around' spans {2 * AROUND_DAYS + 1} days"
+        case "week":
+            return None if a.weekday() == 0 and span == 6 else "a week must run Monday to Sunday"
+        case "weekend":
+            return None if a.weekday() == 5 and span == 1 else "a weekend must run Saturday to Sunday"
+        case "part":
+            if a.month == b.month and a.year == b.year and (a.day, b.day) in (
+                (1, 10), (11, 20), (21, _month_end(b).day)
+            ):
+                return None
+            if whole_months and a.year == b.year and months == 4 and a.month in YEAR_PARTS:
+                return None
+            return "a part is days 1-10, 11-20 or 21-end of a month, or Jan-Apr, May-Aug or Sep-Dec of a year"
+        case "month":
+            return None if whole_months and months == 1 else "a month must run from its first to its last day"
+        case "quarter":
+            return None if whole_months and months == 3 and a.month in (1, 4, 7, 10) else (
+                "a quarter must run Jan-Mar, Apr-Jun, Jul-Sep or Oct-Dec")
+        case "half":
+            return None if whole_months and months == 6 and a.month in (1, 7) else (
+                "a half-year must run Jan-Jun or Jul-Dec")
+        case "season":
+            return None if whole_months and months == 3 and a.month in SEASONS else (
+                "a season must run Mar-May, Jun-Aug, Sep-Nov or Dec-Feb")
+        case "year":
+            return None if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31) and a.year == b.year else (
+                "a year must run from 1 Jan to 31 Dec")
+    return None
 
 
 def _fmt(d: date) -> str:

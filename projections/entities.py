@@ -98,7 +98,8 @@ def _occ(data: Mapping[str, Any] | None) -> Occurred | None:
     """An Occurred from its JSON form; shared instances (they are immutable, and few are distinct)."""
     if not data:
         return None
-    key = (data["earliest"], data["latest"], data["precision"], data.get("time"))
+    key = (data["earliest"], data["latest"], data["precision"], data.get("time"),
+           data.get("approximate", False), data.get("uncertain", False))
     found = _OCCURRED.get(key)
     if found is None:
         if len(_OCCURRED) > 100_000:

@@ -41,16 +41,24 @@ POS, EID, STATUS, OCCURRED, VALUES = 0, 1, 2, 3, 4
 
 
 def occ_text(occ: dict[str, Any]) -> str:
-    """'2025-02-18', '2025-02-18T14:00:00' or '2025-02-10~2025-02-16~week': compact, sortable."""
-    if occ["precision"] == "day":
+    """'2025-02-18', '2025-02-18T14:00:00' or '2025-02-10~2025-02-16~week': compact, sortable.
+    An approximate or uncertain date adds its marks ('~a', '~u', '~au') and then its time."""
+    flags = ("a" if occ.get("approximate") else "") + ("u" if occ.get("uncertain") else "")
+    if occ["precision"] == "day" and not flags:
         return occ["earliest"] + ("T" + occ["time"] if occ.get("time") else "")
-    return f"{occ['earliest']}~{occ['latest']}~{occ['precision']}"
+    text = f"{occ['earliest']}~{occ['latest']}~{occ['precision']}"
+    if flags:
+        text += f"~{flags}" + (f"~{occ['time']}" if occ.get("time") else "")
+    return text
 
 
 def occ_dict(text: str) -> dict[str, Any]:
     if "~" in text:
-        earliest, latest, precision = text.split("~")
-        return {"earliest": earliest, "latest": latest, "precision": precision, "time": None}
+        earliest, latest, precision, *rest = text.split("~")
+        flags = rest[0] if rest else ""
+        return {"earliest": earliest, "latest": latest, "precision": precision,
+                "time": rest[1] if len(rest) > 1 else None,
+                "approximate": "a" in flags, "uncertain": "u" in flags}
     day, _, at = text.partition("T")
     return {"earliest": day, "latest": day, "precision": "day", "time": at or None}
 

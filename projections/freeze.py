@@ -228,7 +228,7 @@ def freeze(
         return [(eid, found[eid]) for eid in ent.select(found, kind)]
 
     meetings = [m for mid, evs in chosen("meeting") if (m := ent.meeting(mid, evs, claims, as_of, today))]
-    meetings.sort(key=lambda m: ((m.occurred or m.planned or Occurred.day(date.min)).earliest, m.meeting))
+    meetings.sort(key=lambda m: (_first_day(m.occurred or m.planned), m.meeting))
     upcoming = sorted((m for m in meetings if m.upcoming), key=lambda m: (m.planned.earliest, m.meeting))  # type: ignore[union-attr]
     proposals = [p for pid, evs in chosen("proposal") if (p := ent.proposal(pid, evs, claims, as_of))]
     proposals.sort(key=lambda p: (p.occurred.earliest if p.occurred else date.min, p.proposal))
@@ -267,3 +267,7 @@ def needed_ids(acc: Acc) -> set[str]:
     for name in ("stances", "claimants"):
         ids.update(slot[EID] for slot in acc[name].values())
     return ids
+
+
+def _first_day(occ: Occurred | None) -> date:
+    return occ.earliest if occ is not None else date.min

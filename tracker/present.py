@@ -25,8 +25,8 @@ from events.occurred import Occurred
 from projections.state import ActorInfo, Agreement, Dated, Meeting, Proposal, Sourced, TrackState
 
 # A fact whose imprecise date reaches past the moment viewed (`Dated.uncertain`): it may not have
-# happened yet. One mark in every view (the timeline's flag column uses it too); not 'c.', which
-# `Occurred.label(compact=True)` uses for an approximate range, a different thing.
+# happened yet. One mark in every view (the timeline's flag column uses it too); not 'c.' (circa),
+# which `Occurred.label` puts before a date the source gave as approximate, a different thing.
 UNCERTAIN_MARK = "~"
 
 SpanKind = Literal[

@@ -106,7 +106,7 @@ async def test_the_three_views_show_the_same_sections_in_the_same_order(demo_db:
 @async_test
 async def test_the_uncertain_mark_is_the_same_in_every_view(demo_db: Path) -> None:
     # Kellogg met von der Leyen on 17 or 18 Feb: seen from 17 Feb, the meeting may not have happened.
-    maybe = f"{UNCERTAIN_MARK}17–18 Feb 2025 (approx.)"
+    maybe = f"{UNCERTAIN_MARK}17–18 Feb 2025"
     status = run(demo_db, "status", TRACK, "--as-of", "2025-02-17")
     brief = brief_of(run(demo_db, "brief", "--as-of", "2025-02-17"), TITLE)
     tui = flat(await overview(demo_db, date(2025, 2, 17)))

@@ -46,12 +46,7 @@ def _as_text(value: Any) -> str:
     if value is None:
         return ""
     if hasattr(value, "label") and hasattr(value, "earliest"):
-        occ = value
-        if occ.precision == "day":
-            return occ.earliest.isoformat()
-        if occ.precision == "week":
-            return f"week of {occ.earliest.isoformat()}"
-        return f"{occ.earliest.isoformat()}..{occ.latest.isoformat()}"
+        return str(value.label())  # the date parser reads every label back as the same date
     if isinstance(value, list):
         if value and hasattr(value[0], "model_dump"):
             return json.dumps([v.model_dump(mode="json") for v in value], ensure_ascii=False)

@@ -18,7 +18,7 @@ MEETING_STYLES = {"held": "green", "scheduled": "bold cyan", "postponed": "yello
 
 def meeting_when(m: Meeting) -> Text:
     when = m.held or m.planned or m.occurred
-    text = Text(clean(when.label(compact=True)) if when else "date unknown")
+    text = Text(clean(when.label()) if when else "date unknown")
     if m.uncertain:
         text.append(" ?", style="yellow")
     return text

@@ -21,7 +21,7 @@ TIMELINE_LIMIT = 1000
 
 def when_text(entry: TimelineEntry) -> Text:
     text = Text("~" if entry.uncertain else " ", style="bold yellow")
-    text.append(clean(entry.occurred.label(compact=True)), style="cyan")
+    text.append(clean(entry.occurred.label()), style="cyan")
     return text
 
 

@@ -1,0 +1,200 @@
+"""The Extended Date/Time Format (EDTF, ISO 8601-2), read into an Occurred.
+
+Level 0 and 1 of the Library of Congress specification (https://www.loc.gov/standards/datetime/):
+dates `2025`, `2025-02`, `2025-02-18`, date-times `2025-02-18T14:00:00Z`, the qualifiers `?`
+(uncertain), `~` (approximate) and `%` (both), unspecified digits (`201X`, `2024-XX`, `1985-04-XX`,
+and `2025-02-1X`, a level 2 form), seasons `2024-21` to `2024-24` (and level 2's `25`-`28`, northern
+seasons, `33`-`36`, quarters, `40`-`41`, halves), and intervals `A/B` whose ends may be open (`..`)
+or unknown (empty). Years with more or fewer than four digits, or negative, are outside the years
+the tracker reads and are refused. Writing is `Occurred.edtf()`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import time as TimeOfDay
+
+from events.occurred import CEILING, FLOOR, YEARS, Occurred
+
+_SHAPE = re.compile(r"[0-9X?~%./:TZ+-]+", re.ASCII)
+_DATE = re.compile(
+    r"(?P<y>[0-9X]{4})(?:-(?P<m>[0-9X]{2})(?:-(?P<d>[0-9X]{2}))?)?"
+    r"(?:T(?P<time>\d{2}:\d{2}(?::\d{2})?)(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?"
+    r"(?P<q>[?~%])?",
+    re.ASCII,
+)
+_SEASON_NAMES = {21: "spring", 22: "summer", 23: "autumn", 24: "winter",
+                 25: "spring", 26: "summer", 27: "autumn", 28: "winter"}
+
+
+class EDTFError(ValueError):
+    """Shaped like EDTF but not a date this tracker can hold."""
+
+
+class _NotEDTF(EDTFError):
+    """Not EDTF at all (say "2023-2025"): other rules may read it."""
+
+
+def looks_like_edtf(text: str) -> bool:
+    """Only digits, X and EDTF's punctuation, with a four-character year first (or an open end)."""
+    return bool(_SHAPE.fullmatch(text)) and bool(re.match(r"([0-9X]{4}|\.\.|/|-\d)", text))
+
+
+def parse_edtf(text: str) -> Occurred | None:
+    """`text` (already upper-case, no spaces) as an Occurred; None when it is not EDTF at all."""
+    if not looks_like_edtf(text):
+        return None
+    if text.count("/") > 1:
+        return None
+    if re.match(r"-?\d{5}|-\d{4}", text):
+        raise EDTFError(f"{text!r}: years are read from {YEARS}")
+    try:
+        return _interval(text) if "/" in text else _single(text)
+    except _NotEDTF:
+        return None
+
+
+def _interval(text: str) -> Occurred:
+    left, right = text.split("/")
+    if left in ("", "..") and right in ("", ".."):
+        raise EDTFError(f"{text!r}: an interval needs at least one known end")
+    # A qualifier on an end hedges the whole interval; it does not widen it.
+    a = None if left in ("", "..") else _single(left, widen=False)
+    b = None if right in ("", "..") else _single(right, widen=False)
+    start = FLOOR if a is None else a.earliest
+    end = CEILING if b is None else b.latest
+    if end < start:
+        raise EDTFError(f"{text!r} ends ({end}) before it starts ({start})")
+    occ = Occurred.between(start, end)
+    if a is not None and b is not None and a.precision == b.precision == "month":
+        for maker in (_quarter_or_half,):
+            shaped = maker(start, end)
+            if shaped is not None:
+                occ = shaped
+    approximate = any(x is not None and x.approximate for x in (a, b))
+    uncertain = any(x is not None and x.uncertain for x in (a, b))
+    if approximate or uncertain:
+        occ = occ.model_copy(update={"approximate": approximate, "uncertain": uncertain})
+    return occ
+
+
+def _quarter_or_half(start: date, end: date) -> Occurred | None:
+    for n in range(1, 5):
+        q = Occurred.quarter(start.year, n)
+        if (q.earliest, q.latest) == (start, end):
+            return q
+    for n in (1, 2):
+        h = Occurred.half(start.year, n)
+        if (h.earliest, h.latest) == (start, end):
+            return h
+    return None
+
+
+def _single(text: str, *, widen: bool = True) -> Occurred:
+    m = _DATE.fullmatch(text)
+    if not m:
+        raise _NotEDTF(text)
+    y, mo, d, q = m["y"], m["m"], m["d"], m["q"] or ""
+    approximate, uncertain = q in ("~", "%"), q in ("?", "%")
+    if m["time"] is not None:
+        if "X" in text or d is None:
+            raise EDTFError(f"{text!r}: a time needs a complete day")
+        occ = _timed(y, mo, d, m["time"], m["tz"], text)
+    elif mo is not None and "X" not in mo and 21 <= int(mo) <= 41 and d is None:
+        occ = _sub_year(y, int(mo), text)
+    else:
+        occ = _calendar(y, mo, d, text)
+    if approximate and widen and occ.precision == "day" and occ.time is None:
+        occ = Occurred.around(occ.earliest)
+        approximate = False
+    if approximate or uncertain:
+        occ = occ.model_copy(update={"approximate": approximate, "uncertain": uncertain})
+    return occ
+
+
+def _year(y: str, text: str) -> int:
+    if "X" in y:
+        raise EDTFError(f"{text!r}: unspecified year digits need the whole date as a span")
+    year = int(y)
+    if not FLOOR.year <= year <= CEILING.year:
+        raise EDTFError(f"{text!r}: year {year} is outside the years this tracker reads ({YEARS})")
+    return year
+
+
+def _sub_year(y: str, code: int, text: str) -> Occurred:
+    year = _year(y, text)
+    if code in _SEASON_NAMES:
+        return Occurred.season(year, _SEASON_NAMES[code])
+    if 33 <= code <= 36:
+        return Occurred.quarter(year, code - 32)
+    if code in (40, 41):
+        return Occurred.half(year, code - 39)
+    raise EDTFError(f"{text!r}: {code} is not a season (21-24), quarter (33-36) or half (40-41) code")
+
+
+def _timed(y: str, mo: str, d: str, at: str, tz: str | None, text: str) -> Occurred:
+    day = _day(_year(y, text), int(mo), int(d), text)
+    clock = TimeOfDay.fromisoformat(at)
+    if tz is None:
+        return Occurred.day(day, clock)
+    moment = datetime.combine(day, clock, tzinfo=_offset(tz, text)).astimezone(UTC)
+    return Occurred.day(moment.date(), moment.time().replace(tzinfo=None))
+
+
+def _offset(tz: str, text: str) -> tzinfo:
+    if tz == "Z":
+        return UTC
+    sign = 1 if tz[0] == "+" else -1
+    digits = tz[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 14 or minutes > 59:
+        raise EDTFError(f"{text!r}: {tz} is not a UTC offset")
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _calendar(y: str, mo: str | None, d: str | None, text: str) -> Occurred:
+    """A date whose digits may be partly unspecified ('X'): the span of every day it could be."""
+    if y == "XXXX":
+        raise EDTFError(f"{text!r}: a wholly unspecified year says nothing about when")
+    lo_y, hi_y = _digit_range(y, 0, 9999, text)
+    if "X" in y:
+        if (mo or "XX") != "XX" or (d or "XX") != "XX":
+            raise EDTFError(f"{text!r}: a known month or day in an unknown year is not a span")
+        for year in (lo_y, hi_y):
+            _year(f"{year:04d}", text)
+        return Occurred.between(date(max(lo_y, FLOOR.year), 1, 1), date(min(hi_y, CEILING.year), 12, 31))
+    year = _year(y, text)
+    if mo is None:
+        return Occurred.year(year)
+    lo_m, hi_m = _digit_range(mo, 1, 12, text, "month")
+    if "X" in mo:
+        if d is not None and d != "XX":
+            raise EDTFError(f"{text!r}: a known day in an unknown month is not a span")
+        if (lo_m, hi_m) == (1, 12):
+            return Occurred.year(year)
+        return Occurred.between(date(year, lo_m, 1), Occurred.month_of(date(year, hi_m, 1)).latest)
+    if d is None or d == "XX":
+        return Occurred.month_of(_day(year, lo_m, 1, text))
+    month = Occurred.month_of(_day(year, lo_m, 1, text))
+    lo_d, hi_d = _digit_range(d, 1, month.latest.day, text, "day")
+    if "X" in d:
+        return Occurred.between(date(year, lo_m, lo_d), date(year, lo_m, hi_d))
+    return Occurred.day(_day(year, lo_m, lo_d, text))
+
+
+def _digit_range(part: str, low: int, high: int, text: str, what: str = "year") -> tuple[int, int]:
+    """The smallest and largest value `part` ('1X', '0X', '12') can take within [low, high]."""
+    if not re.fullmatch(r"[0-9]*X*", part):
+        raise EDTFError(f"{text!r}: unspecified digits (X) must come last in each part")
+    lo, hi = max(int(part.replace("X", "0")), low), min(int(part.replace("X", "9")), high)
+    if lo > hi:
+        raise EDTFError(f"impossible date {text!r}: {what} {part} is not between {low} and {high}")
+    return lo, hi
+
+
+def _day(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise EDTFError(f"impossible date {text!r}: {exc}") from None

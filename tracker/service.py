@@ -17,6 +17,7 @@ queries twice as slow.
 
 from __future__ import annotations
 
+import sqlite3
 import time as clock
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -44,7 +45,7 @@ from projections.state import ActorInfo, ActorState, TimelineEntry, TrackDiff, T
 from projections.timeline import NOT_HAPPENINGS, in_range
 from projections.timeline import timeline as timeline_of
 from tracker.gcpause import paused_collector
-from tracker.paths import resolve_db
+from tracker.paths import demo_db, resolve_db
 from tracker.readmodel import ReadModel
 from tracker.store import (
     ConcurrencyConflict,
@@ -119,6 +120,24 @@ def demo_lines() -> list[bytes]:
     return (resources.files("tracker") / "data" / "demo.jsonl").read_bytes().splitlines()
 
 
+DEMO_MARK = ("origin", "tracker demo")
+
+
+class NotADemoLog(StoreError):
+    """`tracker demo` was pointed at a file it did not make."""
+
+
+def is_demo_log(path: Path) -> bool:
+    """A log `tracker demo` made (marked so), or one at the demo's own default path, made before
+    the mark existed (nothing else writes there)."""
+    try:
+        with EventStore(path, readonly=True) as store:
+            return store.meta(DEMO_MARK[0]) == DEMO_MARK[1] or (
+                path.resolve() == demo_db().resolve() and store.meta("format_version") is not None)
+    except (StoreError, OSError, sqlite3.Error):
+        return False
+
+
 class Tracker:
     """A log and its read model, behind the operations the views need."""
 
@@ -152,12 +171,23 @@ class Tracker:
             return cls(EventStore(path, readonly=True))
 
     @classmethod
-    def demo(cls, db: str | Path) -> tuple[Tracker, ImportReport]:
-        """A new log at `db` holding exactly the bundled demo data (any file there is replaced)."""
+    def demo(cls, db: str | Path, *, reset: bool = False) -> tuple[Tracker, ImportReport | None]:
+        """The demo log at `db`: built from the bundled data when there is none; reopened as it
+        is, with whatever was logged into it, when there is one (report None); built afresh with
+        `reset`. Any other file at `db` is refused and left untouched: the demo replaces only
+        a demo log it made itself (marked in the file)."""
         path = Path(db)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        if path.exists() or path.is_symlink():
+            if not is_demo_log(path):
+                raise NotADemoLog(
+                    f"{path} exists and is not a demo log made by 'tracker demo'; it was left untouched: "
+                    "give the demo a path of its own (tracker demo --db NEW.db)")
+            if not reset:
+                return cls.open(path), None
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
         tracker = cls(EventStore(path))
+        tracker.store.set_meta(*DEMO_MARK)  # first: a demo cut short can still be reset
         return tracker, tracker.import_lines(demo_lines())
 
     @property

@@ -19,21 +19,43 @@ def _run_tui(path: str) -> bool:
 
 
 @click.command(short_help="Open the terminal UI on the bundled demo data.")
-@click.option("--db", "demo_path", metavar="PATH", help="Where to build the demo database (default: its own file).")
+@click.option("--db", "demo_path", metavar="PATH",
+              help="The demo's database (default: demo.db in your user data directory, never your log).")
+@click.option("--reset", is_flag=True, help="Build the demo afresh from the bundled data, dropping what was "
+              "logged into it (only ever a demo log).")
 @click.option("--no-tui", is_flag=True, help="Load the demo and print its status; do not open the UI.")
+@click.pass_context
 @handle_errors
-def demo(demo_path: str | None, no_tui: bool) -> None:
-    """Load the bundled demo data into a fresh database of its own and open the terminal UI."""
-    path = demo_path or str(demo_db())
-    tracker, report = Tracker.demo(path)
+def demo(click_ctx: click.Context, demo_path: str | None, reset: bool, no_tui: bool) -> None:
+    """Open the terminal UI on the bundled demo data, in a database of its own.
+
+    The first run builds it; later runs reopen it with whatever you logged into it (--reset
+    builds it afresh). A path that holds anything but a demo log is refused, never replaced."""
+    path = demo_path or _global_db(click_ctx) or str(demo_db())
+    tracker, report = Tracker.demo(path, reset=reset)
+    position, _ = tracker.head()
     tracker.close()
+    if report is not None:
+        say(f"demo: built {path} from the bundled data ({report.appended} events)")
+    else:
+        say(f"demo: reopened {path} ({position} events, with what was logged into it; "
+            "'tracker demo --reset' builds it afresh)")
     if no_tui or not _run_tui(path):
-        say(f"demo: loaded {report.appended} events into {path}")
         with Tracker.open(path, readonly=True) as ro:
             position, head = ro.head()
             say(f"{ro.path}: {position} events, chain head {head[:16]}")
             for count in ro.track_counts():
                 say(f"  {count.track:<32} {count.events:>5} events")
+
+
+def _global_db(click_ctx: click.Context) -> str | None:
+    """`tracker --db X demo` means X; a TRACKER_DB in the environment names the user's own log,
+    which is not where a demo should go."""
+    parent = click_ctx.parent
+    if parent is None or parent.get_parameter_source("db") != click.core.ParameterSource.COMMANDLINE:
+        return None
+    db = parent.params.get("db")
+    return str(db) if db else None
 
 
 @click.command()

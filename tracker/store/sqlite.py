@@ -561,6 +561,15 @@ class EventStore:
     def count(self) -> int:
         return self.head()[0]
 
+    def meta(self, key: str) -> str | None:
+        """A note about the file itself (its format, where it came from), not about the log."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write_transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
     def data_version(self) -> int:
         """Changes whenever another connection commits to the file: cheap to poll."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])

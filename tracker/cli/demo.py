@@ -59,10 +59,14 @@ def _global_db(click_ctx: click.Context) -> str | None:
 
 
 @click.command()
+@click.option("--create", is_flag=True, help="Start a new, empty log if there is none at the path.")
 @click.pass_obj
 @handle_errors
-def tui(ctx: Context) -> None:
+def tui(ctx: Context, create: bool) -> None:
     """Open the terminal UI on your log."""
+    # Like every other command: a mistyped --db is an error, not a new empty log.
+    with Tracker.open(ctx.db) if create else Tracker.open_existing(ctx.db):
+        pass
     if not _run_tui(str(resolve_db(ctx.db))):
         raise click.ClickException("the terminal UI is not installed")
 

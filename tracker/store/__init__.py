@@ -16,12 +16,13 @@ from tracker.store.base import (
     ReadOnlyStore,
     StoredEvent,
     StoreError,
+    UnusableDatabase,
     VerifyResult,
 )
 from tracker.store.sqlite import EVENT_COLUMNS, EventStore, parse_body
 
 __all__ = [
     "EVENT_COLUMNS", "ConcurrencyConflict", "EventFilter", "EventStore", "IdConflict", "IncompatibleDatabase",
-    "InvalidEvents", "MissingDatabase", "Problem", "ReadOnlyStore", "StoreError", "StoredEvent", "VerifyResult",
+    "InvalidEvents", "MissingDatabase", "Problem", "ReadOnlyStore", "StoreError", "StoredEvent", "UnusableDatabase", "VerifyResult",
     "parse_body",
 ]

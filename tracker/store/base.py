@@ -71,6 +71,11 @@ class MissingDatabase(StoreError):
     """Opened read-only, and there is no file: nothing to read, and none is made."""
 
 
+class UnusableDatabase(StoreError):
+    """A path that cannot hold a log: a directory, a device, an empty or unreadable file, a
+    place where no file can be created."""
+
+
 # -- rows ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StoredEvent:

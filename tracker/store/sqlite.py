@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
+import stat
 import time
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
@@ -50,6 +52,7 @@ from tracker.store.base import (
     ReadOnlyStore,
     StoredEvent,
     StoreError,
+    UnusableDatabase,
     VerifyResult,
     validation_problems,
 )
@@ -214,15 +217,21 @@ class EventStore:
     def __init__(self, path: str | Path, *, readonly: bool = False, durable: bool = True) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        _check_path(self.path)
         if not readonly and self.path.exists() and not _writable(self.path):
             self.readonly = True  # a read-only file can still be browsed; writes say why not
         if self.path.exists():
+            if self.readonly and self.path.stat().st_size == 0:
+                raise UnusableDatabase(f"{self.path} is an empty file, not a tracker log")
             self._check_compatible()
         elif self.readonly:
             raise MissingDatabase(f"no database at {self.path}")
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = self._connect(durable)
+        try:
+            self.conn = self._connect(durable)
+        except sqlite3.Error as exc:
+            raise UnusableDatabase(f"{self.path} cannot be opened as a log: {exc}") from None
         self._functions = False  # py_text_match registered on the connection (the first query does it)
         self._targets: tuple[int, dict[str, list[int]]] | None = None  # see targets()
         self.db = sqlite_utils.Database(self.conn)
@@ -846,9 +855,26 @@ def _uri(path: Path, query: str) -> str:
     return f"file:{urllib.parse.quote(str(path.absolute()))}?{query}"
 
 
-def _writable(path: Path) -> bool:
-    import os
+def _check_path(path: Path) -> None:
+    """One clear sentence for a path that cannot hold a log, before SQLite says something obscure."""
+    if path.is_dir():
+        raise UnusableDatabase(f"{path} is a directory, not a log file: give a file's path")
+    if path.exists():
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise UnusableDatabase(f"{path} is not a regular file (a device, pipe or socket): it cannot hold a log")
+        if not os.access(path, os.R_OK):
+            raise UnusableDatabase(f"{path} cannot be read: permission denied")
+        return
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UnusableDatabase(f"cannot create a log at {path}: {ancestor} is a file, not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UnusableDatabase(f"cannot create a log at {path}: the directory {ancestor} is not writable")
 
+
+def _writable(path: Path) -> bool:
     if not path.stat().st_mode & 0o222:
         return False  # marked read-only (chmod a-w): honoured even for root, whom access() lets write
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)

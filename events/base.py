@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from events.ids import ULID_RE
-from events.occurred import Occurred
+from events.occurred import CEILING, FLOOR, YEARS, Occurred
 
 SCHEMA_VERSION = 2
 
@@ -53,6 +53,14 @@ class Source(Strict):
     via: Line | None = None  # "NYT via Russia Matters": who we actually read it in
     quote: Text | None = None
 
+    @field_validator("published")
+    @classmethod
+    def _plausible(cls, value: date | None) -> date | None:
+        # Refuses only: a valid date is kept (and dumped) exactly as given.
+        if value is not None and not FLOOR <= value <= CEILING:
+            raise ValueError(f"{value.isoformat()} is outside the years this tracker reads ({YEARS})")
+        return value
+
 
 class EventBase(Strict):
     id: str
@@ -84,7 +92,15 @@ class EventBase(Strict):
             return None
         if value.tzinfo is None:
             raise ValueError("recorded_at must carry a time zone (UTC)")
-        return value.astimezone(UTC)
+        # The bound is checked before the conversion to UTC, which overflows near year 1 or 9999,
+        # and after it (a time late on 31 Dec 2200 west of Greenwich is in 2201 in UTC).
+        given = value.isoformat()
+        if FLOOR.year <= value.year <= CEILING.year:
+            value = value.astimezone(UTC)
+            if FLOOR <= value.date() <= CEILING:
+                return value
+            given += f" (in UTC {value.isoformat()})"
+        raise ValueError(f"{given} is outside the years this tracker reads ({YEARS})")
 
     @field_validator("schema_version")
     @classmethod

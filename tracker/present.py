@@ -455,5 +455,6 @@ def sources_of(state: TrackState, path: Sequence[str]) -> tuple[str, tuple[str, 
     keys, items = families[head]
     chosen = [i for i in items if all(getattr(i, k) == v for k, v in zip(keys, rest, strict=False))]
     if not chosen:
-        raise UnknownFact(f"no {head} {' '.join(rest)!r} on {state.track} ({state.moment})")
+        which = f" {' '.join(rest)!r}" if rest else ""
+        raise UnknownFact(f"no {head}{which} on {state.track} ({state.moment})")
     return " ".join([head, *rest]), tuple(dict.fromkeys(i for item in chosen for i in item.event_ids))

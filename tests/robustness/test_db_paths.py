@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.views.test_cli import tracker
+from run_cli import tracker
 
 LOG_ARGS = ["log", "statement-made", "--when", "2025-02-18", "--track", "t", "--speaker", "s", "--issue", "i",
             "--stance", "supports", "--summary", "x"]

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tests.views.test_cli import tracker
+from run_cli import tracker
 
 
 def count(db: Path) -> int:

@@ -33,6 +33,17 @@ ActorId = Annotated[Slug, ACTOR_REF]
 Actors = Annotated[list[Slug], Field(max_length=200), ACTOR_REF]
 
 
+class Ahead:
+    """Field metadata: the field is a planned date (a meeting's date, a postponement's dates). A date
+    written without its year ("Thursday", "14 Feb", "March") takes the first place that is not over,
+    not the last that has begun (events.dates, `ahead=True`); forms read it so (see `ahead_fields`).
+    Metadata only: the stored JSON and the hashes are those of a plain `Occurred`."""
+
+
+AHEAD = Ahead()
+Planned = Annotated[Occurred, AHEAD]
+
+
 # -- tracks and actors --------------------------------------------------------------------
 class TrackOpened(EventBase):
     """A track is opened. Its title, agenda and first status (exploratory unless said)."""
@@ -73,7 +84,7 @@ class MeetingScheduled(EventBase):
     type: Literal["meeting_scheduled"] = "meeting_scheduled"
     meeting: Slug
     title: Line
-    planned: Occurred  # when it is to take place (occurred is when it was scheduled)
+    planned: Planned  # when it is to take place (occurred is when it was scheduled)
     participants: Actors = Field(default_factory=list)
     host: ActorId | None = None
 
@@ -95,8 +106,8 @@ class MeetingPostponed(EventBase):
 
     type: Literal["meeting_postponed"] = "meeting_postponed"
     meeting: Slug
-    from_date: Occurred | None = None
-    to_date: Occurred | None = None  # None: postponed sine die
+    from_date: Planned | None = None  # the date it was to take place
+    to_date: Planned | None = None  # None: postponed sine die
     by: Actors = Field(default_factory=list)
     reason: Text | None = None
 
@@ -308,6 +319,20 @@ def actor_fields(event_type: str) -> tuple[str, ...]:
     """The type's own fields that name actors (marked ActorId / Actors), in declaration order."""
     return tuple(name for name, info in type_fields(event_type).items()
                  if _names_actors(info.annotation, info.metadata))
+
+
+def _looks_ahead(annotation: Any, metadata: Sequence[Any] = ()) -> bool:
+    if any(isinstance(m, Ahead) for m in metadata):
+        return True
+    if typing.get_origin(annotation) is Annotated:
+        return _looks_ahead(typing.get_args(annotation)[0], typing.get_args(annotation)[1:])
+    return any(_looks_ahead(a) for a in typing.get_args(annotation))
+
+
+def ahead_fields(event_type: str) -> tuple[str, ...]:
+    """The type's own date fields that are planned dates (marked `Planned`), in declaration order."""
+    return tuple(name for name, info in type_fields(event_type).items()
+                 if _looks_ahead(info.annotation, info.metadata))
 
 
 def type_fields(event_type: str) -> dict[str, Any]:

@@ -11,14 +11,15 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from events import EVENT_ADAPTER, EVENT_TYPES, Event, Occurred, new_id, parse_occurred
 from events.dates import DateParseError
-from events.types import Commitment, actor_fields, corrected, type_fields
+from events.occurred import in_bounds
+from events.types import Commitment, actor_fields, ahead_fields, corrected, type_fields
 from tracker.store.base import InvalidEvents, Problem, StoredEvent, validation_problems
 
 
@@ -43,6 +44,7 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     description: str = ""
     names_actors: bool = False  # its values are actor ids (events.types.actor_fields)
+    ahead: bool = False  # a planned date: read forward (events.types.ahead_fields)
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -59,6 +61,7 @@ def field_specs(event_type: str) -> list[FieldSpec]:
     """The type-specific fields of an event type, described for input."""
     specs = []
     actors = actor_fields(event_type)
+    planned = ahead_fields(event_type)
     for name, info in type_fields(event_type).items():
         if name == "type":
             continue
@@ -79,8 +82,112 @@ def field_specs(event_type: str) -> list[FieldSpec]:
             kind, choices = "json", ()
         else:
             kind, choices = "text", ()
-        specs.append(FieldSpec(name, kind, info.is_required(), choices, info.description or "", name in actors))
+        specs.append(FieldSpec(name, kind, info.is_required(), choices, info.description or "", name in actors,
+                               name in planned))
     return specs
+
+
+# -- dates, read and explained ----------------------------------------------------------------
+# Two report days three years and a month (and not a whole number of weeks) either side of the
+# real one: a phrase that reads the same against both is absolute ("18 Feb 2025", "Q4 2024"); one
+# that does not ("yesterday", "Thursday", "14 Feb") was read relative to the report's day.
+_PROBE_DAYS = 3 * 365 + 34
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """A date as typed, the interval it was read as, and what that reading rested on."""
+
+    name: str  # as in the event: occurred, planned, from_date, to_date, published
+    text: str  # as typed
+    occurred: Occurred
+    reference: date  # the day relative words counted from
+    reference_given: bool  # the report's day (--reported-on); else today
+    ahead: bool  # read as a planned date
+    relative: bool  # the reading depends on the reference
+    direction_mattered: bool  # read the other way, it would be another interval
+
+    @property
+    def span(self) -> str:
+        return f"{self.occurred.earliest.isoformat()}..{self.occurred.latest.isoformat()}"
+
+    @property
+    def direction(self) -> str:
+        return "forward" if self.ahead else "back"
+
+    @property
+    def basis(self) -> str:
+        """'as written', or 'relative to the report day 2025-02-18[, looking forward]'."""
+        if not self.relative:
+            return "as written"
+        day = (f"the report day {self.reference.isoformat()}" if self.reference_given
+               else f"today, {self.reference.isoformat()}")
+        looking = f", looking {self.direction}" if self.direction_mattered else ""
+        return f"relative to {day}{looking}"
+
+    def line(self, width: int = 0) -> str:
+        """One line: 'planned: 20 Feb 2025 (2025-02-20..2025-02-20, precision day, EDTF 2025-02-20)
+        from 'Thursday', relative to the report day 2025-02-18, looking forward'; the name padded
+        to `width` so that the lines of an event align."""
+        occ = self.occurred
+        name = f"{self.name}:".ljust(width + 1)
+        return (f"{name} {occ.label()} ({self.span}, precision {occ.precision}, EDTF {occ.edtf()}) "
+                f"from {self.text!r}, {self.basis}")
+
+    def as_json(self) -> dict[str, Any]:
+        occ = self.occurred
+        return {
+            "field": self.name, "text": self.text, "label": occ.label(), "earliest": occ.earliest.isoformat(),
+            "latest": occ.latest.isoformat(), "precision": occ.precision, "edtf": occ.edtf(),
+            "relative": self.relative, "reference": self.reference.isoformat(),
+            "direction": self.direction if self.direction_mattered else None, "basis": self.basis,
+        }
+
+
+def read_date(text: str, reference: date | None = None, *, ahead: bool = False, name: str = "date",
+              day_only: bool = False) -> DateReading:
+    """`text` read as `events.dates.parse_occurred` reads it, with what the reading rested on.
+
+    `day_only` (a source's published date, stored as a plain day) refuses anything but one day, as
+    written: "Feb 2025" is refused with what it means rather than taken as 1 Feb.
+    Raises DateParseError."""
+    ref = reference or date.today()
+    occ = parse_occurred(text, ref, ahead=ahead)
+    if day_only:
+        _check_one_day(text, occ)
+    relative = _depends_on_reference(text, ref, occ, ahead)
+    mattered = False
+    if relative:
+        try:
+            mattered = parse_occurred(text, ref, ahead=not ahead) != occ
+        except DateParseError:
+            mattered = True
+    return DateReading(name, text, occ, ref, reference is not None, ahead, relative, mattered)
+
+
+def _depends_on_reference(text: str, ref: date, occ: Occurred, ahead: bool) -> bool:
+    for shift in (-_PROBE_DAYS, _PROBE_DAYS):
+        probe = ref + timedelta(days=shift)
+        if not in_bounds(probe):
+            continue
+        try:
+            if parse_occurred(text, probe, ahead=ahead) != occ:
+                return True
+        except DateParseError:
+            return True
+    return False
+
+
+def _check_one_day(text: str, occ: Occurred) -> None:
+    """A source is published on a day; the event stores that day and nothing more."""
+    what = (f"{text!r} means {occ.label()} ({occ.earliest.isoformat()}..{occ.latest.isoformat()}, "
+            f"precision {occ.precision})")
+    if occ.precision != "day":
+        raise DateParseError(f"a published date is one day, and {what}: give the day the source "
+                             "was published, e.g. '18 Feb 2025' (leave it empty if unknown)")
+    if occ.approximate or occ.uncertain:
+        raise DateParseError(f"a published date is stored as a plain day, without 'c.' or '?', and {what}: "
+                             "give the day as the source shows it (leave it empty if unknown)")
 
 
 def _split(values: Any) -> list[str]:
@@ -139,9 +246,9 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
     problems: list[Problem] = []
     body: dict[str, Any] = {"id": draft.event_id or new_id(), "type": etype}
 
-    def date_field(name: str, text: str) -> Any:
+    def date_field(name: str, text: str, ahead: bool = False) -> Any:
         try:
-            return parse_occurred(text, reported_on).model_dump(mode="json")
+            return parse_occurred(text, reported_on, ahead=ahead).model_dump(mode="json")
         except DateParseError as exc:
             problems.append(Problem(None, name, str(exc)))
             return None
@@ -157,7 +264,7 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
             if spec.kind == "list":
                 body[spec.name] = _split(raw)
             elif spec.kind == "date":
-                body[spec.name] = date_field(spec.name, str(raw))
+                body[spec.name] = date_field(spec.name, str(raw), spec.ahead)
             elif spec.kind == "number":
                 body[spec.name] = float(raw)
             elif spec.kind == "json":
@@ -185,14 +292,15 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
         published = None
         if draft.source_published:
             try:
-                published = parse_occurred(draft.source_published, reported_on).earliest.isoformat()
+                published = read_date(draft.source_published, reported_on, name="published",
+                                      day_only=True).occurred.earliest.isoformat()
             except DateParseError as exc:
                 problems.append(Problem(None, "source_published", str(exc)))
         body["sources"] = [{
             "outlet": draft.source_outlet, "url": draft.source_url or None, "published": published,
             "via": draft.source_via or None, "quote": draft.source_quote or None,
         }]
-    elif draft.source_url or draft.source_quote or draft.source_via:
+    elif draft.source_url or draft.source_quote or draft.source_via or draft.source_published:
         problems.append(Problem(None, "source_outlet", "a source needs its outlet (e.g. 'Reuters')"))
     if problems:
         raise InvalidEvents(problems)
@@ -200,6 +308,27 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
         return EVENT_ADAPTER.validate_python(body)
     except ValidationError as exc:
         raise InvalidEvents(validation_problems(exc, None, etype)) from None
+
+
+def read_dates(draft: Draft, reported_on: date | None = None) -> list[DateReading]:
+    """Every date the draft gives, read as `build_event` reads it, in the event's order: occurred,
+    the type's date fields (planned ones forward), the source's published day. Unreadable ones are
+    left out (build_event names them)."""
+    etype = normalise_type(draft.type)
+    wanted: list[tuple[str, str, bool, bool]] = [("occurred", draft.when, False, False)]
+    wanted += [(s.name, str(draft.fields.get(s.name) or ""), s.ahead, False)
+               for s in field_specs(etype) if s.kind == "date"]
+    if draft.source_outlet:
+        wanted.append(("published", draft.source_published or "", False, True))
+    out = []
+    for name, text, ahead, day_only in wanted:
+        if not text.strip():
+            continue
+        try:
+            out.append(read_date(text, reported_on, ahead=ahead, name=name, day_only=day_only))
+        except DateParseError:
+            continue
+    return out
 
 
 def correction_for(target: StoredEvent, changes: Mapping[str, Any], reason: str, when: str = "today",

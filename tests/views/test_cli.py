@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-
-def tracker(*args: str, db: Path | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    env.pop("TRACKER_DB", None)
-    cmd = [sys.executable, "-m", "tracker"] + (["--db", str(db)] if db else []) + list(args)
-    return subprocess.run(cmd, capture_output=True, text=stdin is None, input=stdin, env=env, timeout=120)
+from run_cli import tracker
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +70,8 @@ def test_relative_dates_resolve_against_the_reported_on_day(tmp_path):
                   db=tmp_path / "x.db")
     assert run.returncode == 0, run.stderr
     occurred = json.loads(run.stdout)["occurred"]
-    assert occurred == {"earliest": "2025-02-10", "latest": "2025-02-16", "precision": "week", "time": None}
+    assert occurred == {"earliest": "2025-02-10", "latest": "2025-02-16", "precision": "week", "time": None,
+                        "edtf": "2025-02-10/2025-02-16"}
 
 
 def test_export_and_reimport_give_identical_hashes(demo, tmp_path):

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from events.dates import bound_day, known_at
 from tracker.bench.synthetic import write_jsonl
 from tracker.cli import cli
+from tracker.cli.common import to_json
 from tracker.service import EventFilter, Moment, Tracker
 from tui.app import TrackerApp
 from tui.widgets.event_list import EventList
@@ -77,7 +78,7 @@ async def tui_timeline(db: Path, track: str, moment: Moment = Moment()) -> list[
         await pilot.press("o")  # oldest first, as `tracker timeline` prints them
         await settle(pilot)
         table = app.screen.query_one("#timeline-list", TimelineTable)
-        shown = [entry.model_dump(mode="json") for entry in table.entries]
+        shown = [to_json(entry) for entry in table.entries]  # as --json renders them (dates with EDTF)
         assert table.row_count == len(shown)
         return shown
 

@@ -13,9 +13,10 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from events.dates import Bound, DateParseError, bound_day, known_at
+from events.occurred import Occurred
 from projections.moment import Moment
 from tracker.service import (
     EventRow,
@@ -78,7 +79,31 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e
 
 
 def to_json(obj: Any) -> Any:
-    """Plain JSON-able data for --json output."""
+    """Plain JSON-able data for --json output, every date interval (an `Occurred`, wherever it is:
+    an event, a state, a correction's changes) with its EDTF form beside it: `"edtf": "2025-02"`.
+    Output only: the stored event and its hash are untouched."""
+    return _with_edtf(_plain(obj))
+
+
+_OCCURRED_KEYS = frozenset(Occurred.model_fields)
+_OCCURRED_NEEDS = frozenset(("earliest", "latest", "precision"))
+
+
+def _with_edtf(data: Any) -> Any:
+    if isinstance(data, list):
+        return [_with_edtf(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    out = {k: _with_edtf(v) for k, v in data.items()}
+    if _OCCURRED_NEEDS <= out.keys() <= _OCCURRED_KEYS:
+        try:
+            out["edtf"] = Occurred.model_validate(out).edtf()
+        except ValidationError:
+            pass  # shaped like a date interval but not one: left as it is
+    return out
+
+
+def _plain(obj: Any) -> Any:
     if isinstance(obj, BaseModel):
         return obj.model_dump(mode="json")
     if isinstance(obj, EventRow):
@@ -87,11 +112,11 @@ def to_json(obj: Any) -> Any:
     if isinstance(obj, StoredEvent):
         return {"position": obj.position, "hash": obj.hash, **obj.event.model_dump(mode="json")}
     if is_dataclass(obj) and not isinstance(obj, type):
-        return to_json(asdict(obj))
+        return _plain(asdict(obj))
     if isinstance(obj, (list, tuple)):
-        return [to_json(o) for o in obj]
+        return [_plain(o) for o in obj]
     if isinstance(obj, dict):
-        return {k: to_json(v) for k, v in obj.items()}
+        return {k: _plain(v) for k, v in obj.items()}
     if isinstance(obj, (date, datetime)):
         return obj.isoformat()
     return obj

@@ -8,15 +8,16 @@ import click
 
 from events import EVENT_TYPES, STANCES, describe
 from events.base import CLAIM_STATUSES
-from tracker.cli.common import Context, emit_json, handle_errors, resolve_reported_on, say
-from tracker.forms import Draft, FieldSpec, build_event, field_specs
+from tracker.cli.common import Context, emit_json, handle_errors, resolve_reported_on, say, to_json
+from tracker.forms import DateReading, Draft, FieldSpec, build_event, field_specs, read_dates
 
 
 def _option(spec: FieldSpec) -> click.Option:
     flag = "--" + spec.name.replace("_", "-")
     help_text = {
         "list": "Repeatable, or comma-separated.",
-        "date": "A date in words or digits, e.g. '10 March', 'next week'.",
+        "date": ("A planned date, read forward: 'Thursday' is the next one, e.g. '10 March', 'next week'."
+                 if spec.ahead else "A date in words or digits, e.g. '10 March', 'next week'."),
         "json": "A JSON object, e.g. '{\"summary\": \"...\"}'.",
         "commitments": "Repeatable 'id=text' (or a JSON list).",
     }.get(spec.kind, "")
@@ -28,6 +29,8 @@ def _option(spec: FieldSpec) -> click.Option:
         kwargs["type"] = click.Choice(spec.choices)
     if spec.kind == "number":
         kwargs["type"] = float
+    if spec.kind == "date":
+        kwargs["metavar"] = "DATE"
     return click.Option([flag, spec.name], **kwargs)
 
 
@@ -47,7 +50,8 @@ COMMON = [
     click.Option(["--tag", "tags"], multiple=True),
     click.Option(["--source", "source_outlet"], metavar="OUTLET", help="Outlet, e.g. 'Reuters'."),
     click.Option(["--url", "source_url"]),
-    click.Option(["--published", "source_published"], metavar="DATE"),
+    click.Option(["--published", "source_published"], metavar="DATE",
+                 help="The day the source was published (one day: 'Feb 2025' is refused). Needs --source."),
     click.Option(["--via", "source_via"], help="Where we read it, e.g. 'Russia Matters'."),
     click.Option(["--source-quote", "source_quote"], help="Excerpt from the source."),
     click.Option(["--id", "event_id"], help="Use this ULID instead of a new one (re-logging is a no-op)."),
@@ -80,27 +84,36 @@ def _make_command(event_type: str) -> click.Command:
                     **({"track": kw["tracks"][0]} if about_track and kw["tracks"] else {})},
         )
         event = build_event(draft, reported_on)
-        basis = f"reported on {reported_on.isoformat()}" if reported_on else "relative to today"
-        occ = event.occurred
-        resolved = (f"occurred: {occ.label()} ({occ.earliest.isoformat()}..{occ.latest.isoformat()}, "
-                    f"precision {occ.precision}) from {draft.when!r}, {basis}")
+        readings = read_dates(draft, reported_on)
+        resolved = _echo(readings)
         if kw["dry_run"]:
             if kw["as_json"]:
-                emit_json(event)
+                emit_json(_with_readings(event, readings))
             else:
-                say(f"valid {event.type} (not written)\n  {resolved}")
+                say(f"valid {event.type} (not written)\n{resolved}")
             return
         stored = ctx.tracker().log(event, kw["expect_position"])
         if kw["as_json"]:
-            emit_json(stored if stored else event)
+            emit_json(_with_readings(stored if stored else event, readings))
             return
         if stored is None:
             say(f"already logged: an identical event {event.id} is in the log; nothing written")
         else:
-            say(f"logged {event.type} at position {stored.position} (id {stored.id})\n  {resolved}")
+            say(f"logged {event.type} at position {stored.position} (id {stored.id})\n{resolved}")
 
     params: list[click.Parameter] = [*COMMON, *(_option(s) for s in specs)]
     return click.Command(event_type.replace("_", "-"), callback=run, params=params, help=describe(event_type))
+
+
+def _echo(readings: list[DateReading]) -> str:
+    """Every date of the event, a line each, as the interval it was read as and on what basis."""
+    width = max((len(r.name) for r in readings), default=0)
+    return "\n".join(f"  {r.line(width)}" for r in readings)
+
+
+def _with_readings(obj: Any, readings: list[DateReading]) -> dict[str, Any]:
+    """The event's JSON (each date with its EDTF form) and, under "dates_read", how each date was read."""
+    return {**to_json(obj), "dates_read": [r.as_json() for r in readings]}
 
 
 class LogGroup(click.Group):

@@ -1,6 +1,7 @@
 """The form to log a new event: its fields follow the chosen type (`tracker.app.field_specs`).
 
-Dates are resolved as they are typed and shown as the interval they mean; tracks, actors, meetings
+Dates are resolved as they are typed and shown as the interval they mean (planned dates, marked in
+events.types, read forward; a source's published date must be one day); tracks, actors, meetings
 and issues complete from those already in the log; problems appear next to their field and nothing
 is written until `build_event` accepts the whole event.
 """
@@ -43,6 +44,7 @@ PLACEHOLDERS = {
     "commitments": "id=text; id2=text",
     "number": "a number",
     "date": "e.g. 'March 10th', 'yesterday', 'week of 10 Feb 2025'",
+    "planned": "planned, read forward: 'Thursday' is the next one; e.g. '10 March', 'next week'",
 }
 MULTILINE_HINT = {"quote", "reason", "outcome", "description", "note", "details"}
 
@@ -134,10 +136,11 @@ class LogEventScreen(ModalScreen[Any]):
                     allow_blank=False, id="f-type"), required=True)
                 yield Static(Text(describe(self._etype)), id="type-help", classes="type-help")
                 yield FieldRow("when", "When it happened", DateField(
-                    p.when, placeholder=PLACEHOLDERS["date"], input_id="f-when", id="df-when"), required=True)
+                    p.when, placeholder=PLACEHOLDERS["date"], input_id="f-when", id="df-when", detailed=True),
+                    required=True)
                 yield FieldRow("reported_on", "Reported on", DateField(
                     "", placeholder="today (relative dates like 'yesterday' count from this day)",
-                    input_id="f-reported_on", id="df-reported_on"))
+                    input_id="f-reported_on", id="df-reported_on", detailed=True))
                 yield FieldRow("summary", "Summary", Input(p.summary, id="f-summary",
                                placeholder="one line: what happened"), required=True)
                 yield FieldRow("tracks", "Tracks", Input(", ".join(p.tracks), id="f-tracks",
@@ -153,7 +156,8 @@ class LogEventScreen(ModalScreen[Any]):
                                placeholder="e.g. Reuters, AFP, TASS"))
                 yield FieldRow("source_url", "Source: URL", Input(id="f-source_url"))
                 yield FieldRow("source_published", "Source: published", DateField(
-                    "", input_id="f-source_published", id="df-source_published"))
+                    "", placeholder="the day it was published, e.g. '18 Feb 2025'", day_only=True,
+                    detailed=True, input_id="f-source_published", id="df-source_published"))
                 yield FieldRow("source_quote", "Source: quote", Input(id="f-source_quote"))
                 yield FieldRow("details", "Details", Input(id="f-details"))
             with Horizontal(classes="dialog-buttons"):
@@ -206,8 +210,8 @@ class LogEventScreen(ModalScreen[Any]):
             return Select(options, value=start, allow_blank=not spec.required or start is Select.NULL,
                           id=wid, prompt="choose")
         if spec.kind == "date":
-            return DateField(value, placeholder=PLACEHOLDERS["date"], input_id=wid, id=f"df-{spec.name}",
-                             classes="type-date")
+            return DateField(value, placeholder=PLACEHOLDERS["planned" if spec.ahead else "date"], input_id=wid,
+                             id=f"df-{spec.name}", classes="type-date", ahead=spec.ahead, detailed=True)
         placeholder = PLACEHOLDERS.get(spec.kind, "")
         if spec.names_actors:
             placeholder = "actor id" + ("s, comma-separated" if spec.kind == "list" else "")

@@ -112,3 +112,15 @@ async def test_a_bad_date_previews_the_parsers_reason(demo_db: Path) -> None:
         assert "a published date is one day" in preview(form, "source_published")
         await type_into(pilot, form, "f-source_published", "18 Feb 2025")
         assert preview(form, "source_published").startswith("= 18 Feb 2025")
+
+
+def test_correcting_a_planned_date_reads_it_forward_like_the_log_form():
+    from datetime import date
+
+    from tui.dialogs.correction import convert
+
+    today = date.today()
+    back = convert("date", "Thursday")
+    ahead = convert("date", "Thursday", ahead=True)
+    assert back["earliest"] <= today.isoformat() <= ahead["earliest"]
+    assert date.fromisoformat(ahead["earliest"]).weekday() == 3 == date.fromisoformat(back["earliest"]).weekday()

@@ -56,13 +56,18 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def convert(kind: str, text: str) -> Any:
+def planned_fields(stored: StoredEvent) -> set[str]:
+    """The date fields that look forward (a meeting's planned date): read as the log form reads them."""
+    return {spec.name for spec in field_specs(stored.event.type) if spec.ahead}
+
+
+def convert(kind: str, text: str, *, ahead: bool = False) -> Any:
     """The typed text as the value the field holds (ValueError/DateParseError when it cannot be)."""
     text = text.strip()
     if not text:
         return None
     if kind == "date":
-        return parse_occurred(text).model_dump(mode="json")
+        return parse_occurred(text, ahead=ahead).model_dump(mode="json")
     if kind == "list":
         return [p.strip() for p in text.split(",") if p.strip()]
     if kind == "number":
@@ -139,7 +144,8 @@ class CorrectionScreen(AmendmentDialog):
             label.update("")
             return
         try:
-            occ = parse_occurred(self.query_one("#c-value", Input).value)
+            occ = parse_occurred(self.query_one("#c-value", Input).value,
+                                 ahead=self.field_name in planned_fields(self.target))
             label.update(Text(f"= {clean(occ.label())}", style="green"))
         except DateParseError as exc:
             label.update(Text(clean(str(exc)), style="red"))
@@ -152,7 +158,8 @@ class CorrectionScreen(AmendmentDialog):
         reason = self.query_one("#c-reason", Input).value.strip()
         problems: dict[str, str] = {}
         try:
-            value = convert(self.kinds[name], self.query_one("#c-value", Input).value)
+            value = convert(self.kinds[name], self.query_one("#c-value", Input).value,
+                            ahead=name in planned_fields(self.target))
         except (ValueError, DateParseError) as exc:
             problems["value"] = str(exc)
             value = None

@@ -5,26 +5,31 @@ guesses: a phrase is read only when a rule here accounts for every word of it, e
 with the reason and examples. What it reads (the README's "Dates" section lists them for users):
 
 - complete dates: ISO `2025-02-18`, `2025/02/18`, `18 Feb 2025`, `Feb 18, 2025`, `Tuesday 18 February
-  2025`, `18.02.2025` (always day first), `18/02/2025` only when day and month cannot be swapped;
-  month names in English, French, German, Spanish and Russian; any script's digits;
+  2025`, `18-Feb-2025`, `18.02.2025` (always day first), `18/02/2025` only when day and month cannot
+  be swapped; month names in English, French, German, Spanish and Russian; any script's digits; a
+  year is written in full (`18/02/25`, `Feb '25` are refused);
 - EDTF (events.edtf): `2025-02~`, `2025-02-14?`, `2024-XX`, `2024-23`, `2025-02-10/2025-02-14`, `../2025-03-10`;
 - a time: `18 Feb 2025 14:00`, with `UTC`, `GMT`, `Z` or an offset `+03:00` (stored in UTC);
-- coarser dates: `2024`, `H1 2025`, `Q4 2024`, `autumn 2024`, `winter 2024-25`, `Feb 2025`, `early 2025`,
+- coarser dates: `2024`, `the 1990s`, `H1 2025`, `Q4 2024`, `autumn 2024`, `winter 2024-25`, `Feb 2025`, `early 2025`,
   `mid-February`, `end of January`, `week of 10 Feb`, `2025-W07`, `first week of February`, `last weekend`;
-- ranges: `10-14 Feb 2025`, `Feb 17-18`, `31 Jan - 2 Feb 2025`, `between 10 and 14 Feb`, `10 to 14
-  February`, `A..B`; open ones: `until 10 Mar 2025`, `from 10 Mar 2025 on`;
+- ranges: `10-14 Feb 2025`, `Feb 17-18`, `Feb 17-18, 2025`, `31 Jan - 2 Feb 2025`, `between 10 and 14
+  Feb`, `10 to 14 February`, `A..B`; open ones: `until 10 Mar 2025`, `from 10 Mar 2025 on`; an end
+  written without its year takes it from the other end (`10 Feb 2020 - March` ends in March 2020);
 - words relative to the report's day: `yesterday`, `day before yesterday`, `3 days ago`, `two weeks
   ago`, `in two weeks`, `last Wed`, `next Thursday`, `earlier this week`, `later this month`, `last year`;
 - hedges: `around 10 Feb` (that day +-3 days), `c. Feb 2025` (approximate), `18 Feb 2025?` (uncertain).
 
 Direction: a date written without its year ("14 Feb", "Thursday", "March", "14th") could fall in
 more than one place. A date that happened takes the latest one that began on or before the report's
-day; a planned date (`ahead=True`) the earliest one that ends on or after it. Relative words
-("next month", "last Wed") mean the same whatever the direction.
+day; a planned date (`ahead=True`) the earliest one that ends on or after it. A weekday written with
+the date is part of it: "Monday 24 Feb" is the 24 Feb that falls on a Monday (2025), and is refused
+only when none near does. In "until March" the direction picks the March. Relative words ("next
+month", "last Wed") mean the same whatever the direction.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -97,6 +102,7 @@ _NUM = r"(?P<n>\d{1,3}|" + "|".join(NUMBERS) + ")"
 # Day, month and year as written in words: "18 Feb 2025", "Feb 18th", "18. Februar", "18 de febrero de 2025".
 _TEXT_FORMS = [
     re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:of\s+|de\s+)?{_MONTH}(?:\s+(?:de\s+|del\s+)?{_YEAR})?"),
+    re.compile(rf"{_WEEKDAY}(?P<day>\d{{1,2}})-(?P<mon>{_MON})\.?-(?P<year>\d{{4}})"),
     re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY}(?:\s+{_YEAR})?"),
     re.compile(rf"{_MONTH}(?:\s+(?:of\s+|de\s+)?{_YEAR})?"),
     re.compile(rf"{_WEEKDAY}{_DAY}"),
@@ -104,7 +110,12 @@ _TEXT_FORMS = [
 _ISO = re.compile(r"(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})", re.ASCII)
 _DOTTED = re.compile(rf"{_WEEKDAY}(?P<day>\d{{1,2}})\.(?P<mon>\d{{1,2}})\.(?P<year>\d{{4}})")
 _SLASHED = re.compile(rf"{_WEEKDAY}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>\d{{4}})")
-_SHORT_YEAR = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}|\d{1,2}\s+\w+\.?\s+'?\d{2}")
+_SHORT_YEAR = re.compile(
+    r"\d{1,2}[./-]\d{1,2}[./-]\d{2}|\d{1,2}\s+\w+\.?\s+'?\d{2}|\d{1,2}-[^\W\d_]+\.?-\d{2}")
+# "Feb '25", "Q1 '25": an apostrophe before two digits is a year with its century left out.
+_APOSTROPHE_YEAR = re.compile(r"(?<![\w'])['’‘]\d{2}(?!\d)")
+# A date written month first, its year after the second day: "Feb 17-18, 2025" (the right end).
+_DAY_YEAR = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<year>\d{4})")
 _TIME = re.compile(
     r"(?P<rest>.*?)(?:\s+|t)(?:at\s+|à\s+|um\s+)?(?P<h>\d{1,2})(?::(?P<min>\d{2})(?::(?P<sec>\d{2}))?)?"
     r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?(?:\s*(?P<tz>utc|gmt|z)?(?P<off>[+-]\d{1,2}(?::?\d{2})?)?)?"
@@ -113,7 +124,8 @@ _RANGE_SEP = re.compile(r"\s*(?:\.\.|-)\s*|\s+(?:to|until|till|through|thru|and)
 _QUALIFIERS_BEFORE = re.compile(
     r"(?P<word>around|about|circa|c\.|ca\.|approximately|approx\.|roughly|~|probably|possibly)\s*(?P<rest>.+)"
 )
-_LEADING = ("on ", "in ", "during ", "le ", "am ", "el ")
+_YEAR_WRITTEN = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_LEADING = ("on ", "in ", "during ", "over ", "le ", "am ", "el ")
 
 _WORDS = (
     set(WEEKDAYS) | set(MONTHS) | set(NUMBERS) | set(ORDINALS) | set(SEASON_WORDS)
@@ -122,7 +134,7 @@ _WORDS = (
         "today now yesterday tomorrow day days week weeks weekend month months year years ago in "  # noqa: SIM905
         "from since until till through thru to and between last next this earlier later before "
         "after the of on during around about circa c ca approximately approx roughly probably "
-        "possibly quarter half h q w wc commencing beginning starting utc gmt z at am pm st nd rd "
+        "possibly quarter half h q w wc commencing over beginning starting utc gmt z at am pm st nd rd "
         "th er de del le el г года год"
         .split()
     )
@@ -257,6 +269,12 @@ class _Reader:
                 return open_[0]
         raise DateParseError(f"cannot tell which {self.raw!r} is meant: write it with its year")
 
+    def pick_in(self, s: str) -> Occurred:
+        found = self.single(s)
+        if not found:
+            raise DateParseError(_unreadable(self.raw, s))
+        return self.pick(found)
+
     def phrase(self, s: str) -> list[Occurred]:
         """Every reading of `s` (several when its year is left out; empty when none)."""
         if s.endswith(("?", "~", "%")) and "/" not in s:
@@ -275,13 +293,18 @@ class _Reader:
                 return [found]
         if s == "forever":
             return []
+        # The direction picks the known end ("until March": which March) before the range is open:
+        # every open range "until ..." begins on the same day, so it cannot tell them apart.
         m = re.fullmatch(r"(?:until|till|up to)\s+(.+)", s)
         if m:
-            return [Occurred.between(FLOOR, o.latest) for o in self.phrase(m[1]) if o.latest > FLOOR]
+            ends = self.phrase(m[1])
+            end = self.pick(ends) if ends else None
+            return [Occurred.between(FLOOR, end.latest)] if end and end.latest > FLOOR else []
         m = re.fullmatch(r"(?:from\s+(.+?)\s+on(?:wards?)?|since\s+(.+))", s)
         if m:
-            return [Occurred.between(o.earliest, CEILING) for o in self.phrase(m[1] or m[2])
-                    if o.earliest < CEILING]
+            starts = self.phrase(m[1] or m[2])
+            start = self.pick(starts) if starts else None
+            return [Occurred.between(start.earliest, CEILING)] if start and start.earliest < CEILING else []
         return self.single(s) or self.range(s)
 
     # -- one date, no range -------------------------------------------------------------------
@@ -331,7 +354,7 @@ class _Reader:
             sign = 1 if off[0] == "+" else -1
             digits = off[1:].replace(":", "")
             hours, minutes = (int(digits), 0) if len(digits) <= 2 else (int(digits[:-2]), int(digits[-2:]))
-            if hours > 14 or minutes > 59:
+            if minutes > 59 or hours * 60 + minutes > 14 * 60:  # offsets run from -14:00 to +14:00
                 raise DateParseError(f"{off} is not a UTC offset, in {self.raw!r}")
             offset = sign * timedelta(hours=hours, minutes=minutes)
         moment = datetime.combine(day, clock, tzinfo=timezone(offset)).astimezone(UTC)
@@ -416,7 +439,7 @@ class _Reader:
         m = re.fullmatch(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})", s) or re.fullmatch(
             r"(?:week|wk|w)\s*(?P<week>\d{1,2})(?:\s+(?:of\s+|in\s+)?(?P<year>\d{4}))?", s)
         if m:
-            years = [self._year(m["year"])] if m["year"] else [self.ref.year + k for k in (-1, 0, 1)]
+            years = [self._year(m["year"])] if m["year"] else self._near(-1, 0, 1)
             out = []
             for y in years:
                 try:
@@ -478,11 +501,21 @@ class _Reader:
         m = re.fullmatch(r"(?:year\s+)?(?P<year>\d{4})", s)
         if m:
             return [Occurred.year(self._year(m["year"]))]
+        m = re.fullmatch(r"(?P<year>\d{3}0)['’]?s", s)
+        if m:  # a decade, "the 1990s"; "the 1900s" could be the decade or the century
+            first = self._year(m["year"])
+            if first % 100 == 0:
+                raise DateParseError(
+                    f"{self.raw!r}: the decade {first}-{first + 9} or the century {first}-{first + 99}? "
+                    f"write '{first}-{first + 9}' or '{first}-{first + 99}'")
+            last = self._year(str(first + 9))
+            return [Occurred.between(date(first, 1, 1), date(last, 12, 31))]
         return []
 
     def _seasons(self, name: str, year: str | None, end: str | None = None) -> list[Occurred]:
         if year is None:
-            return [Occurred.season(self.ref.year + k, name) for k in (-2, -1, 0, 1)]
+            return [Occurred.season(y, name) for y in self._near(-2, -1, 0, 1)
+                    if y < CEILING.year or name != "winter"]
         y = self._year(year)
         if name != "winter":
             if end:
@@ -520,11 +553,15 @@ class _Reader:
         return y
 
     def _years(self, text: str | None) -> list[int]:
-        return [self._year(text)] if text else [self.ref.year + k for k in (-1, 0, 1)]
+        return [self._year(text)] if text else self._near(-1, 0, 1)
+
+    def _near(self, *offsets: int) -> list[int]:
+        """The years around the report's day a date without its year may fall in."""
+        return [self.ref.year + k for k in offsets if FLOOR.year <= self.ref.year + k <= CEILING.year]
 
     def _parts(self, s: str) -> _Parts | None:
         """Day, month and year written out, each perhaps missing; None when `s` is not such a date."""
-        if _SHORT_YEAR.fullmatch(s):
+        if _SHORT_YEAR.fullmatch(s) or _APOSTROPHE_YEAR.search(s):
             raise DateParseError(f"two-digit year in {self.raw!r}: write the year in full (2025, not 25)")
         m = _ISO.fullmatch(s)
         if m:
@@ -568,11 +605,15 @@ class _Reader:
         if p.day is None and p.month is None and p.year is None:  # a weekday alone
             assert p.weekday is not None
             back = (self.ref.weekday() - p.weekday) % 7
-            return [Occurred.day(self.ref - timedelta(days=back + 7 * k)) for k in (-1, 0, 1)]
+            days = [self.ref - timedelta(days=back + 7 * k) for k in (-1, 0, 1)]
+            return [Occurred.day(d) for d in days if in_bounds(d)]
         if p.year is not None:
             filled = [p]
         elif p.month is not None:
-            filled = [replace(p, year=self.ref.year + k) for k in (-1, 0, 1)]
+            years = self._near(-1, 0, 1)
+            if (p.month, p.day) == (2, 29):  # a leap day: the leap years either side
+                years = [y for y in range(self.ref.year - 4, self.ref.year + 5) if calendar.isleap(y)]
+            filled = [replace(p, year=y) for y in years if FLOOR.year <= y <= CEILING.year]
         else:
             filled = [replace(p, year=y, month=m) for y, m in _months_around(self.ref)]
         cands = []
@@ -588,12 +629,15 @@ class _Reader:
         if not cands:
             raise DateParseError(f"impossible date {self.raw!r}")
         if p.weekday is not None:
-            chosen = self.pick(cands) if len(cands) > 1 else cands[0]
-            if chosen.precision != "day" or chosen.earliest.weekday() != p.weekday:
+            # The weekday is part of the date as written: it tells the years (or months) apart, and
+            # only when none of them falls on it is the date contradicted ("Thursday 14 Feb").
+            fitting = [c for c in cands if c.precision == "day" and c.earliest.weekday() == p.weekday]
+            if not fitting:
+                chosen = self.pick(cands) if len(cands) > 1 else cands[0]
                 actual = chosen.earliest.strftime("%A")
                 raise DateParseError(
                     f"{self.raw!r}: {chosen.label()} is a {actual}, not a {_weekday_name(p.weekday)}")
-            return [chosen]
+            return fitting
         return cands
 
     # -- ranges -------------------------------------------------------------------------------
@@ -623,19 +667,53 @@ class _Reader:
 
     def _span(self, left: str, right: str) -> list[Occurred]:
         lp, rp = self._parts(left), self._parts(right)
+        day_year = _DAY_YEAR.fullmatch(right)
+        if lp is not None and rp is None and day_year and lp.day is not None and lp.month is not None \
+                and lp.year is None:  # "Feb 17-18, 2025": the year is written after the second day
+            rp = _Parts(int(day_year["day"]), None, self._year(day_year["year"]))
         if lp is not None and rp is not None and (lp.weekday is None or lp.day is not None) and (
             rp.weekday is None or rp.day is not None
         ):
-            return self._span_parts(lp, rp)
+            found = self._span_parts(lp, rp)
+            if found:
+                return found
         lo = [] if lp is not None and lp.bare else self.single(left)
         hi = [] if rp is not None and rp.bare else self.single(right)
-        out = []
-        for a in lo:
+        # One end with its year, the other without: the second is read from the first, not from the
+        # report's day ("10 Feb 2020 - March" ends in March 2020, "March - 2025" begins in March 2025).
+        if lo and hi and self._anchored(right, left):
+            lo = [self.pick(lo)]
+            hi = [_Reader(lo[0].earliest, "ahead", self.raw).pick_in(right)]
+            self._across(lo[0], hi[0])
+        elif lo and hi and self._anchored(left, right):
+            hi = [self.pick(hi)]
+            lo = [_Reader(hi[0].latest, "back", self.raw).pick_in(left)]
+            self._across(lo[0], hi[0])
+        # Each start with the first end after it, and only the tightest of the pairs sharing an end:
+        # "week 28 - Sunday 30 Aug" is week 28 of the year whose 30 Aug is a Sunday.
+        pairs: dict[Occurred, Occurred] = {}
+        for a in sorted(lo, key=lambda o: o.earliest):
             later = [b for b in hi if b.latest >= a.earliest]
             if later:
-                b = min(later, key=lambda o: o.latest)
-                out.append(Occurred.between(a.earliest, b.latest))
+                pairs[min(later, key=lambda o: o.latest)] = a
+        out = [a if (a.earliest, a.latest) == (b.earliest, b.latest) else Occurred.between(a.earliest, b.latest)
+               for b, a in pairs.items()]
+        if lo and hi and not out:
+            a, b = self.pick(lo), self.pick(hi)
+            raise DateParseError(f"range {self.raw!r} ends ({b.latest}) before it starts ({a.earliest})")
         return out
+
+    def _anchored(self, side: str, other: str) -> bool:
+        """Whether `side`, written without its year, takes its year from the range's `other` end:
+        when that end has one and `side` is not a word relative to the report's day ("yesterday")."""
+        return bool(_YEAR_WRITTEN.search(other)) and not _YEAR_WRITTEN.search(side) \
+            and not self._relative(side)
+
+    def _across(self, a: Occurred, b: Occurred) -> None:
+        """The two ends of a range: a yearless end reaches into another year only across a new
+        year ("late Dec - Q1 2025"), not backwards within a month ("mid-Dec - 7 Dec 2047")."""
+        if a.latest.year < b.earliest.year and a.earliest.month <= b.latest.month:
+            raise DateParseError(f"range {self.raw!r} ends ({b.latest}) before it starts ({a.earliest})")
 
     def _span_parts(self, lp: _Parts, rp: _Parts) -> list[Occurred]:
         # Both ends at the same unit: "10-14 Feb" (days), "Jan-Mar 2025" (months), "2023-2025" (years).
@@ -647,6 +725,7 @@ class _Reader:
             if rp.month is None:
                 rp = replace(rp, month=lp.month)
         guessed_left_year = lp.year is None
+        guessed_right_year = rp.year is None
         if lp.year is None:
             lp = replace(lp, year=rp.year)
         if rp.year is None:
@@ -655,7 +734,7 @@ class _Reader:
         if rp.year is not None:
             anchors = [(rp.year, rp.month)]
         elif rp.month is not None:
-            anchors = [(self.ref.year + k, rp.month) for k in (-1, 0, 1)]
+            anchors = [(y, rp.month) for y in self._near(-1, 0, 1)]
         else:
             return []
         out = []
@@ -668,18 +747,32 @@ class _Reader:
                 crosses_new_year = (left.month or 0) > (right.month or 13)  # "28 Dec - 3 Jan 2025"
                 if b < a and crosses_new_year and (guessed_left_year or lp.year is None):
                     a, _ = replace(left, year=left.year - 1).span(self.raw)  # type: ignore[operator]
+                elif b < a and crosses_new_year and guessed_right_year:  # "Nov 2024 - Jan"
+                    _, b = replace(right, year=right.year + 1).span(self.raw)  # type: ignore[operator]
             except DateParseError:
                 if len(anchors) == 1:
                     raise
                 continue
             if b < a:
                 raise DateParseError(f"range {self.raw!r} ends ({b}) before it starts ({a})")
-            out.append(Occurred.between(a, b))
+            if left == right:  # "July - July" is July
+                out.append(Occurred.day(a) if left.day is not None else
+                           Occurred.month_of(a) if left.month is not None else Occurred.year(a.year))
+            else:
+                out.append(Occurred.between(a, b))
         if out and (lp.weekday is not None or rp.weekday is not None):
-            out = [self.pick(out)]
-            for wanted, d in ((lp.weekday, out[0].earliest), (rp.weekday, out[0].latest)):
-                if wanted is not None and d.weekday() != wanted:
-                    raise DateParseError(f"{self.raw!r}: {d.day} {d:%b %Y} is a {d:%A}, not a {_weekday_name(wanted)}")
+            # As for one date: the weekdays tell the years apart; none fitting is a contradiction.
+            def fits(o: Occurred) -> bool:
+                return all(w is None or d.weekday() == w
+                           for w, d in ((lp.weekday, o.earliest), (rp.weekday, o.latest)))
+            fitting = [o for o in out if fits(o)]
+            if not fitting:
+                chosen = self.pick(out)
+                for wanted, d in ((lp.weekday, chosen.earliest), (rp.weekday, chosen.latest)):
+                    if wanted is not None and d.weekday() != wanted:
+                        raise DateParseError(
+                            f"{self.raw!r}: {d.day} {d:%b %Y} is a {d:%A}, not a {_weekday_name(wanted)}")
+            out = fitting
         return out
 
 
@@ -704,7 +797,8 @@ def _months_around(ref: date) -> list[tuple[int, int]]:
     out = []
     for k in range(-2, 3):
         d = _shift_months(ref, k)
-        out.append((d.year, d.month))
+        if FLOOR.year <= d.year <= CEILING.year:
+            out.append((d.year, d.month))
     return out
 
 

@@ -43,12 +43,20 @@ def looks_like_edtf(text: str) -> bool:
 
 def parse_edtf(text: str) -> Occurred | None:
     """`text` (already upper-case, no spaces) as an Occurred; None when it is not EDTF at all."""
+    m = re.fullmatch(r"Y(?P<year>-?\d+)(?P<more>[ES]\d+)*", text, re.ASCII)
+    if m:  # level 1's letter-prefixed year ("Y170000002"), level 2's exponent and significant digits
+        if m["more"] is None and FLOOR.year <= int(m["year"]) <= CEILING.year:
+            return Occurred.year(int(m["year"]))
+        raise EDTFError(f"{text!r}: year {m['year']}{'...' if m['more'] else ''} is outside the "
+                        f"years this tracker reads ({YEARS})")
     if not looks_like_edtf(text):
         return None
     if text.count("/") > 1:
         return None
-    if re.match(r"-?\d{5}|-\d{4}", text):
-        raise EDTFError(f"{text!r}: years are read from {YEARS}")
+    far = re.match(r"-?\d{5,}|-\d{4}", text)
+    if far:
+        raise EDTFError(f"{text!r}: year {int(far[0])} is outside the years this tracker reads ({YEARS}); "
+                        "years are read from four digits, without a sign")
     try:
         return _interval(text) if "/" in text else _single(text)
     except _NotEDTF:
@@ -67,7 +75,9 @@ def _interval(text: str) -> Occurred:
     if end < start:
         raise EDTFError(f"{text!r} ends ({end}) before it starts ({start})")
     occ = Occurred.between(start, end)
-    if a is not None and b is not None and a.precision == b.precision == "month":
+    if a is not None and b is not None and (a.earliest, a.latest) == (b.earliest, b.latest):
+        occ = a.model_copy(update={"approximate": False, "uncertain": False})  # "2025-02/2025-02"
+    elif a is not None and b is not None and a.precision == b.precision == "month":
         for maker in (_quarter_or_half,):
             shaped = maker(start, end)
             if shaped is not None:
@@ -80,6 +90,12 @@ def _interval(text: str) -> Occurred:
 
 
 def _quarter_or_half(start: date, end: date) -> Occurred | None:
+    """A month interval shaped like a quarter, a half or a season (which Occurred.edtf() writes so
+    when the season code would read as a span of years) is that."""
+    if start.month in (3, 6, 9, 12):
+        s = Occurred.season(start.year, ("spring", "summer", "autumn", "winter")[start.month // 3 - 1])
+        if (s.earliest, s.latest) == (start, end):
+            return s
     for n in range(1, 5):
         q = Occurred.quarter(start.year, n)
         if (q.earliest, q.latest) == (start, end):
@@ -124,13 +140,25 @@ def _year(y: str, text: str) -> int:
 
 def _sub_year(y: str, code: int, text: str) -> Occurred:
     year = _year(y, text)
+    held = code in _SEASON_NAMES or 33 <= code <= 36 or code in (40, 41)
+    # Every sub-year code reads, to a person, like a span of years with the second one shortened
+    # when that year comes later: "2019-21" is spring 2019 to EDTF and 2019 to 2021 to a reader.
+    # Refuse rather than guess; Occurred.edtf() writes such seasons as month intervals instead.
+    as_years = int(f"{y[:2]}{code}") > year
+    if not held:
+        hint = f"; for the years {year} to {y[:2]}{code} write '{year}-{y[:2]}{code}'" if as_years else ""
+        raise EDTFError(
+            f"{text!r}: {code} is not a season (21-24), quarter (33-36) or half (40-41) code{hint}")
+    if as_years:
+        raise EDTFError(
+            f"{text!r} is ambiguous: the years {year} to {y[:2]}{code}, or EDTF's code {code} in {year} "
+            f"(a season, quarter or half)? write '{year}-{y[:2]}{code}' for the years, or the season, "
+            "quarter or half in words ('spring 2019')")
     if code in _SEASON_NAMES:
         return Occurred.season(year, _SEASON_NAMES[code])
     if 33 <= code <= 36:
         return Occurred.quarter(year, code - 32)
-    if code in (40, 41):
-        return Occurred.half(year, code - 39)
-    raise EDTFError(f"{text!r}: {code} is not a season (21-24), quarter (33-36) or half (40-41) code")
+    return Occurred.half(year, code - 39)
 
 
 def _timed(y: str, mo: str, d: str, at: str, tz: str | None, text: str) -> Occurred:
@@ -148,7 +176,7 @@ def _offset(tz: str, text: str) -> tzinfo:
     sign = 1 if tz[0] == "+" else -1
     digits = tz[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-    if hours > 14 or minutes > 59:
+    if minutes > 59 or hours * 60 + minutes > 14 * 60:  # offsets run from -14:00 to +14:00
         raise EDTFError(f"{text!r}: {tz} is not a UTC offset")
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 

@@ -190,8 +190,8 @@ class Occurred(BaseModel):
             return f"until {_fmt(b)}"
         if self.open_end:
             return f"from {_fmt(a)} on"
-        if a.day == 1 and b == _month_end(b):  # whole months or years
-            if (a.month, b.month) == (1, 12):
+        if a.day == 1 and b == _month_end(b) and (a.year, a.month) != (b.year, b.month):  # whole months
+            if (a.month, b.month) == (1, 12) and a.year != b.year:  # or years
                 return f"{a.year}–{b.year}"
             if a.year == b.year:
                 return f"{a.strftime('%b')}–{b.strftime('%b %Y')}"
@@ -203,7 +203,16 @@ class Occurred(BaseModel):
         return f"{_fmt(a)} – {_fmt(b)}"
 
     def edtf(self) -> str:
-        """The Extended Date/Time Format (ISO 8601-2, level 1) form, for archives and event data."""
+        """The Extended Date/Time Format (ISO 8601-2, level 1) form, for archives and event data.
+
+        By precision: day `2025-02-18` (with a time `2025-02-18T14:00:00`); around `2025-02-18~`
+        (the middle day, approximate); month `2025-02`; year `2025`; season `2024-23` (codes 21-24,
+        spring to winter; winter 2024 runs Dec 2024 - Feb 2025); quarter, half and a part of a year
+        as an interval of months `2024-10/2024-12`; week, weekend, a part of a month and a range as
+        an interval of days `2025-02-10/2025-02-16`, an open end as `..` (`../2025-03-10`,
+        `2025-03-10/..`; open at both ends, `1800-01-01/..`). The qualifier follows each date:
+        `~` approximate, `?` uncertain, `%` both (`2025-02~`, `2025-02-14?`, `2025-01~/2025-03~`).
+        """
         a, b = self.earliest, self.latest
         q = {(False, False): "", (True, False): "~", (False, True): "?", (True, True): "%"}[
             (self.approximate, self.uncertain)]
@@ -218,12 +227,16 @@ class Occurred(BaseModel):
             case "year":
                 return f"{a.year:04d}{q}"
             case "season":
-                return f"{a.year:04d}-{20 + (a.month // 3 if a.month < 12 else 4)}{q}"
+                code = 20 + (a.month // 3 if a.month < 12 else 4)
+                if int(f"{str(a.year)[:2]}{code}") <= a.year:  # "2024-23"; "2019-21" would read as years
+                    return f"{a.year:04d}-{code}{q}"
+                return f"{a.isoformat()[:7]}{q}/{b.isoformat()[:7]}{q}"
             case "quarter" | "half":
                 return f"{a.isoformat()[:7]}{q}/{b.isoformat()[:7]}{q}"
             case "part" if a.month != b.month:
                 return f"{a.isoformat()[:7]}{q}/{b.isoformat()[:7]}{q}"
-        start = ".." if self.open_start else a.isoformat() + q
+        # Open at both ends is "../.." in no reader's grammar: the start is then written out.
+        start = ".." if self.open_start and not self.open_end else a.isoformat() + q
         end = ".." if self.open_end else b.isoformat() + q
         return f"{start}/{end}"
 

@@ -4,7 +4,8 @@ Each event is scored by its cooperative (+) or conflictual (-) character (intege
 exact whatever the order): meetings held, agreements, commitments done, mediation offers and
 supportive statements count for; opposing statements, exclusions, cancellations, postponements,
 broken commitments and denials count against. The trend compares the sum over the recent window
-(the `window` days up to and including the reference day) with the window before it.
+(the `window` days up to and including the reference day) with the window before it. Each family
+(projections.families) scores its own event types (`Family.scores`).
 """
 
 from __future__ import annotations
@@ -13,32 +14,23 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from projections.families import FAMILIES
+from projections.family import Score
 from projections.state import Trend, TrendDirection
 
 WINDOW_DAYS = 30
 
-_BY_TYPE = {
-    "meeting_held": 2, "agreement_reached": 3, "mediation_offered": 1, "proposal_tabled": 1,
-    "meeting_scheduled": 1, "party_excluded": -2, "meeting_cancelled": -2, "meeting_postponed": -1,
-    "seat_demanded": -1,
-}
-_STANCE = {"supports": 1, "opposes": -1}
-_PROGRESS = {"done": 2, "partial": 1, "broken": -3}
-_STATUS = {"active": 2, "concluded": 2, "stalled": -2, "suspended": -2, "collapsed": -3}
-_CLAIM = {"denied": -1, "disputed": -1}
+# event type -> its score, from the families (projections.families): a number, or a function of the event
+_SCORES: dict[str, Score] = {}
+for _family in FAMILIES:
+    for _type, _score in _family.scores.items():
+        assert _type not in _SCORES, f"{_type} is scored by two families"
+        _SCORES[_type] = _score
 
 
 def score(body: Mapping[str, Any]) -> int:
-    t = body["type"]
-    if t == "statement_made":
-        return _STANCE.get(body.get("stance", ""), 0)
-    if t == "commitment_progress":
-        return _PROGRESS.get(body.get("progress", ""), 0)
-    if t == "track_status_changed":
-        return _STATUS.get(body.get("new_status", ""), 0)
-    if t == "claim_status_changed":
-        return _CLAIM.get(body.get("new_status", ""), 0)
-    return _BY_TYPE.get(t, 0)
+    found = _SCORES.get(body["type"], 0)
+    return found if isinstance(found, int) else found(body)
 
 
 def trend(days: Mapping[str, Sequence[int]], ref: date | None, window: int = WINDOW_DAYS) -> Trend:

@@ -42,6 +42,15 @@ def make_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every command remembers each log's head in a state file beside the user's data
+    (tracker.store.heads): the suite's, in a directory of its own, never in the user's home."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRACKER_STATE_DIR", str(tmp_path_factory.mktemp("tracker-state")))
+        yield
+
+
 @pytest.fixture
 def body() -> Callable[..., dict[str, Any]]:
     return make_body

@@ -17,14 +17,17 @@ queries twice as slow.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import time as clock
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
+
+from pydantic import ValidationError
 
 from events import EVENT_ADAPTER, Event
 from projections import amend as am
@@ -46,7 +49,7 @@ from projections.timeline import NOT_HAPPENINGS, in_range
 from projections.timeline import timeline as timeline_of
 from tracker.gcpause import paused_collector
 from tracker.paths import demo_db, resolve_db
-from tracker.readmodel import ReadModel
+from tracker.readmodel import Progress, ReadModel
 from tracker.store import (
     ConcurrencyConflict,
     EventFilter,
@@ -59,8 +62,12 @@ from tracker.store import (
     StoredEvent,
     StoreError,
     VerifyResult,
+    heads,
 )
+from tracker.store.base import BrokenChain, validation_problems
+from tracker.store.heads import Head, Integrity, Verification
 from tracker.store.jsonl import ImportReport, export_jsonl, import_file, import_lines
+from tracker.store.sqlite import Waiting
 
 MAX_SPAN_DAYS = 366  # the longest date interval the paged timeline looks back for
 
@@ -141,9 +148,12 @@ def is_demo_log(path: Path) -> bool:
 class Tracker:
     """A log and its read model, behind the operations the views need."""
 
+    _progress: Progress | None = None  # see watch()
+
     def __init__(self, store: EventStore) -> None:
         self.store = store
         self._model: ReadModel | None = None
+        self._integrity: Integrity | None = None  # the last check()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -186,6 +196,7 @@ class Tracker:
                 return cls.open(path), None
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
+        heads.forget(path)  # a new demo log, on purpose: not a log cut short
         tracker = cls(EventStore(path))
         tracker.store.set_meta(*DEMO_MARK)  # first: a demo cut short can still be reset
         return tracker, tracker.import_lines(demo_lines())
@@ -207,11 +218,28 @@ class Tracker:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- long work ---------------------------------------------------------------------------
+    def watch(self, progress: Progress | None = None, waiting: Waiting | None = None) -> None:
+        """Be told about long work, for a view to show (None: stay silent, the default).
+
+        `progress(done, total, what)` while the read model is built or brought up to date (after a
+        big import, by `rebuild`, on a new day's first list of tracks): `done` of `total` `what`
+        ("events", "tracks listed"), first once a phase has run for a moment, then a few times a
+        second, and at the end of each phase reported with done == total. `waiting(seconds, over)`
+        while a write waits for another writer's lock: from the first second on, about ten times a
+        second with over=False, then once with over=True when the lock is taken or the wait gives up
+        ($TRACKER_LOCK_TIMEOUT seconds, 150 by default). Both are called on the thread doing the work."""
+        self._progress = progress
+        if self._model is not None:
+            self._model.progress = progress
+        self.store.on_wait = waiting
+
     # -- the read model ---------------------------------------------------------------------
     def _read_model(self) -> ReadModel:
         """The read model, caught up (when the file is writable)."""
         if self._model is None:
             self._model = ReadModel(self.store)
+            self._model.progress = self._progress
         self._model.catch_up()
         return self._model
 
@@ -229,8 +257,35 @@ class Tracker:
         """Changes when another connection commits: a cheap "has the log grown?"."""
         return self.store.data_version()
 
-    def verify(self) -> VerifyResult:
-        return self.store.verify()
+    def check(self) -> Integrity:
+        """The quick check a view makes on opening a log (tracker.store.heads): the head against the one
+        this program last saw, and the hash chain, walked only as far as it has not been before
+        (unless the file's schema changed: then all of it, once). `warnings()` says what is wrong:
+        a broken chain (every append is then refused), a log shorter than, or diverging from, the
+        head last seen, events this release cannot read."""
+        self._integrity = heads.check(self.store)
+        return self._integrity
+
+    def verify(self, expect_head: Head | None = None, *, accept_head: bool = False) -> Verification:
+        """Walk the whole chain and check the head: against the one last seen, and `expect_head`
+        (the log must still hold it). Remembers the head if the chain holds and the head last seen
+        is still in the log, or with `accept_head` (after a warning whose cause is known)."""
+        return heads.verify(self.store, expect_head, accept_head=accept_head)
+
+    @staticmethod
+    def parse_head(text: str) -> Head:
+        """POSITION:HASH as `verify` prints it; ValueError if it is not one."""
+        return Head.parse(text)
+
+    def _appendable(self) -> Integrity:
+        """The check before an append: a broken chain takes nothing more (appending would chain
+        new events to rows that do not hold up, and hide the break behind a head that moves on)."""
+        found = self.check()
+        if found.broken:
+            walk = found.walk
+            raise BrokenChain(f"the log's hash chain is broken at position {walk.first_bad_position} ({walk.reason}): "
+                              "nothing was written; 'tracker verify' says more")
+        return found
 
     def get(self, event_id: str) -> StoredEvent | None:
         return self.store.get(event_id)
@@ -323,27 +378,55 @@ class Tracker:
     def log(self, event: Event, expected_position: int | None = None) -> StoredEvent | None:
         """Append one validated event (tracker.forms builds it); None if an identical event was
         already logged."""
+        before = self._appendable()
         result = self.store.append([event], expected_position)
+        self._wrote(before)
         return result.appended[0] if result.appended else None
 
     def import_file(self, path: str | Path, expected_position: int | None = None) -> ImportReport:
-        """A JSON Lines file, all or nothing (big files are validated by worker processes)."""
-        return import_file(self.store, path, expected_position)
+        """A JSON Lines file, all or nothing (big files are validated by worker processes). An
+        export's hashes are checked (tracker.store.jsonl)."""
+        before = self._appendable()
+        report = import_file(self.store, path, expected_position)
+        self._wrote(before, report)
+        return report
 
     def import_lines(self, lines: Iterable[bytes], expected_position: int | None = None,
                      workers: int | None = 0) -> ImportReport:
         """JSON Lines, all or nothing; `workers=None` lets a long stream start worker processes."""
-        return import_lines(self.store, lines, expected_position, workers=workers)
+        before = self._appendable()
+        report = import_lines(self.store, lines, expected_position, workers=workers)
+        self._wrote(before, report)
+        return report
 
-    def export_jsonl(self, out: IO[str]) -> int:
-        """The whole log as JSON Lines, exactly as stored; returns how many events."""
+    def _wrote(self, before: Integrity, report: ImportReport | None = None) -> None:
+        note = heads.wrote(self.store, before, report.written if report else None, report.head if report else 0)
+        if note and self._integrity is not None:
+            self._integrity = replace(self._integrity, notes=(*self._integrity.notes, note))
+
+    def export_jsonl(self, out: IO[str], *, force: bool = False) -> int:
+        """The whole log as JSON Lines, as stored, each line with its hash and a last line with the
+        head (tracker.store.jsonl); returns how many events. A log whose chain is broken is
+        exported only with `force`: its lines keep the hashes stored for them, so importing the
+        file finds the break rather than a new, sound chain."""
+        self.exportable(force=force)
         return export_jsonl(self.store, out)
+
+    def exportable(self, *, force: bool = False) -> None:
+        """Raise BrokenChain if the log's chain is broken (unless `force`): call before making a file."""
+        found = self.check()
+        if found.broken and not force:
+            raise BrokenChain(
+                f"the log's hash chain is broken at position {found.walk.first_bad_position}: an export would "
+                "carry the break into a new log as if it were sound; nothing was exported. 'tracker export "
+                "--force' exports it anyway, each line with the hash stored for it, so an import finds the break")
 
     @paused_collector
     def rebuild(self) -> RebuildReport:
         """Recreate every read model from the log."""
         started = clock.perf_counter()
         rm = self._model = self._model or ReadModel(self.store)
+        rm.progress = self._progress
         rm.rebuild()
         return RebuildReport(events=self.store.head()[0], **rm.sizes(), seconds=clock.perf_counter() - started)
 
@@ -472,10 +555,49 @@ class Tracker:
                     frontier.append(e.id)
         return first + sorted(related, key=lambda e: e.position)
 
+    def _unreadable(self, exc: ValidationError) -> UnreadableEvent:
+        walk = (self._integrity or self.check()).walk
+        if walk.unreadable:
+            first = walk.unreadable[0]
+            if walk.unreadable_count == 1:
+                return UnreadableEvent(f"this needs an event this release cannot read (written by an earlier "
+                                       f"release?): {first}; 'tracker verify' lists it")
+            return UnreadableEvent(f"this needs events this release cannot read (written by an earlier release?): "
+                                   f"the log holds {walk.unreadable_count}, the first at {first}; 'tracker verify' "
+                                   "lists them all")
+        problems = "; ".join(str(p) for p in validation_problems(exc, None, None)[:3])
+        return UnreadableEvent(f"an event in the log, as recorded or as corrected, cannot be read by this release "
+                               f"({problems}): 'tracker verify' lists the events it cannot read")
+
+
+class UnreadableEvent(StoreError):
+    """A view needed an event this release refuses (a date an earlier release let through)."""
+
+
+_M = TypeVar("_M", bound=Callable[..., Any])
+
+
+def _readable(method: _M) -> _M:
+    @functools.wraps(method)
+    def wrapper(self: Tracker, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except ValidationError as exc:
+            raise self._unreadable(exc) from None
+    return wrapper  # type: ignore[return-value]
+
+
+# Folding validates the events a view needs into their models, deep inside the projections; an
+# event this release refuses (logged by an earlier release with looser rules) raises pydantic's
+# ValidationError there. Every read that folds says instead which event it is (UnreadableEvent).
+for _name in ("events", "event", "as_known", "amendments_of", "choices", "rebuild", "tracks", "kept_tracks",
+              "track", "diff", "timeline", "actors", "actor", "why"):
+    setattr(Tracker, _name, _readable(getattr(Tracker, _name)))
+
 
 __all__ = [
     "ActorInfo", "ActorState", "Choices", "ConcurrencyConflict", "EventFilter", "EventRow",
-    "IdConflict", "ImportReport", "InvalidEvents", "MissingDatabase", "Moment", "Problem", "ReadOnlyStore",
-    "RebuildReport", "StoreError", "StoredEvent", "TimelineEntry", "TrackCount", "TrackDiff", "TrackState",
-    "Tracker", "VerifyResult", "demo_lines",
+    "Head", "IdConflict", "ImportReport", "InvalidEvents", "MissingDatabase", "Moment", "Problem", "Progress",
+    "ReadOnlyStore", "RebuildReport", "StoreError", "StoredEvent", "TimelineEntry", "TrackCount", "TrackDiff",
+    "TrackState", "Tracker", "UnreadableEvent", "VerifyResult", "Waiting", "demo_lines",
 ]

@@ -4,7 +4,9 @@ State every view follows lives in reactives here:
 - `moment`: the point in time shown (`projections.replay.Moment`; `Moment()` is "now");
 - `log_version`: bumped whenever the log grows (our own append, or another process's commit,
   noticed by polling `Tracker.data_version()` once a second);
-- `integrity`: the result of `Tracker.verify()`, run in a worker once the first screen has loaded.
+- `integrity`: the result of `Tracker.verify()`, run in a worker once the first screen has loaded;
+- `long_work`: what long work the log is doing for us, if any ("building the read model: 12,000 /
+  200,000 events", "waiting for another writer to finish: 3 s"), shown on every view while it lasts.
 
 Screens watch them and reload in their own workers. They reach the log only through the service:
 `read()` (our own connection, for writing), `browse()` (read-only connections for paging and
@@ -15,6 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import functools
+import json
+import multiprocessing
 import os
 import threading
 from collections.abc import Callable
@@ -27,6 +32,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.worker import get_current_worker
@@ -54,13 +60,27 @@ VIEWS = Binding.Group("Views")
 TIME = Binding.Group("Time travel")
 THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "tokyo-night")
 POLL_SECONDS = 1.0
+WORK_POLL_SECONDS = 0.1  # how often a view waiting on the projection process looks at what it is doing
+BOARD_BYTES = 4096
 VERIFY_AFTER_SECONDS = 2.0  # start the startup verify by then even if the first screen is still loading
+
+
+def progress_text(done: int, total: int, what: str) -> str:
+    """The line a view shows while the read model is built (Tracker.watch's progress)."""
+    return f"building the read model: {done:,} / {total:,} {what}"
+
+
+def waiting_text(seconds: float) -> str:
+    return f"waiting for another writer to finish: {seconds:.0f} s"
 
 
 # -- the projection process ------------------------------------------------------------------
 # What the child process runs: a method of the service on a connection of its own.
 _trackers: dict[tuple[str, bool], Tracker] = {}
 _MAX_TRACKERS = 8
+# In the child: where it says what long work it is doing (a shared buffer the parent reads while it
+# waits for the result; see ProjectionProcess.work).
+_board: Any = None
 
 
 def _tracker(path: str, readonly: bool) -> Tracker:
@@ -76,7 +96,29 @@ def _tracker(path: str, readonly: bool) -> Tracker:
 def run_query(path: str, readonly: bool, method: Callable[..., Any], args: tuple[Any, ...],
               kwargs: dict[str, Any]) -> Any:
     """`method(tracker, *args, **kwargs)`, a method of `Tracker`, on this process's own connection."""
-    return method(_tracker(path, readonly), *args, **kwargs)
+    tracker = _tracker(path, readonly)
+    if _board is None:
+        return method(tracker, *args, **kwargs)
+    tracker.watch(progress=lambda done, total, what: _post(path, progress_text(done, total, what)),
+                  waiting=lambda seconds, over: _post(path, None if over else waiting_text(seconds)))
+    try:
+        return method(tracker, *args, **kwargs)
+    finally:
+        _post(path, None)  # before the result is sent: the parent never sees a finished call's line
+
+
+def _post(path: str, text: str | None) -> None:
+    raw = json.dumps({"path": path, "text": text}).encode() if text is not None else b""
+    if len(raw) >= BOARD_BYTES:  # a very long path: say it for whichever log is open
+        raw = json.dumps({"path": None, "text": text}).encode()[: BOARD_BYTES - 1]
+    with _board.get_lock():
+        _board.value = raw
+
+
+def _child_setup(board: Any) -> None:
+    global _board
+    _board = board
+    _quiet_child()
 
 
 def _quiet_child() -> None:
@@ -97,6 +139,7 @@ class ProjectionProcess:
     """
 
     _pools: dict[str, ProcessPoolExecutor] = {}
+    _boards: dict[str, Any] = {}  # lane -> the shared buffer its child writes its long work into
     _lock = threading.Lock()
     _failed = False
 
@@ -116,22 +159,42 @@ class ProjectionProcess:
         with cls._lock:
             if lane not in cls._pools and not cls._failed:
                 try:
-                    cls._pools[lane] = worker_pool(1, initializer=_quiet_child)
+                    board = multiprocessing.get_context("spawn").Array("c", BOARD_BYTES)
+                    cls._pools[lane] = worker_pool(1, initializer=functools.partial(_child_setup, board))
+                    cls._boards[lane] = board
                     atexit.register(cls.stop)
                 except (OSError, ValueError, NotImplementedError):
                     cls._failed = True
             return cls._pools.get(lane)
 
     @classmethod
+    def work(cls, lane: str, path: str) -> str | None:
+        """What the lane's child says it is doing for the log at `path` (long work only), if anything."""
+        board = cls._boards.get(lane)
+        if board is None:
+            return None
+        with board.get_lock():
+            raw = board.value
+        if not raw:
+            return None
+        try:
+            said = json.loads(raw)
+        except ValueError:
+            return None
+        return str(said["text"]) if said.get("path") in (path, None) and said.get("text") else None
+
+    @classmethod
     def broken(cls, lane: str) -> None:
         with cls._lock:
             cls._pools.pop(lane, None)
+            cls._boards.pop(lane, None)
 
     @classmethod
     def stop(cls) -> None:
         """Stop the children now, even in the middle of a fold (SQLite rolls back what it was writing)."""
         with cls._lock:
             pools, cls._pools = list(cls._pools.values()), {}
+            cls._boards = {}
         for pool in pools:
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
@@ -176,6 +239,7 @@ class TrackerApp(App[None]):
     moment: reactive[Moment] = reactive(Moment, init=False)
     log_version: reactive[int] = reactive(0, init=False)
     integrity: reactive[VerifyResult | None] = reactive(None, init=False)
+    long_work: reactive[str | None] = reactive(None, init=False)
 
     def __init__(self, path: str | Path, *, readonly: bool = False, poll: bool = True,
                  verify: bool = True, isolate: bool = True) -> None:
@@ -183,6 +247,11 @@ class TrackerApp(App[None]):
         self.path = Path(path)
         self.tracker = Tracker.open(self.path, readonly=True) if readonly else Tracker.open_any(self.path)
         self.readonly = self.tracker.readonly
+        # Long work on our own connection (a write waiting for the lock; a build, without the
+        # projection process) is shown as it goes, like the child's (see _in_child).
+        self.tracker.watch(progress=lambda done, total, what: self.show_work(progress_text(done, total, what)),
+                           waiting=lambda seconds, over: self.show_work(None if over else waiting_text(seconds)))
+        self._work_shown = False
         self._db_lock = threading.RLock()
         # Browsing gets connections of its own, so paging through the log never waits behind a
         # projection being folded or a count over a million rows (SQLite's WAL lets them read
@@ -200,13 +269,44 @@ class TrackerApp(App[None]):
         self.track_titles: dict[str, str] = {}  # filled by the tracks view, for the palette
         self.last_track: str | None = None
         self.known_follows = False  # k: "as known on" the day shown, rather than as known now
-        self.sub_title = f"{printable(self.path.name)}{'  (read-only)' if self.readonly else ''}"
+        self.sub_title = self._sub_title = f"{printable(self.path.name)}{'  (read-only)' if self.readonly else ''}"
 
     # -- the log, through the service ---------------------------------------------------------
     def read(self, fn: Callable[[Tracker], T]) -> T:
         """Run `fn(tracker)` with our own (writable) connection (call from worker threads)."""
         with self._db_lock:
-            return fn(self.tracker)
+            try:
+                return fn(self.tracker)
+            finally:
+                if self._work_shown:
+                    self.show_work(None)
+
+    class WorkSaid(Message):
+        """What long work is going on (`TrackerApp.long_work`), said from any thread."""
+
+        def __init__(self, text: str | None) -> None:
+            super().__init__()
+            self.text = text
+
+    def show_work(self, text: str | None) -> None:
+        """Say what long work is going on (None: it is over), from any thread. Never waits for the
+        UI (a message, not call_from_thread): a worker finishing as the app quits cannot hang on it."""
+        if text is not None:
+            self._work_shown = True
+        elif not self._work_shown:
+            return
+        else:
+            self._work_shown = False
+        self.post_message(self.WorkSaid(text))
+
+    def on_tracker_app_work_said(self, message: WorkSaid) -> None:
+        self.long_work = message.text
+
+    def watch_long_work(self, text: str | None) -> None:
+        # Each view shows it under its time bar (screens.base.WorkLine); a dialog open over the view
+        # (the log form, waiting to write) hides that line, but not the header.
+        modal = text is not None and isinstance(self.screen, ModalScreen)
+        self.sub_title = f"{self._sub_title}  ·  {text}" if modal else self._sub_title
 
     def project(self, method: Callable[Concatenate[Tracker, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """`method(tracker, *args, **kwargs)` for a method of `Tracker`, folded in the projection
@@ -229,15 +329,25 @@ class TrackerApp(App[None]):
                     worker = get_current_worker()
                 except Exception:  # noqa: BLE001 - not in a worker: just wait
                     worker = None
-                while True:
-                    try:
-                        return future.result(timeout=0.2)
-                    except TimeoutError:
-                        if worker is not None and worker.is_cancelled and future.cancel():
-                            raise asyncio.CancelledError from None
-                    except BrokenProcessPool:
-                        ProjectionProcess.broken(lane)
-                        break
+                said: str | None = None
+                try:
+                    while True:
+                        try:
+                            return future.result(timeout=WORK_POLL_SECONDS)
+                        except TimeoutError:
+                            if worker is not None and worker.is_cancelled and future.cancel():
+                                raise asyncio.CancelledError from None
+                            # Meanwhile: is the child doing long work for us? Say what and how far.
+                            now = ProjectionProcess.work(lane, str(self.path))
+                            if now is not None and now != said:
+                                self.show_work(now)
+                            said = now or said
+                        except BrokenProcessPool:
+                            ProjectionProcess.broken(lane)
+                            break
+                finally:
+                    if said is not None:
+                        self.show_work(None)
         if lane == "verify":
             return self.browse(lambda tracker: method(tracker, *args, **kwargs), "verify")
         return self.read(lambda tracker: method(tracker, *args, **kwargs))
@@ -287,6 +397,9 @@ class TrackerApp(App[None]):
     def verify_log(self) -> None:
         result = self._in_child("verify", Tracker.verify, (), {})
         self.call_from_thread(setattr, self, "integrity", result)
+        for warning in result.warnings():  # a log cut short or rewritten (tracker.store.heads)
+            self.call_from_thread(self.notify, warning, title="Log integrity", severity="warning", timeout=30,
+                                  markup=False)
 
     def check_for_changes(self) -> None:
         """Cheap poll (a pragma, then the head position) on a connection of its own: has the log

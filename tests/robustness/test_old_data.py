@@ -97,7 +97,11 @@ def test_v1_log_export_import_round_trips_its_hashes(v1_copy, tmp_path):
     exported = invoke(v1_copy, "export")
     assert exported.exit_code == 0
     lines = exported.stdout_bytes.decode("utf-8").splitlines()
-    assert lines == [canonical_json(line) for line in V1_LINES]  # still version 1, byte for byte
+    # Still version 1, byte for byte, each line with its hash (and the head on the last line).
+    with sqlite3.connect(v1_copy) as raw:
+        stored = [h for (h,) in raw.execute("SELECT hash FROM events ORDER BY position")]
+    assert lines[:-1] == [canonical_json(line)[:-1] + f',"hash":"{h}"}}' for line, h in zip(V1_LINES, stored, strict=True)]
+    assert json.loads(lines[-1])["tracker_export"]["head"] == f"{len(V1_LINES)}:{stored[-1]}"
     again = tmp_path / "again.db"
     assert invoke(again, "import", "-", input=exported.stdout_bytes).exit_code == 0
     # The fixture is also exactly what importing its source file gives.
@@ -226,7 +230,7 @@ def test_the_cli_reads_a_read_only_file_and_refuses_to_write_to_it(read_only_dir
     assert len(json.loads(invoke(db, "events", "--json").stdout)) == len(V1_LINES) + 1
     assert invoke(db, "verify").exit_code == 0
     exported = invoke(db, "export")
-    assert exported.exit_code == 0 and len(exported.stdout.splitlines()) == len(V1_LINES) + 1
+    assert exported.exit_code == 0 and len(exported.stdout.splitlines()) == len(V1_LINES) + 2  # and the head
     # Writing fails clearly, for root too: the file's mode says read-only.
     logged = invoke(db, *COMMANDS[-1])
     assert logged.exit_code == 1 and "read-only" in logged.stderr, logged.output

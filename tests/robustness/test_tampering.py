@@ -3,7 +3,8 @@ exit status 1 and the exact position named.
 
 What the chain cannot catch, pinned here so nobody relies on it: a forger who rewrites the tail and
 recomputes every hash after the edit, or who deletes the last rows, leaves a chain that verifies;
-only a head hash noted elsewhere (`tracker verify --json` prints it) shows the difference.
+only a head noted elsewhere (`tracker verify` prints it, `--expect-head` checks it) or the one this
+program remembers shows the difference (tests/robustness/test_head_pin.py).
 """
 
 from __future__ import annotations
@@ -257,12 +258,16 @@ def test_real_tracker_verify_exits_1_and_names_the_position(db):
     assert run.returncode == 1 and "BROKEN at position 8:" in run.stdout and "Traceback" not in run.stderr
 
 
-def test_a_tampered_file_can_still_be_listed_and_exported(db):
-    """Detection is verify's job; the other commands keep working so the evidence can be read."""
+def test_a_tampered_file_can_still_be_listed_and_exported_with_force(db):
+    """Reads keep working so the evidence can be read (each warns: tests/robustness/test_head_pin.py);
+    an export needs --force, and keeps the stored hashes."""
     body = row(db, 6)["body"]
     tamper(db, "UPDATE events SET body = ? WHERE position = 6", params=(body.replace("tamper", "TAMPER"),))
     runner = CliRunner()
     listed = runner.invoke(cli, ["--db", str(db), "events", "--limit", "100"])
-    assert listed.exit_code == 0 and "TAMPER statement 5" in listed.output
-    exported = runner.invoke(cli, ["--db", str(db), "export"])
-    assert exported.exit_code == 0 and len(exported.stdout.splitlines()) == N
+    assert listed.exit_code == 0 and "TAMPER statement 5" in listed.stdout
+    assert "broken at position 6" in listed.stderr
+    assert runner.invoke(cli, ["--db", str(db), "export"]).exit_code == 1
+    exported = runner.invoke(cli, ["--db", str(db), "export", "--force"])
+    assert exported.exit_code == 0 and len(exported.stdout.splitlines()) == N + 1
+    assert json.loads(exported.stdout.splitlines()[5])["hash"] == row(db, 6)["hash"]

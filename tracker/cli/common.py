@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from events.dates import Bound, DateParseError, bound_day, known_at
 from events.occurred import Occurred
 from projections.moment import Moment
+from tracker.cli import progress
 from tracker.service import (
     EventRow,
     InvalidEvents,
@@ -36,10 +37,14 @@ class Context:
         self.db = db
         self._tracker: Tracker | None = None
 
-    def tracker(self, *, readonly: bool = False) -> Tracker:
-        """The log, for writing (a new one is made if there is none) or `readonly`."""
+    def tracker(self, *, readonly: bool = False, check: bool = True) -> Tracker:
+        """The log, for writing (a new one is made if there is none) or `readonly`; what the quick
+        check on opening finds is said on stderr (not with `check=False`: `verify` says it all)."""
         if self._tracker is None:
             self._tracker = Tracker.open(self.db, readonly=readonly)
+            progress.watch(self._tracker)  # long work shown on a terminal (tracker.cli.progress)
+            if check:
+                self._warn(self._tracker)
         return self._tracker
 
     def existing(self) -> Tracker:
@@ -47,7 +52,16 @@ class Context:
         missing file is an error rather than a new empty log."""
         if self._tracker is None:
             self._tracker = Tracker.open_existing(self.db)
+            progress.watch(self._tracker)
+            self._warn(self._tracker)
         return self._tracker
+
+    @staticmethod
+    def _warn(tracker: Tracker) -> None:
+        """A line on stderr for each thing wrong with the log (Tracker.check): a broken chain, a
+        log shorter than, or diverging from, the head last seen, events this release cannot read."""
+        for line in tracker.check().warnings():
+            click.echo(f"warning: {printable(line)}", err=True)
 
 
 def handle_errors(fn: F) -> F:
@@ -68,6 +82,14 @@ def handle_errors(fn: F) -> F:
             sys.exit(1)
         except (StoreError, DateParseError) as exc:
             click.echo(f"error: {printable(str(exc))}", err=True)
+            sys.exit(1)
+        except ValidationError as exc:
+            # The service names an event it cannot read (UnreadableEvent, a StoreError); this is
+            # the last resort if one gets past it: still one line, never a traceback.
+            first = exc.errors(include_url=False)[0] if exc.error_count() else {"loc": (), "msg": str(exc)}
+            where = ".".join(str(p) for p in first["loc"])
+            click.echo(f"error: an event in the log cannot be read by this release ({where + ': ' if where else ''}"
+                       f"{printable(str(first['msg']))}); 'tracker verify' lists the events it cannot read", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

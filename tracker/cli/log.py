@@ -34,6 +34,7 @@ def _option(spec: FieldSpec) -> click.Option:
     return click.Option([flag, spec.name], **kwargs)
 
 
+SOURCE_URL = click.Option(["--source-url", "--url", "source_url"], metavar="URL", help="The source's URL.")
 COMMON = [
     click.Option(["--when", "when"], required=True, metavar="DATE",
                  help="When it happened: '2025-02-18', 'yesterday', 'last week', 'week of 10 Feb', 'Feb 2025'."),
@@ -49,7 +50,7 @@ COMMON = [
                  help="How sure: a report from unnamed sources is 'reported', not 'confirmed'."),
     click.Option(["--tag", "tags"], multiple=True),
     click.Option(["--source", "source_outlet"], metavar="OUTLET", help="Outlet, e.g. 'Reuters'."),
-    click.Option(["--url", "source_url"]),
+    SOURCE_URL,
     click.Option(["--published", "source_published"], metavar="DATE",
                  help="The day the source was published (one day: 'Feb 2025' is refused). Needs --source."),
     click.Option(["--via", "source_via"], help="Where we read it, e.g. 'Russia Matters'."),
@@ -62,18 +63,37 @@ COMMON = [
 ]
 
 
+# A type field named like the envelope's list (track_opened's `track`, actor_described's `actor`:
+# the one the event is about) gets no flag of its own: it is the first --track / --actor given.
+MERGED = {"track": "tracks", "actor": "actors"}
+
+
+def _envelope(fields: set[str]) -> list[click.Option]:
+    """The envelope's options for a type with these fields, each flag once. On analysis-published,
+    whose own `url` is the analysis' URL, --url is that field's and the source's is --source-url."""
+    out = []
+    for option in COMMON:
+        if option is SOURCE_URL and "url" in fields:
+            option = click.Option(["--source-url", "source_url"], metavar="URL", help=SOURCE_URL.help)
+        merged = [f for f, plural in MERGED.items() if plural == option.name and f in fields]
+        if merged:
+            option = click.Option(option.opts + [str(option.name)], multiple=True, required=option.required,
+                                  help=f"The {merged[0]} this event is about, then any others involved. Repeatable.")
+        out.append(option)
+    return out
+
+
 def _make_command(event_type: str) -> click.Command:
-    # The `track` field of track_opened and track_status_changed (the track the event is about)
-    # would clash with the common --track: it gets no flag of its own and is the first --track given.
     every = field_specs(event_type)
-    specs = [s for s in every if s.name != "track"]
-    about_track = len(specs) < len(every)
+    specs = [s for s in every if s.name not in MERGED]
+    about = {name: MERGED[name] for name in {s.name for s in every} & MERGED.keys()}
     names = {s.name for s in specs}
 
     @click.pass_obj
     @handle_errors
     def run(ctx: Context, **kw: Any) -> None:
         reported_on = resolve_reported_on(kw.pop("reported_on"))
+        draft_lists = {"tracks": list(kw["tracks"]), "actors": list(kw["actors"])}
         draft = Draft(
             type=event_type, when=kw.pop("when"), summary=kw.pop("summary"), tracks=list(kw["tracks"]),
             actors=list(kw.pop("actors")), location=kw.pop("location"), details=kw.pop("details"),
@@ -81,7 +101,7 @@ def _make_command(event_type: str) -> click.Command:
             source_url=kw.pop("source_url"), source_published=kw.pop("source_published"),
             source_via=kw.pop("source_via"), source_quote=kw.pop("source_quote"), event_id=kw.pop("event_id"),
             fields={**{k: v for k, v in kw.items() if k in names},
-                    **({"track": kw["tracks"][0]} if about_track and kw["tracks"] else {})},
+                    **{field: given[0] for field, plural in about.items() if (given := draft_lists[plural])}},
         )
         event = build_event(draft, reported_on)
         readings = read_dates(draft, reported_on)
@@ -101,7 +121,7 @@ def _make_command(event_type: str) -> click.Command:
         else:
             say(f"logged {event.type} at position {stored.position} (id {stored.id})\n{resolved}")
 
-    params: list[click.Parameter] = [*COMMON, *(_option(s) for s in specs)]
+    params: list[click.Parameter] = [*_envelope({s.name for s in every}), *(_option(s) for s in specs)]
     return click.Command(event_type.replace("_", "-"), callback=run, params=params, help=describe(event_type))
 
 

@@ -8,7 +8,8 @@ import sys
 import click
 
 from tracker.cli.common import Context, emit_json, handle_errors, parse_day, parse_known_at, say
-from tracker.service import EventFilter, EventRow, Moment
+from tracker.service import EventFilter, EventRow, Head, Moment, Tracker
+from tracker.textsafe import printable
 
 
 @click.command("import", short_help="Import a JSON Lines file, all or nothing.")
@@ -21,7 +22,10 @@ def import_(ctx: Context, file: str, expect_position: int | None, as_json: bool)
     """Import events from a JSON Lines FILE ('-' for standard input), all or nothing.
 
     Any bad line is reported with its line number and field, and nothing is written.
-    Events that are already in the log (same id, same content) are skipped.
+    Events that are already in the log (same id, same content) are skipped. A file exported by
+    'tracker export' carries each event's hash and the head: its chain is checked, and a line
+    changed, removed or moved since is refused by its number (a file without hashes, written by
+    hand, is taken as it is).
     """
     tracker = ctx.tracker()
     if file == "-":
@@ -33,33 +37,42 @@ def import_(ctx: Context, file: str, expect_position: int | None, as_json: bool)
         except OSError as exc:
             raise click.FileError(file, exc.strerror) from None
     if as_json:
-        emit_json(report.__dict__)
+        emit_json({k: v for k, v in report.__dict__.items() if k != "written"})
     else:
         say(f"imported {report.appended} event(s) from {report.lines} line(s)"
-            f"{f', {report.skipped} already in the log' if report.skipped else ''}; log is at position {report.head}")
+            f"{f', {report.skipped} already in the log' if report.skipped else ''}; log is at position {report.head}"
+            + (f"\nthe file's hash chain holds (its head {report.chain})" if report.chain else ""))
 
 
 @click.command(short_help="Export the whole log as JSON Lines.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file (default: standard output).")
+@click.option("--force", is_flag=True, help="Export a log whose hash chain is broken (each line keeps the hash "
+              "stored for it, so an import of the file finds the break).")
 @click.pass_obj
 @handle_errors
-def export(ctx: Context, fmt: str, output: str) -> None:
-    """Export the whole log as JSON Lines, exactly as stored (re-import gives the same hashes)."""
+def export(ctx: Context, fmt: str, output: str, force: bool) -> None:
+    """Export the whole log as JSON Lines, exactly as stored (re-import gives the same hashes).
+
+    Each line is an event as stored, with its "hash"; the last line, {"tracker_export": ...},
+    gives the head (POSITION:HASH). 'tracker import' checks that chain; other JSON Lines tools
+    read every line as one JSON object. A log whose chain is broken is refused unless --force.
+    """
     tracker = ctx.tracker(readonly=True)
     if output == "-":
         # UTF-8 and '\n' whatever the terminal's locale: the export is data, byte for byte as stored.
         sys.stdout.flush()
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=True)
         try:
-            tracker.export_jsonl(out)
+            tracker.export_jsonl(out, force=force)
         finally:
             out.flush()
             out.detach()
     else:
+        tracker.exportable(force=force)  # refused before the file is made
         with open(output, "w", encoding="utf-8", newline="\n") as fh:
-            n = tracker.export_jsonl(fh)
+            n = tracker.export_jsonl(fh, force=force)
         click.echo(f"exported {n} event(s) to {output}", err=True)
 
 
@@ -120,19 +133,55 @@ def events(ctx: Context, tracks: tuple[str, ...], actors: tuple[str, ...], types
         say(cut)
 
 
-@click.command(short_help="Check the hash chain; exit 1 if it is broken.")
+def _head(text: str | None) -> Head | None:
+    if text is None:
+        return None
+    try:
+        return Tracker.parse_head(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--expect-head") from None
+
+
+@click.command(short_help="Check the hash chain and the head; exit 1 if either does not hold.")
+@click.option("--expect-head", metavar="POSITION:HASH",
+              help="Fail unless the log still holds this head, unchanged (a head 'tracker verify' printed "
+                   "before, noted somewhere else): the log may have grown since, not been cut or rewritten.")
+@click.option("--accept-head", is_flag=True,
+              help="Take the log's head as it is now as the one to expect, after a warning that the log is "
+                   "shorter than, or diverges from, the head last seen, once you know why.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @handle_errors
-def verify(ctx: Context, as_json: bool) -> None:
-    """Walk the hash chain; name the first position that does not hold up. Exit 1 if broken."""
-    result = ctx.tracker(readonly=True).verify()
+def verify(ctx: Context, expect_head: str | None, accept_head: bool, as_json: bool) -> None:
+    """Walk the hash chain; name the first position that does not hold up. Print the head
+    (POSITION:HASH) and remember it; warn if the log no longer holds the head last seen.
+
+    Exit 1 if the chain is broken or the --expect-head does not hold. Events the chain holds but
+    this release cannot read (written by an earlier one) are listed; they do not fail it.
+    """
+    expected = _head(expect_head)
+    result = ctx.tracker(readonly=True, check=False).verify(expected, accept_head=accept_head)
+    for line in result.warnings():
+        click.echo(f"warning: {printable(line)}", err=True)
     if as_json:
-        emit_json(result.__dict__)
-    elif result.ok:
-        say(f"ok: {result.checked} event(s), chain intact; head {result.head_hash}")
+        emit_json(result)
     else:
-        say(f"BROKEN at position {result.first_bad_position}: {result.reason} "
-            f"({result.checked} event(s) before it verified)")
-    if not result.ok:
+        if result.ok:
+            say(f"ok: {result.checked} event(s), chain intact; head {result.head}")
+        else:
+            say(f"BROKEN at position {result.first_bad_position}: {result.reason} "
+                f"({result.checked} event(s) before it verified)")
+        if result.unreadable_count:
+            say(f"{result.unreadable_count} event(s) this release cannot read (written by an earlier release?):")
+            for item in result.unreadable:
+                say(f"  {item}")
+            if result.unreadable_count > len(result.unreadable):
+                say(f"  ... and {result.unreadable_count - len(result.unreadable)} more")
+        if expected is not None:
+            say(f"expected head {expected}: " + (f"NOT HELD: {result.expected}" if result.expected else "held"))
+        if result.accepted:
+            say(f"the head {result.head} is now the one to expect")
+        elif accept_head and not result.ok:
+            say("nothing accepted: the chain is broken")
+    if not result.ok or result.expected:
         sys.exit(1)

@@ -5,5 +5,6 @@ application service (tracker.service) uses it; the views never do.
 """
 
 from tracker.readmodel.model import ReadModel
+from tracker.readmodel.progress import Progress
 
-__all__ = ["ReadModel"]
+__all__ = ["Progress", "ReadModel"]

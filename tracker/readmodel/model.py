@@ -66,6 +66,7 @@ from projections.records import AMENDMENT_TYPES, Ev, normalise
 from projections.replay import claims_index, prepare, prepare_with, state_from_facts
 from projections.state import ActorInfo, TrackState
 from tracker.gcpause import paused_collector
+from tracker.readmodel.progress import STRIDE, Meter, Progress
 from tracker.readmodel.snapshots import SnapshotWriter, insert_snapshot, pack
 from tracker.store import EventStore, ReadOnlyStore, StoreError
 
@@ -172,6 +173,7 @@ class ReadModel:
         self._memory: tuple[int, list[Ev]] | None = None  # read-only fallback: (head, every event)
         self._caches: dict[str, tuple[int | None, Any]] = {}  # name -> (checkpoint, value)
         self._writer: SnapshotWriter | None = None  # while a rebuild or catch-up writes snapshots
+        self.progress: Progress | None = None  # told how far a long build has got (readmodel.progress)
 
     def _cached(self, name: str, load: Any) -> Any:
         """A value derived from the rm_ tables, kept while the checkpoint stays where it is."""
@@ -291,8 +293,10 @@ class ReadModel:
         """Inside the write transaction: index the new events and fold them into the tracks."""
         new_facts: dict[str, list[Ev]] = {}
         amended_roots: list[tuple[str, int]] = []
+        meter = Meter(self.progress, head - cp, "events")
         touched = self._index(self.store.iter_bodies(cp), self._scan(cp), new_facts=new_facts,
-                              amended_roots=amended_roots)
+                              amended_roots=amended_roots, meter=meter)
+        meter.finish()
         # Corrections and retractions of events folded before: those tracks are folded again,
         # and their snapshots redone (the old ones did not know the amendment).
         refold: set[str] = set()
@@ -306,7 +310,10 @@ class ReadModel:
         self._forget_list_rows(touched | refold, everything=bool(amended_roots) or any(
             e.body["type"] == "claim_status_changed" for e in unique))
         build: _Build | None = None
-        for track in sorted(touched | refold):
+        tracks = sorted(touched | refold)
+        meter = Meter(self.progress, len(tracks), "tracks updated")
+        for done, track in enumerate(tracks):
+            meter.at(done)
             if track not in refold and self._has_state(track):
                 acc, max_day, since = self._load_state(track)
                 facts = [f for f in fixed if track in f.body["tracks"]]
@@ -318,6 +325,7 @@ class ReadModel:
                     continue
             build = build or _Build(self, head)
             self._refold(track, build)
+        meter.finish()
 
     # -- indexing -----------------------------------------------------------------------------
     def _scan(self, after: int) -> _Scan:
@@ -345,9 +353,10 @@ class ReadModel:
 
     def _index(self, bodies: Iterable[tuple[int, str]], scan: _Scan, *, visit: Any = None,
                acts: Sequence[Ev] | None = None, new_facts: dict[str, list[Ev]] | None = None,
-               amended_roots: list[tuple[str, int]] | None = None) -> set[str]:
+               amended_roots: list[tuple[str, int]] | None = None, meter: Meter | None = None) -> set[str]:
         """Index the events in `bodies` (any order; amendments among them are indexed last, in log
-        order, or given as `acts`); `visit` sees every fact. Returns the tracks with facts."""
+        order, or given as `acts`); `visit` sees every fact. Returns the tracks with facts. `meter`
+        is told how many events (facts and amendments) are done, every STRIDE events."""
         lead = self._lead()
         plan_lead = self._plan_lead()
         tracks: set[str] = set()
@@ -355,6 +364,8 @@ class ReadModel:
         en_rows: list[tuple[Any, ...]] = []
         ai_rows: list[tuple[Any, ...]] = []
         pending_acts: list[Ev] = list(acts or ())
+        done = 0
+        look_at = STRIDE if meter is not None else -1  # the count at which to tell the meter next
 
         def flush() -> None:
             self.conn.executemany("INSERT OR IGNORE INTO rm_track_events(track, earliest, position, recorded_at, "
@@ -374,6 +385,10 @@ class ReadModel:
             if body["type"] in AMENDMENT_TYPES:
                 pending_acts.append(ev)
                 continue
+            done += 1
+            if done == look_at and meter is not None:
+                meter.at(done)
+                look_at += STRIDE
             recorded = body.get("recorded_at") or ""
             earliest = body["occurred"]["earliest"]
             if recorded and earliest > recorded[:10]:
@@ -401,6 +416,10 @@ class ReadModel:
         flush()
         pending_acts.sort(key=lambda e: e.position)
         for ev in pending_acts:  # in log order: an amendment of an amendment finds its target's root
+            done += 1
+            if done >= look_at and meter is not None:
+                meter.at(done)
+                look_at = done + STRIDE
             if ev.body["type"] == "correction":
                 tracks.update(ev.body["changes"].get("tracks") or ())  # moved to a track of its own
             root = self._index_amendment(ev)
@@ -425,13 +444,21 @@ class ReadModel:
         stream = self.conn.execute(
             "SELECT position, body FROM events WHERE type NOT IN ('correction', 'retraction') "
             "ORDER BY occurred_earliest, position")
-        tracks = self._index(stream, scan, visit=folder.visit, acts=acts)
+        meter = Meter(self.progress, head, "events")
+        tracks = self._index(stream, scan, visit=folder.visit, acts=acts, meter=meter)
         folder.finish(tracks)
+        meter.finish()
         build = _Build(self, head)
-        for track, n in sorted(folder.sizes.items()):
-            if n > SNAPSHOT_EVERY:
-                rows = build.rows(track)
-                self._diag_series(track, rows, build)
+        busy = [(track, n) for track, n in sorted(folder.sizes.items()) if n > SNAPSHOT_EVERY]
+        # The snapshots "as known then" of the busy tracks: a fold of each again, in another order.
+        meter = Meter(self.progress, sum(n for _, n in busy), "events, as known then")
+        done = 0
+        for track, n in busy:
+            meter.at(done)
+            rows = build.rows(track)
+            self._diag_series(track, rows, build)
+            done += n
+        meter.finish()
 
     def _index_amendment(self, ev: Ev) -> tuple[str, int] | None:
         b = ev.body
@@ -981,15 +1008,19 @@ class ReadModel:
         cp = self.checkpoint()
         out: list[TrackState] = []
         made: list[tuple[str, str, str]] = []
-        for track in self.tracks():
+        tracks = self.tracks()
+        meter = Meter(self.progress, sum(1 for t in tracks if t not in kept), "tracks listed")
+        for track in tracks:
             text = kept.get(track)
             if text is None:
+                meter.at(len(made))
                 state = self.state(track, Moment(), today, detail=False)
                 made.append((track, day, state.model_dump_json() if state is not None else "null"))
             else:
                 state = _parse_list_row(text)
             if state is not None:
                 out.append(state)
+        meter.finish()
         if made and not self.store.readonly:
             self._keep_list_rows(cp, made)
         return out

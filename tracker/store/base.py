@@ -71,6 +71,10 @@ class MissingDatabase(StoreError):
     """Opened read-only, and there is no file: nothing to read, and none is made."""
 
 
+class BrokenChain(StoreError):
+    """The log's hash chain does not hold up: nothing is appended to it, nor exported unasked."""
+
+
 class UnusableDatabase(StoreError):
     """A path that cannot hold a log: a directory, a device, an empty or unreadable file, a
     place where no file can be created."""
@@ -96,12 +100,34 @@ class AppendResult:
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """An event whose row holds up (its hash, its columns) but that this release refuses: written
+    by an earlier release with looser rules (a date in 9999), or correctly chained by hand."""
+
+    position: int
+    id: str | None
+    problem: str
+
+    def __str__(self) -> str:
+        return f"position {self.position}{f' (id {self.id})' if self.id else ''}: {self.problem}"
+
+
+@dataclass(frozen=True)
 class VerifyResult:
+    """A walk of the hash chain: `ok` if every row walked holds up; `checked` rows did, the last
+    of them with `head_hash`. Events that hold up but cannot be read by this release are listed in
+    `unreadable` (up to MAX_UNREADABLE; `unreadable_count` counts them all): they do not break it."""
+
     ok: bool
     checked: int
     head_hash: str
     first_bad_position: int | None = None
     reason: str | None = None
+    unreadable: tuple[Unreadable, ...] = ()
+    unreadable_count: int = 0
+
+
+MAX_UNREADABLE = 100  # listed by a walk; the rest are counted
 
 
 @dataclass(frozen=True)

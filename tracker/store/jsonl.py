@@ -3,6 +3,18 @@
 Import is one transaction: every line is decoded, parsed, upcast and validated; if any line is
 wrong, the problems (line and field) are reported and nothing is written. Export writes the stored
 canonical bodies verbatim, so importing an export reproduces the same hash chain.
+
+An export carries its chain: each line is the stored body with the event's hash as one more key,
+last (`{...,"hash":"<64 hex>"}`), and the file ends with a line giving the head,
+`{"tracker_export":{"events":N,"format":1,"head":"N:<hash>"}}`. Every line is one JSON object, so
+other JSON Lines tools read it (`jq 'select(.type)'` skips the last). Importing such a file checks
+the chain it carries, line by line: each line's body must hash, after the hash of the line before
+it (the first after GENESIS), to the hash it gives; a line changed, removed or moved is refused by
+its number, and a file cut short (no closing line, or one that does not match the lines) as
+well. A file whose lines carry no hash (written by hand, or an export with the hashes taken out
+on purpose) is imported as before. The check shows an export altered after the fact, never who
+made it: anyone can compute hashes. The head it ends with, compared with one noted elsewhere
+(`tracker verify --expect-head` after importing it into an empty log), is the proof.
 """
 
 from __future__ import annotations
@@ -14,13 +26,13 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import ValidationError
 
-from events import EVENT_ADAPTER
+from events import EVENT_ADAPTER, GENESIS, canonical_json, chain_hash
 from tracker.gcpause import collector_paused
 from tracker.store.base import ConcurrencyConflict, InvalidEvents, Problem, StoreError
 from tracker.store.sqlite import (
@@ -41,12 +53,24 @@ MAX_WORKERS = 3  # this process inserts what they prepare: beyond a few, it is w
 AUTO_AFTER_CHUNKS = 2  # a stream of unknown length starts its workers after this many chunks here
 
 
+EXPORT_KEY = "tracker_export"  # the key of an export's last line, which gives its head
+EXPORT_FORMAT = 1
+HASH_KEY = "hash"
+_HASH_TAIL = b',"hash":"'  # how an export writes each line's hash: the body's last key
+_HEX = frozenset(b"0123456789abcdef")
+
+
 @dataclass(frozen=True)
 class ImportReport:
     lines: int
     appended: int
     skipped: int
     head: int
+    chain: str | None = None  # an export's head (POSITION:HASH), its chain checked; None without hashes
+    # Inside the import's transaction, under the write lock: the head before it, and the schema
+    # cookie before and after (an empty log is loaded with its indexes set aside, which changes
+    # it). tracker.store.heads takes the rows it wrote as walked when nothing else came between.
+    written: tuple[int, int, int] | None = field(default=None, repr=False)
 
 
 def parse_line(number: int, raw: bytes) -> tuple[dict[str, Any] | None, list[Problem]] | None:
@@ -113,7 +137,29 @@ class PreparedLines:
     records: list[Prepared]
     numbers: list[int]  # the line of each record
     problems: list[Problem]
-    lines: int  # non-blank lines read
+    lines: int  # non-blank lines read (an export's closing line aside)
+    # (line, the hash it gives) for every event line: None if it gives none, "" if it could not be read
+    hashes: list[tuple[int, str | None]]
+    closing: tuple[int, Any] | None = None  # an export's last line: (line, what it says)
+
+
+def _split_hash(raw: bytes) -> tuple[bytes, str | None]:
+    """An export's line as written (its hash the last key): the body's bytes and the hash."""
+    line = raw.rstrip()
+    tail = line[-75:]
+    if len(line) > 76 and tail.startswith(_HASH_TAIL) and tail.endswith(b'"}') and _HEX.issuperset(tail[9:73]):
+        return line[:-75] + b"}", tail[9:73].decode("ascii")
+    return raw, None
+
+
+def _given_hash(number: int, body: dict[str, Any]) -> tuple[str | None, list[Problem]]:
+    """The "hash" a parsed line gives (taken out of the body), and what is wrong with it."""
+    if HASH_KEY not in body:
+        return None, []
+    given = body.pop(HASH_KEY)
+    if not isinstance(given, str) or len(given) != 64 or not _HEX.issuperset(given.encode("ascii", "replace")):
+        return "", [Problem(number, HASH_KEY, f"not a hash (64 lowercase hex digits): {str(given)[:70]!r}")]
+    return given, []
 
 
 def prepare_lines(numbered: Sequence[tuple[int, bytes]], now: str) -> PreparedLines:
@@ -122,10 +168,13 @@ def prepare_lines(numbered: Sequence[tuple[int, bytes]], now: str) -> PreparedLi
     records: list[Prepared] = []
     numbers: list[int] = []
     problems: list[Problem] = []
+    hashes: list[tuple[int, str | None]] = []
+    closing: tuple[int, Any] | None = None
     lines = 0
     validate_json = EVENT_ADAPTER.validate_json
     fast_misses = fast_hits = 0
-    for number, raw in numbered:
+    for number, whole in numbered:
+        raw, given = _split_hash(whole)
         # Fast path: a line that validates as a current-schema event straight from its bytes
         # (pydantic parses the JSON itself; strict, so no value is coerced from another JSON
         # type). Anything else (blank, malformed, invalid, coercible, an older schema version to
@@ -140,23 +189,31 @@ def prepare_lines(numbered: Sequence[tuple[int, bytes]], now: str) -> PreparedLi
                 lines += 1
                 records.append(prepare_record(event, None, now, keep_event=False))
                 numbers.append(number)
+                hashes.append((number, given))
                 continue
             fast_misses += 1
-        parsed = parse_line(number, raw)
+        parsed = parse_line(number, whole)
         if parsed is None:
             continue
-        lines += 1
         body, found = parsed
+        if body is not None and set(body) == {EXPORT_KEY}:
+            closing = (number, body[EXPORT_KEY])
+            continue
+        lines += 1
+        given = ""  # not known: the line is not a JSON object
         if body is not None:
+            given, wrong = _given_hash(number, body)
             event, found = parse_body(body, number)
+            found = wrong + found
             if event is not None:
                 records.append(prepare_record(event, body, now, keep_event=False))
                 numbers.append(number)
+        hashes.append((number, given))
         if found:
             problems.extend(found)
             if len(problems) >= MAX_PROBLEMS:
                 break
-    return PreparedLines(records, numbers, problems, lines)
+    return PreparedLines(records, numbers, problems, lines, hashes, closing)
 
 
 def _numbered_chunks(raw_lines: Iterable[bytes]) -> Iterator[list[tuple[int, bytes]]]:
@@ -207,12 +264,80 @@ def _prepared(raw_lines: Iterable[bytes], workers: int | None) -> Generator[Prep
                 future.cancel()
 
 
+_CHANGED = ("the event does not match the hash its export gave it: the line was changed since, or lines before "
+            "it were removed or moved (to import an edited export on purpose, take the \"hash\" out of every line)")
+
+
+class _CarriedChain:
+    """The chain an export carries, checked line by line as the chunks come (see the module's
+    docstring): whether the file gives hashes is decided by its first event line."""
+
+    def __init__(self) -> None:
+        self.hashed: bool | None = None
+        self.first = 0  # the first event line
+        self.prev: str | None = GENESIS  # the hash the next line must follow from (None: unknown)
+        self.count = 0
+        self.last = GENESIS
+        self.closing: tuple[int, Any] | None = None
+        self.joined = False
+
+    def feed(self, chunk: PreparedLines) -> list[Problem]:
+        problems: list[Problem] = []
+        if chunk.closing is not None and self.closing is None:
+            self.closing = chunk.closing
+        canonical = dict(zip(chunk.numbers, (r.canonical for r in chunk.records), strict=True))
+        for number, given in chunk.hashes:
+            self.count += 1
+            if self.closing is not None and number > self.closing[0] and not self.joined and self.hashed:
+                self.joined = True
+                problems.append(Problem(number, None, f"comes after the export's closing line (line {self.closing[0]}): "
+                                                      "files joined? import them one at a time"))
+            if given == "":  # not an object: its problem is said; the next line cannot be checked
+                self.prev = None
+                continue
+            if self.hashed is None:
+                self.hashed, self.first = given is not None, number
+            if (given is not None) != self.hashed:
+                problems.append(Problem(number, HASH_KEY, (
+                    f"gives no hash, unlike line {self.first}: a line added to an export by hand?" if given is None else
+                    f"gives a hash, unlike line {self.first}: take the hashes out of every line, or of none")))
+                self.prev = given
+                continue
+            if given is None:
+                continue
+            body = canonical.get(number)
+            if body is not None and self.prev is not None and chain_hash(self.prev, body) != given:
+                problems.append(Problem(number, HASH_KEY, _CHANGED))
+            self.prev = self.last = given
+        return problems
+
+    def finish(self) -> tuple[str | None, list[Problem]]:
+        """The head the file carries, checked; or what is wrong with its end."""
+        if not self.hashed:
+            return None, []  # written by hand (a closing line left in is of no use without hashes)
+        head = f"{self.count}:{self.last}"
+        if self.closing is None:
+            return None, [Problem(None, None, f"the file gives its lines' hashes, as an export does, but not the export's "
+                                              f'closing line ({{"{EXPORT_KEY}": ...}}): it was cut short')]
+        number, said = self.closing
+        if not isinstance(said, dict) or said.get("format") != EXPORT_FORMAT:
+            return None, [Problem(number, EXPORT_KEY, f"the closing line is not one this tracker writes (format "
+                                                      f"{EXPORT_FORMAT}): {str(said)[:80]}")]
+        if said.get("events") != self.count or said.get("head") != head:
+            return None, [Problem(number, EXPORT_KEY, (
+                f"the closing line says {said.get('events')} event(s) ending at {str(said.get('head'))[:80]}, but "
+                f"the file holds {self.count} ending at {head}: lines were removed or added"))]
+        return head, []
+
+
 def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_position: int | None,
                   workers: int | None) -> ImportReport:
     problems: list[Problem] = []
     appended = skipped = lines = 0
+    carried = _CarriedChain()
     with store._write_transaction():
         head = store.head()[0]
+        start, cookie = head, store.schema_cookie()
         if expected_position is not None and expected_position != head:
             raise ConcurrencyConflict(expected_position, head)
         # An empty log fills fastest with its secondary indexes built once, at the end.
@@ -223,7 +348,8 @@ def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_positi
         try:
             for chunk in chunks:
                 lines += chunk.lines
-                for problem in chunk.problems:  # up to MAX_PROBLEMS, and the rest of that line's
+                found = sorted(chunk.problems + carried.feed(chunk), key=lambda p: p.line or 0)
+                for problem in found:  # up to MAX_PROBLEMS, and the rest of that line's
                     if len(problems) >= MAX_PROBLEMS and problem.line != problems[-1].line:
                         break
                     problems.append(problem)
@@ -236,17 +362,36 @@ def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_positi
                     break
         finally:
             chunks.close()  # stops the workers before the transaction ends
+        file_head, wrong = carried.finish()
+        problems.extend(wrong[:max(1, MAX_PROBLEMS - len(problems))])
         if problems:
             raise InvalidEvents(problems)  # rolls the transaction back: nothing written
         if bulk is not None:
             bulk.__exit__(None, None, None)  # after an error, the rollback restores the indexes
-    return ImportReport(lines, appended, skipped, head)
+        written = (start, cookie, store.schema_cookie())
+    return ImportReport(lines, appended, skipped, head, file_head, written)
 
 
 def export_jsonl(store: EventStore, out: IO[str]) -> int:
+    """The log as stored, each line with its hash, then the closing line with the head (see the
+    module's docstring); returns how many events."""
     n = 0
-    for _, body in store.iter_bodies():
-        out.write(body)
+    head = (0, GENESIS)
+    for position, body, hash_ in store.iter_chain():
+        out.write(_with_hash(body, hash_))
         out.write("\n")
         n += 1
+        head = (position, hash_)
+    out.write(canonical_json({EXPORT_KEY: {"events": n, "format": EXPORT_FORMAT, "head": f"{head[0]}:{head[1]}"}}))
+    out.write("\n")
     return n
+
+
+def _with_hash(body: str, hash_: str) -> str:
+    """The stored body with its hash as the last key (the canonical body is a JSON object's text)."""
+    if body == "{}":
+        return f'{{"{HASH_KEY}":"{hash_}"}}'
+    if body.startswith("{") and body.endswith("}"):
+        return f'{body[:-1]},"{HASH_KEY}":"{hash_}"}}'
+    # Not an object: a row no tracker wrote (only `export --force` meets one). Kept as text.
+    return canonical_json({HASH_KEY: hash_, "stored_body": body})

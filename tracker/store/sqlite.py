@@ -3,7 +3,8 @@
 Guarantees, enforced where they cannot be bypassed by accident:
 - append-only and gap-free: triggers in the database abort any UPDATE or DELETE and any INSERT
   whose position is not the next one;
-- tamper evidence: each row stores sha256(previous hash + canonical body); `verify` walks the chain;
+- tamper evidence: each row stores sha256(previous hash + canonical body); `verify` walks the chain
+  (tracker.store.heads remembers the head outside the log, and how far the chain was walked);
 - atomic batches: a batch is one `BEGIN IMMEDIATE` transaction, all or nothing;
 - optimistic concurrency: `append(..., expected_position=N)` fails with `ConcurrencyConflict`
   unless the log is at N when the write lock is held;
@@ -20,7 +21,7 @@ import sqlite3
 import stat
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -41,6 +42,7 @@ from events import (
 from events.types import corrected
 from events.upcasters import UpcastError
 from tracker.store.base import (
+    MAX_UNREADABLE,
     AppendResult,
     ConcurrencyConflict,
     EventFilter,
@@ -52,6 +54,7 @@ from tracker.store.base import (
     ReadOnlyStore,
     StoredEvent,
     StoreError,
+    Unreadable,
     UnusableDatabase,
     VerifyResult,
     validation_problems,
@@ -61,7 +64,19 @@ from tracker.store.base import (
 # newer tracker and is refused untouched.
 FORMAT_VERSION = 1
 APPLICATION_ID = 0x44495054  # "DIPT": marks the file as ours in its header
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 30_000  # how long a statement waits for a lock (reads, in the rare cases they must)
+# A write asks for the write lock in slices of LOCK_SLICE_MS, so that a long wait behind another
+# writer (an import, a rebuild) can be reported (`EventStore.on_wait`) from LOCK_NOTICE_S on, instead
+# of one silent busy wait. It gives up after LOCK_TIMEOUT_S (as long as the five busy waits of
+# BUSY_TIMEOUT_MS it replaces), or the seconds in $TRACKER_LOCK_TIMEOUT.
+LOCK_TIMEOUT_S = 5 * BUSY_TIMEOUT_MS / 1000
+LOCK_TIMEOUT_ENV = "TRACKER_LOCK_TIMEOUT"
+LOCK_SLICE_MS = 100
+LOCK_NOTICE_S = 1.0
+
+# waiting(seconds, over): a write has waited this long for another writer; over=True once at the end
+# of a wait that was reported (the lock taken, or the timeout expired).
+Waiting = Callable[[float, bool], None]
 
 # events.canonical.canonical_json with its encoder built once (json.dumps builds a new one per call
 # when given options) and no cycle check (a body is parsed JSON: it cannot contain itself).
@@ -298,6 +313,8 @@ class EventStore:
         return conn
 
     def _create_schema(self) -> None:
+        if self._schema_complete():
+            return  # nothing to write: opening a log never queues behind another writer for the lock
         with self._write_transaction():
             db = self.db
             if not db.table("meta").exists():
@@ -339,6 +356,15 @@ class EventStore:
             for trigger in TRIGGERS:
                 self.conn.execute(trigger)
 
+    def _schema_complete(self) -> bool:
+        """Every table and trigger `_create_schema` makes is there, and every event type has its
+        schema row (reads only)."""
+        names = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
+        wanted = {"meta", "event_schemas", "events", "event_tracks", "event_actors"} | {t.split()[5] for t in TRIGGERS}
+        if not wanted <= names:
+            return False
+        return set(EVENT_TYPES) <= {r[0] for r in self.conn.execute("SELECT type FROM event_schemas")}
+
     def close(self) -> None:
         self.conn.close()
 
@@ -349,6 +375,8 @@ class EventStore:
         self.close()
 
     # -- transactions -------------------------------------------------------------------
+    on_wait: Waiting | None = None  # told, from LOCK_NOTICE_S on, how long a write has waited for the lock
+
     class _Tx:
         def __init__(self, store: EventStore) -> None:
             self.store = store
@@ -356,16 +384,51 @@ class EventStore:
         def __enter__(self) -> sqlite3.Connection:
             conn = self.store.conn
             # BEGIN IMMEDIATE takes the write lock up front, so the head we read cannot move
-            # under us. busy_timeout waits for another writer; retry a few times beyond that.
-            for attempt in range(5):
-                try:
-                    conn.execute("BEGIN IMMEDIATE")
-                    return conn
-                except sqlite3.OperationalError as exc:
-                    if ("locked" not in str(exc) and "busy" not in str(exc)) or attempt == 4:
-                        raise StoreError(f"could not get the write lock on {self.store.path}: {exc}") from None
-                    time.sleep(0.05 * (attempt + 1))
-            raise AssertionError("unreachable")
+            # under us. Another writer holding it: ask again every slice (SQLite's busy handler
+            # polls within one), saying how long we have waited, until the timeout.
+            started = time.monotonic()
+            timeout = self.timeout()
+            on_wait = self.store.on_wait
+            reported = False
+            conn.execute(f"PRAGMA busy_timeout={LOCK_SLICE_MS}")
+            try:
+                while True:
+                    asked = time.monotonic()
+                    try:
+                        conn.execute("BEGIN IMMEDIATE")
+                        return conn
+                    except sqlite3.OperationalError as exc:
+                        if time.monotonic() - asked < LOCK_SLICE_MS / 2000:
+                            time.sleep(LOCK_SLICE_MS / 2000)  # refused without waiting: never spin
+                        waited = time.monotonic() - started
+                        if "locked" not in str(exc) and "busy" not in str(exc):
+                            raise StoreError(f"could not get the write lock on {self.store.path}: {exc}") from None
+                        if waited >= timeout:
+                            raise StoreError(
+                                f"could not get the write lock on {self.store.path}: {exc} (another writer held "
+                                f"it for {waited:.0f} s; ${LOCK_TIMEOUT_ENV} sets how many seconds to wait)"
+                            ) from None
+                        if waited >= LOCK_NOTICE_S and on_wait is not None:
+                            on_wait(waited, False)
+                            reported = True
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                if reported and on_wait is not None:
+                    try:
+                        on_wait(time.monotonic() - started, True)  # the wait is over: a view stops showing it
+                    except BaseException:
+                        if conn.in_transaction:  # __exit__ will not run: let go of the lock
+                            conn.execute("ROLLBACK")
+                        raise
+
+        @staticmethod
+        def timeout() -> float:
+            """Seconds to wait for another writer: $TRACKER_LOCK_TIMEOUT if set, else LOCK_TIMEOUT_S."""
+            try:
+                seconds = float(os.environ.get(LOCK_TIMEOUT_ENV, ""))
+            except ValueError:
+                return LOCK_TIMEOUT_S  # unset, or not a number
+            return seconds if seconds >= 0 else LOCK_TIMEOUT_S
 
         def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
             conn = self.store.conn
@@ -735,50 +798,112 @@ class EventStore:
         )]
 
     # -- integrity ----------------------------------------------------------------------
-    def _first_unindexed_position(self) -> int | None:
-        """The first event whose tracks or actors are not all in event_tracks / event_actors."""
+    def _first_unindexed_position(self, after: int = 0) -> int | None:
+        """The first event after `after` whose tracks or actors are not all in event_tracks / event_actors."""
         found = [
             self.conn.execute(
-                f"SELECT min(e.position) FROM events e, json_each(e.{column}) j WHERE json_valid(e.{column}) "
-                f"AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = j.value AND x.position = e.position)"
+                f"SELECT min(e.position) FROM events e, json_each(e.{column}) j WHERE e.position > ? "
+                f"AND json_valid(e.{column}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = j.value AND x.position = e.position)",
+                (after,),
             ).fetchone()[0]
             for column, table, key in (("tracks", "event_tracks", "track"), ("actors", "event_actors", "actor"))
         ]
         return min((p for p in found if p is not None), default=None)
 
-    def verify(self) -> VerifyResult:
-        """Walk the chain from the start; name the first position whose row does not hold up."""
-        prev = GENESIS
-        checked = 0
-        unindexed = self._first_unindexed_position()
-        cur = self.conn.execute(f"SELECT {', '.join(INDEXED_COLUMNS)}, body, hash FROM events ORDER BY position")
-        for expected_pos, (position, *columns, body, stored_hash) in enumerate(cur, start=1):
+    def hash_at(self, position: int) -> str | None:
+        """The stored hash of the event at `position` (GENESIS for 0); None if there is none."""
+        if position == 0:
+            return GENESIS
+        row = self.conn.execute("SELECT hash FROM events WHERE position = ?", (position,)).fetchone()
+        return str(row[0]) if row else None
+
+    def schema_cookie(self) -> int:
+        """SQLite's schema version: it changes with every CREATE, DROP or ALTER on the file, so with
+        every trigger dropped to edit or delete a row (see tracker.store.heads)."""
+        return int(self.conn.execute("PRAGMA schema_version").fetchone()[0])
+
+    def iter_chain(self) -> Iterator[tuple[int, str, str]]:
+        """(position, stored canonical body, stored hash) in log order: what an export writes."""
+        yield from self.conn.execute("SELECT position, body, hash FROM events ORDER BY position")
+
+    def verify(self, after: tuple[int, str] | None = None, *, readable_after: int = 0) -> VerifyResult:
+        """Walk the chain from the start, or on from `after`, the (position, hash) of a row walked
+        before and known to hold still (tracker.store.heads says when that may be trusted); name the
+        first position whose row does not hold up.
+
+        The events after `readable_after` are also read as this release reads them: one it refuses
+        (a date an earlier release let through) is listed as unreadable, not as a break, since
+        its row holds up."""
+        start, prev = after if after is not None else (0, GENESIS)
+        checked = start
+        unindexed = self._first_unindexed_position(start)
+        unreadable: list[Unreadable] = []
+        count = 0
+        cur = self.conn.execute(
+            f"SELECT {', '.join(INDEXED_COLUMNS)}, body, hash FROM events WHERE position > ? ORDER BY position", (start,))
+        def broken(position: int, reason: str) -> VerifyResult:
+            return VerifyResult(False, checked, prev, position, reason, tuple(unreadable), count)
+
+        for expected_pos, (position, *columns, body, stored_hash) in enumerate(cur, start=start + 1):
             if position != expected_pos:
-                return VerifyResult(False, checked, prev, expected_pos,
-                                    f"position {expected_pos} is missing (next row is {position}): a row was deleted")
+                return broken(expected_pos, f"position {expected_pos} is missing (next row is {position}): "
+                                            "a row was deleted")
             if chain_hash(prev, body) != stored_hash:
-                return VerifyResult(False, checked, prev, position,
-                                    "the stored body does not match its hash: the row was edited, "
-                                    "or rows were deleted or reordered before it")
+                return broken(position, "the stored body does not match its hash: the row was edited, "
+                              "or rows were deleted or reordered before it")
             try:
                 parsed = json.loads(body)
             except json.JSONDecodeError:
-                return VerifyResult(False, checked, prev, position, "the stored body is not valid JSON")
+                return broken(position, "the stored body is not valid JSON")
             if _canonical_json(parsed) != body:
-                return VerifyResult(False, checked, prev, position, "the stored body is not in canonical form")
+                return broken(position, "the stored body is not in canonical form")
+            problem = None
             try:
                 derived = _indexed_columns(parsed)
-            except (ValidationError, UpcastError, KeyError, TypeError, AttributeError):
-                return VerifyResult(False, checked, prev, position, "the stored body is not a valid event")
-            if derived != tuple(columns):
-                return VerifyResult(False, checked, prev, position,
-                                    "the indexed columns disagree with the stored body: the row was edited")
+                given = tuple(columns)
+            except (ValidationError, UpcastError, KeyError, TypeError, AttributeError) as exc:
+                # Not an event this release reads: the columns that need no model must still agree.
+                problem = _unreadable_because(exc, parsed)
+                derived = _plain_columns(parsed)
+                given = tuple(columns[i] for i in _PLAIN_COLUMNS)
+            if derived != given:
+                return broken(position, "the indexed columns disagree with the stored body: the row was edited")
             if position == unindexed:
-                return VerifyResult(False, checked, prev, position,
-                                    "the event is missing from the track or actor index: the index was edited")
+                return broken(position, "the event is missing from the track or actor index: the index was edited")
+            if position > readable_after:
+                if problem is None and parsed.get("schema_version", SCHEMA_VERSION) == SCHEMA_VERSION:
+                    try:  # an older schema was validated above, on its way through the upcasters
+                        EVENT_ADAPTER.validate_python(parsed)
+                    except ValidationError as exc:
+                        problem = _unreadable_because(exc, parsed)
+                if problem is not None:
+                    count += 1
+                    if len(unreadable) < MAX_UNREADABLE:
+                        event_id = parsed.get("id") if isinstance(parsed, dict) else None
+                        unreadable.append(Unreadable(position, event_id if isinstance(event_id, str) else None, problem))
             prev = stored_hash
             checked += 1
-        return VerifyResult(True, checked, prev)
+        return VerifyResult(True, checked, prev, None, None, tuple(unreadable), count)
+
+
+def _unreadable_because(exc: Exception, body: Any) -> str:
+    """What is wrong with a stored body this release will not read, in a line."""
+    if isinstance(exc, ValidationError):
+        etype = body.get("type") if isinstance(body, dict) else None
+        return "; ".join(str(p) for p in validation_problems(exc, None, etype if isinstance(etype, str) else None))
+    if isinstance(exc, KeyError):
+        return f"field '{exc.args[0]}': required field is missing"
+    return str(exc) or type(exc).__name__
+
+
+_PLAIN_COLUMNS = (0, 1, 2, 6)  # id, type, schema_version, recorded_at: read from the body as it is
+
+
+def _plain_columns(body: Any) -> tuple[Any, ...]:
+    if not isinstance(body, dict):
+        return ()
+    return (body.get("id"), body.get("type"), body.get("schema_version", SCHEMA_VERSION), body.get("recorded_at"))
 
 
 @functools.lru_cache(maxsize=64)
@@ -846,8 +971,8 @@ def _to_stored(row: tuple[int, str, str]) -> StoredEvent:
         etype = data.get("type") if isinstance(data, dict) else None
         detail = "; ".join(str(p) for p in validation_problems(exc, None, etype)) \
             if isinstance(exc, ValidationError) else str(exc)
-        raise StoreError(f"the stored event at position {position} cannot be read ({detail}): "
-                         f"it was not written by this tracker") from None
+        raise StoreError(f"the stored event at position {position} cannot be read ({detail}): it was written "
+                         "by an earlier release, or not by this tracker; 'tracker verify' lists every such event") from None
 
 
 def _uri(path: Path, query: str) -> str:

@@ -1,4 +1,4 @@
-"""What every full-screen view shares: header, time bar, tamper banner, footer, and reloading.
+"""What every full-screen view shares: header, time bar, tamper banner, long-work line, footer, and reloading.
 
 A view reloads (in its own worker) when the moment shown changes or the log grows. A view that is
 not on screen only remembers that it is stale and reloads when it is shown again.
@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Static
 
 from projections.moment import Moment
 from tui.widgets.banner import IntegrityBanner
@@ -26,6 +27,30 @@ if TYPE_CHECKING:
 # A load that takes longer than this shows the loading indicator over what it will replace; a
 # quicker one would only make the screen flicker.
 SLOW_LOAD_SECONDS = 0.4
+
+
+class WorkLine(Static):
+    """What long work the log is doing for us (the app's `long_work`): "building the read model:
+    12,000 / 200,000 events", "waiting for another writer to finish: 3 s". Hidden otherwise."""
+
+    DEFAULT_CSS = """
+    WorkLine {
+        display: none;
+        height: auto;
+        padding: 0 1;
+        color: $warning;
+    }
+    WorkLine.-working {
+        display: block;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "long_work", self.show_work)
+
+    def show_work(self, text: str | None) -> None:
+        self.set_class(text is not None, "-working")
+        self.update(Text(text or "", style="bold"))
 
 
 class ViewScreen(Screen[None]):
@@ -64,6 +89,7 @@ class ViewScreen(Screen[None]):
         yield Header(icon="◆")
         yield TimeBar(id="time-bar")
         yield IntegrityBanner(id="integrity")
+        yield WorkLine(id="long-work")
         yield from self.compose_body()
         yield Footer()
 

@@ -52,7 +52,6 @@ from projections.fold import (
     FOLD_VERSION,
     LIST_NEEDS_BODY,
     LIST_PARTS,
-    SEP,
     Acc,
     ListFact,
     apply,
@@ -60,7 +59,7 @@ from projections.fold import (
     empty,
     list_fact,
 )
-from projections.freeze import freeze, needed_ids
+from projections.freeze import acc_actors, freeze, needed_ids
 from projections.moment import FAR_DAY, Moment
 from projections.records import AMENDMENT_TYPES, Ev, normalise
 from projections.replay import claims_index, prepare, prepare_with, state_from_facts
@@ -992,7 +991,7 @@ class ReadModel:
                 ids.update(e.id for e in evs)
         claims = self.claims_for(ids, moment)
         denied_targets = list(groups.get("claim", {}))
-        return freeze(acc, groups, claims, self.registry_for(_acc_actors(acc), moment), as_of=moment.as_of,
+        return freeze(acc, groups, claims, self.registry_for(acc_actors(acc), moment), as_of=moment.as_of,
                       today=today or moment.as_of, label=moment.label(), targets=self.targets(denied_targets, moment))
 
     # -- the list of tracks ----------------------------------------------------------------------
@@ -1211,16 +1210,6 @@ class _Build:
                 fixed = am.amend(ev, self.amendments)
                 out.append((fixed.earliest if fixed else ev.earliest, ev.position, self.day_of(ev.position), lowest))
         return out
-
-
-def _acc_actors(acc: Acc) -> set[str]:
-    actors: set[str] = set()
-    for name in ("presence", "offers", "hosted", "voices"):
-        actors.update(acc[name])
-    for name in ("excluded", "seats"):
-        for key in acc[name]:
-            actors.update(a for a in key.split(SEP) if a)
-    return actors
 
 
 def _days(a: str, b: str) -> int:

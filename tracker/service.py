@@ -18,6 +18,7 @@ queries twice as slow.
 from __future__ import annotations
 
 import functools
+import re
 import sqlite3
 import time as clock
 from collections.abc import Callable, Iterable, Sequence
@@ -289,6 +290,24 @@ class Tracker:
 
     def get(self, event_id: str) -> StoredEvent | None:
         return self.store.get(event_id)
+
+    def resolve_event(self, ref: str) -> StoredEvent:
+        """The event `ref` names: its position as `tracker events` shows it ('114' or '#114') or
+        its id. The one place a command's event reference (a --target) is read."""
+        text = ref.strip()
+        position = _POSITION.fullmatch(text)
+        if position:
+            found = self.store.at(int(position[1]))
+            if found is None:
+                size = self.store.head()[0]
+                raise UnknownEvent(f"no event at position {int(position[1])}; the log has {size} "
+                                   f"event{'' if size == 1 else 's'}")
+            return found
+        found = self.store.get(text)
+        if found is None:
+            raise UnknownEvent(f"no event with id {text!r} in the log (give its id or its position, "
+                               "as 'tracker events' shows it)")
+        return found
 
     def track_ids(self) -> list[str]:
         return self.store.distinct("track")
@@ -570,6 +589,16 @@ class Tracker:
                                f"({problems}): 'tracker verify' lists the events it cannot read")
 
 
+class UnknownEvent(StoreError):
+    """An event reference (a position or an id) that names no event in the log."""
+
+
+# A position as `tracker events` shows it: a plain number, or '#114' as `tracker why` prints it
+# (a ULID is 26 characters, never this short).
+_POSITION = re.compile(r"#?\s*(\d{1,18})")
+EVENT_REF_FIELDS = ("target",)  # the event fields that hold another event's id
+
+
 class UnreadableEvent(StoreError):
     """A view needed an event this release refuses (a date an earlier release let through)."""
 
@@ -590,14 +619,15 @@ def _readable(method: _M) -> _M:
 # Folding validates the events a view needs into their models, deep inside the projections; an
 # event this release refuses (logged by an earlier release with looser rules) raises pydantic's
 # ValidationError there. Every read that folds says instead which event it is (UnreadableEvent).
-for _name in ("events", "event", "as_known", "amendments_of", "choices", "rebuild", "tracks", "kept_tracks",
+for _name in ("resolve_event", "events", "event", "as_known", "amendments_of", "choices", "rebuild", "tracks", "kept_tracks",
               "track", "diff", "timeline", "actors", "actor", "why"):
     setattr(Tracker, _name, _readable(getattr(Tracker, _name)))
 
 
 __all__ = [
-    "ActorInfo", "ActorState", "Choices", "ConcurrencyConflict", "EventFilter", "EventRow",
+    "EVENT_REF_FIELDS", "ActorInfo", "ActorState", "Choices", "ConcurrencyConflict", "EventFilter", "EventRow",
     "Head", "IdConflict", "ImportReport", "InvalidEvents", "MissingDatabase", "Moment", "Problem", "Progress",
     "ReadOnlyStore", "RebuildReport", "StoreError", "StoredEvent", "TimelineEntry", "TrackCount", "TrackDiff",
-    "TrackState", "Tracker", "UnreadableEvent", "VerifyResult", "Waiting", "demo_lines",
+    "TrackState", "Tracker", "UnknownEvent", "UnreadableEvent", "VerifyResult", "Waiting",
+    "demo_lines",
 ]

@@ -165,6 +165,20 @@ def parse_day(text: str | None, name: str, option: Bound, reference: date | None
         raise click.BadParameter(str(exc), param_hint=name) from None
 
 
+def parse_range(date_from: str | None, date_to: str | None, reference: date | None = None,
+                names: tuple[str, str] = ("--from", "--to")) -> tuple[date | None, date | None]:
+    """--from and --to together (parse_day each): a range whose --from starts after its --to
+    ends is a usage error naming both, never an empty answer."""
+    start = parse_day(date_from, names[0], "from", reference)
+    end = parse_day(date_to, names[1], "to", reference)
+    if start is not None and end is not None and start > end:
+        raise click.BadParameter(
+            f"{names[0]} {date_from!r} (starting {start.isoformat()}) is after {names[1]} {date_to!r} "
+            f"(ending {end.isoformat()}): the range is reversed; swap them",
+            param_hint=list(names))
+    return start, end
+
+
 def parse_known_at(text: str | None, name: str = "--known-at") -> datetime | None:
     """--known-at: the end of the phrase's last day, in UTC (what had been logged by then)."""
     if text is None:

@@ -10,6 +10,7 @@ from events import EVENT_TYPES, STANCES, describe
 from events.base import CLAIM_STATUSES
 from tracker.cli.common import Context, emit_json, handle_errors, resolve_reported_on, say, to_json
 from tracker.forms import DateReading, Draft, FieldSpec, build_event, field_specs, read_dates
+from tracker.service import EVENT_REF_FIELDS, UnknownEvent
 
 
 def _option(spec: FieldSpec) -> click.Option:
@@ -21,6 +22,8 @@ def _option(spec: FieldSpec) -> click.Option:
         "json": "A JSON object, e.g. '{\"summary\": \"...\"}'.",
         "commitments": "Repeatable 'id=text' (or a JSON list).",
     }.get(spec.kind, "")
+    if spec.name in EVENT_REF_FIELDS:
+        help_text = "The event, by its position as 'tracker events' shows it (114 or #114) or its id."
     kwargs: dict[str, Any] = {"default": None, "help": ("Required. " if spec.required else "") + help_text}
     if spec.kind in ("list", "commitments"):
         kwargs["multiple"] = True
@@ -88,11 +91,15 @@ def _make_command(event_type: str) -> click.Command:
     specs = [s for s in every if s.name not in MERGED]
     about = {name: MERGED[name] for name in {s.name for s in every} & MERGED.keys()}
     names = {s.name for s in specs}
+    refs = [name for name in EVENT_REF_FIELDS if name in names]
 
     @click.pass_obj
     @handle_errors
     def run(ctx: Context, **kw: Any) -> None:
         reported_on = resolve_reported_on(kw.pop("reported_on"))
+        for name in refs:
+            if kw.get(name):
+                kw[name] = _event_id(ctx, name, kw[name])
         draft_lists = {"tracks": list(kw["tracks"]), "actors": list(kw["actors"])}
         draft = Draft(
             type=event_type, when=kw.pop("when"), summary=kw.pop("summary"), tracks=list(kw["tracks"]),
@@ -123,6 +130,15 @@ def _make_command(event_type: str) -> click.Command:
 
     params: list[click.Parameter] = [*_envelope({s.name for s in every}), *(_option(s) for s in specs)]
     return click.Command(event_type.replace("_", "-"), callback=run, params=params, help=describe(event_type))
+
+
+def _event_id(ctx: Context, name: str, ref: str) -> str:
+    """The id of the event a --target names by its position ('114', '#114', as 'tracker events'
+    shows it) or its id (Tracker.resolve_event); one that names no event is a usage error."""
+    try:
+        return ctx.existing().resolve_event(ref).id
+    except UnknownEvent as exc:
+        raise click.BadParameter(str(exc), param_hint="--" + name.replace("_", "-")) from None
 
 
 def _echo(readings: list[DateReading]) -> str:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from tracker.cli.common import Context, emit_json, handle_errors, parse_day, parse_known_at, say
+from tracker.cli.common import Context, emit_json, handle_errors, parse_known_at, parse_range, say
 from tracker.service import EventFilter, EventRow, Head, Moment, Tracker
 from tracker.textsafe import printable
 
@@ -109,11 +109,11 @@ def events(ctx: Context, tracks: tuple[str, ...], actors: tuple[str, ...], types
            text: str | None, limit: int, oldest_first: bool, as_json: bool) -> None:
     """List events in log order, newest first, filtered; each as the record stands (or stood at
     --known-at): corrected text marked [corrected], retracted events marked RETRACTED."""
+    occurred_from, occurred_to = parse_range(date_from, date_to)
     tracker = ctx.tracker(readonly=True)
     f = EventFilter(
         tracks=tracks, actors=actors, types=tuple(t.replace("-", "_") for t in types), statuses=statuses,
-        occurred_from=parse_day(date_from, "--from", "from"), occurred_to=parse_day(date_to, "--to", "to"),
-        text=text,
+        occurred_from=occurred_from, occurred_to=occurred_to, text=text,
     )
     moment = Moment(known_at=parse_known_at(known_at))
     total = tracker.count_events(f, moment)

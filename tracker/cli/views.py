@@ -21,6 +21,7 @@ from tracker.cli.common import (
     parse_day,
     parse_known_at,
     parse_moment,
+    parse_range,
     say,
 )
 from tracker.present import (
@@ -117,8 +118,8 @@ def timeline(ctx: Context, track: str | None, date_from: str | None, date_to: st
     shown as corrected.
     """
     moment = parse_moment(as_of, known_at)
-    entries = ctx.existing().timeline(track, moment, parse_day(date_from, "--from", "from"),
-                                      parse_day(date_to, "--to", "to"), limit or None)
+    start, end = parse_range(date_from, date_to)
+    entries = ctx.existing().timeline(track, moment, start, end, limit or None)
     if as_json:
         emit_json(entries)
         return

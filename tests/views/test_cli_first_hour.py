@@ -105,3 +105,12 @@ def test_reversed_range_is_an_error(demo_db: Path, command: str) -> None:
 def test_one_month_range_is_not_reversed(demo_db: Path) -> None:
     r = tracker("events", "--from", "Feb 2025", "--to", "Feb 2025", "--limit", "0", db=demo_db)
     assert r.returncode == 0 and "matching" not in r.stdout and len(r.stdout.splitlines()) > 50
+
+
+def test_a_json_error_in_an_import_points_at_the_real_line_and_column(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": "x", "type": \n{"b": 2, "c"  3}\r\n')
+    run = tracker("import", str(source), db=tmp_path / "log.db")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "line 1: malformed JSON: Expecting value at the end of the line (is it cut short?)" in run.stderr
+    assert "line 2: malformed JSON: Expecting ':' delimiter at column 15" in run.stderr

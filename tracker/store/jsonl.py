@@ -83,10 +83,13 @@ def parse_line(number: int, raw: bytes) -> tuple[dict[str, Any] | None, list[Pro
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(number, None, f"not valid UTF-8 (byte {exc.start + 1}: {raw[exc.start:exc.start + 1]!r})")]
+    text = text.rstrip("\r\n")  # the line break is not part of the line: errors count from its start
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, [Problem(number, None, f"malformed JSON: {exc.msg} at column {exc.colno}")]
+        where = "at the end of the line (is it cut short?)" if exc.pos >= len(text.rstrip()) else (
+            f"at column {exc.colno}")
+        return None, [Problem(number, None, f"malformed JSON: {exc.msg} {where}")]
     except RecursionError:
         return None, [Problem(number, None, "malformed JSON: nested too deeply")]
     if not isinstance(body, dict):

@@ -38,7 +38,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from events.edtf import EDTFError, parse_edtf
+from events.edtf import EDTFError, parse_edtf, utc_offset
 from events.occurred import CEILING, FLOOR, YEARS, Occurred, in_bounds
 
 EXAMPLES = (
@@ -97,6 +97,7 @@ _MONTH = rf"(?P<mon>{_MON})\.?"
 _WEEKDAY = rf"(?:(?P<wd>{_WD})\.?\s+)?"
 _DAY = r"(?P<day>\d{1,2})(?P<suffix>st|nd|rd|th|er|\.)?"
 _YEAR = r"(?P<year>\d{4})(?:\s*(?:г\.?|года|год))?"
+_NTH = "|".join(ORDINALS)
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(NUMBERS) + ")"
 
 # Day, month and year as written in words: "18 Feb 2025", "Feb 18th", "18. Februar", "18 de febrero de 2025".
@@ -349,14 +350,10 @@ class _Reader:
     def _at(self, day: date, clock: time, tz: str | None, off: str | None) -> Occurred:
         if tz is None and off is None:
             return Occurred.day(day, clock)
-        offset = timedelta()
-        if off:
-            sign = 1 if off[0] == "+" else -1
-            digits = off[1:].replace(":", "")
-            hours, minutes = (int(digits), 0) if len(digits) <= 2 else (int(digits[:-2]), int(digits[-2:]))
-            if minutes > 59 or hours * 60 + minutes > 14 * 60:  # offsets run from -14:00 to +14:00
-                raise DateParseError(f"{off} is not a UTC offset, in {self.raw!r}")
-            offset = sign * timedelta(hours=hours, minutes=minutes)
+        try:
+            offset = utc_offset(off) if off else timedelta()
+        except ValueError:
+            raise DateParseError(f"{off} is not a UTC offset, in {self.raw!r}") from None
         moment = datetime.combine(day, clock, tzinfo=timezone(offset)).astimezone(UTC)
         return Occurred.day(moment.date(), moment.time().replace(tzinfo=None))
 
@@ -474,25 +471,19 @@ class _Reader:
                 else:
                     out.append(Occurred.year_part(o.earliest.year, part))  # type: ignore[arg-type]
             return out
-        m = re.fullmatch(r"q(?P<n>[1-4])(?:[\s/-]*(?P<year>\d{4}))?", s) or re.fullmatch(
-            r"(?P<year>\d{4})[\s/-]*q(?P<n>[1-4])", s)
-        if m:
-            return [Occurred.quarter(y, int(m["n"])) for y in self._years(m["year"])]
-        m = re.fullmatch(r"(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+quarter(?:\s+(?:of\s+|in\s+)?(?P<rest>.+))?", s)
-        if m:
-            n = ORDINALS[m["nth"]] % 5 or 4
-            years = self._of_precision(m["rest"], "year") if m["rest"] else [
-                Occurred.year(y) for y in self._years(None)]
-            return [Occurred.quarter(o.earliest.year, n) for o in years]
-        m = re.fullmatch(r"h(?P<n>[12])(?:[\s/-]*(?P<year>\d{4}))?", s) or re.fullmatch(
-            r"(?P<year>\d{4})[\s/-]*h(?P<n>[12])", s)
-        if m:
-            return [Occurred.half(y, int(m["n"])) for y in self._years(m["year"])]
-        m = re.fullmatch(r"(?P<nth>first|1st|second|2nd)\s+half(?:\s+(?:of\s+|in\s+)?(?P<rest>.+))?", s)
-        if m:
-            years = self._of_precision(m["rest"], "year") if m["rest"] else [
-                Occurred.year(y) for y in self._years(None)]
-            return [Occurred.half(o.earliest.year, ORDINALS[m["nth"]]) for o in years]
+        for letter, count, word, make in (("q", 4, "quarter", Occurred.quarter), ("h", 2, "half", Occurred.half)):
+            m = re.fullmatch(rf"{letter}(?P<n>[1-{count}])(?:[\s/-]*(?P<year>\d{{4}}))?", s) or re.fullmatch(
+                rf"(?P<year>\d{{4}})[\s/-]*{letter}(?P<n>[1-{count}])", s)
+            if m:
+                return [make(y, int(m["n"])) for y in self._years(m["year"])]
+            m = re.fullmatch(rf"(?P<nth>{_NTH})\s+{word}(?:\s+(?:of\s+|in\s+)?(?P<rest>.+))?", s)
+            if m:
+                n = count if ORDINALS[m["nth"]] == -1 else ORDINALS[m["nth"]]
+                if n > count:
+                    return []
+                years = self._of_precision(m["rest"], "year") if m["rest"] else [
+                    Occurred.year(y) for y in self._years(None)]
+                return [make(o.earliest.year, n) for o in years]
         m = re.fullmatch(
             r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+|in\s+)?(?P<year>\d{4})"
             r"(?:\s*[-/]\s*(?P<end>\d{4}|\d{2}))?)?", s)

@@ -78,10 +78,7 @@ def _interval(text: str) -> Occurred:
     if a is not None and b is not None and (a.earliest, a.latest) == (b.earliest, b.latest):
         occ = a.model_copy(update={"approximate": False, "uncertain": False})  # "2025-02/2025-02"
     elif a is not None and b is not None and a.precision == b.precision == "month":
-        for maker in (_quarter_or_half,):
-            shaped = maker(start, end)
-            if shaped is not None:
-                occ = shaped
+        occ = _shaped(start, end) or occ
     approximate = any(x is not None and x.approximate for x in (a, b))
     uncertain = any(x is not None and x.uncertain for x in (a, b))
     if approximate or uncertain:
@@ -89,7 +86,7 @@ def _interval(text: str) -> Occurred:
     return occ
 
 
-def _quarter_or_half(start: date, end: date) -> Occurred | None:
+def _shaped(start: date, end: date) -> Occurred | None:
     """A month interval shaped like a quarter, a half or a season (which Occurred.edtf() writes so
     when the season code would read as a span of years) is that."""
     if start.month in (3, 6, 9, 12):
@@ -171,14 +168,21 @@ def _timed(y: str, mo: str, d: str, at: str, tz: str | None, text: str) -> Occur
 
 
 def _offset(tz: str, text: str) -> tzinfo:
-    if tz == "Z":
-        return UTC
-    sign = 1 if tz[0] == "+" else -1
-    digits = tz[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-    if minutes > 59 or hours * 60 + minutes > 14 * 60:  # offsets run from -14:00 to +14:00
-        raise EDTFError(f"{text!r}: {tz} is not a UTC offset")
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    try:
+        return UTC if tz == "Z" else timezone(utc_offset(tz))
+    except ValueError:
+        raise EDTFError(f"{text!r}: {tz} is not a UTC offset") from None
+
+
+def utc_offset(text: str) -> timedelta:
+    """'+03:00', '+0300', '-05', '+3' as a timedelta; ValueError beyond the -14:00..+14:00 offsets
+    there are. One reader for EDTF and for the date phrases."""
+    sign = 1 if text[0] == "+" else -1
+    digits = text[1:].replace(":", "")
+    hours, minutes = (int(digits), 0) if len(digits) <= 2 else (int(digits[:-2]), int(digits[-2:]))
+    if minutes > 59 or hours * 60 + minutes > 14 * 60:
+        raise ValueError(f"{text} is not a UTC offset")
+    return sign * timedelta(hours=hours, minutes=minutes)
 
 
 def _calendar(y: str, mo: str | None, d: str | None, text: str) -> Occurred:

@@ -132,6 +132,11 @@ class Family:
 
 
 # -- for the families' diffs --------------------------------------------------------------------------
+def first_day(occurred: Occurred | None) -> date:
+    """The sort key of a dated entity: its earliest possible day, undated ones first."""
+    return occurred.earliest if occurred is not None else date.min
+
+
 def when(occurred: Occurred | None) -> str:
     return occurred.label() if occurred else "no date"
 

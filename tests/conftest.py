@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dbcopy import copy_db
 from events import new_id
 from tracker.store import EventStore
 
@@ -83,7 +83,4 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     """A fresh copy of the demo database, named demo.db (the name shows in the header)."""
-    target = tmp_path / "demo.db"
-    with sqlite3.connect(demo_template) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
+    return copy_db(demo_template, tmp_path / "demo.db")

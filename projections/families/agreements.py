@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
-from projections.family import Context, Entity, Family, Part, appeared, keyed
+from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed
 from projections.records import Ev
 from projections.state import Agreement, Change, Commitment, TrackState
 
@@ -47,7 +47,7 @@ def agreement(agreement_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
 
 def _freeze(acc: Acc, ctx: Context) -> Part:
     agreements = [a for aid, evs in ctx.chosen(ENTITY) if (a := agreement(aid, evs, ctx.claims, ctx.as_of))]
-    agreements.sort(key=lambda a: (a.occurred.earliest if a.occurred else date.min, a.agreement))
+    agreements.sort(key=lambda a: (first_day(a.occurred), a.agreement))
     return Part({"agreements": tuple(agreements)}, agreements)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from projections.facts import Acc, by_key, occ, uncertain
-from projections.family import Context, Entity, Family, Part
+from projections.family import Context, Entity, Family, Part, first_day
 from projections.records import Ev
 from projections.state import Change, DeniedClaim, TrackState
 
@@ -30,7 +30,7 @@ def denied_claim(target: str, changes: Sequence[Ev], targets: Mapping[str, Ev], 
 
 def _freeze(acc: Acc, ctx: Context) -> Part:
     denied = [d for target, evs in ctx.chosen(ENTITY) if (d := denied_claim(target, evs, ctx.targets, ctx.as_of))]
-    denied.sort(key=lambda d: (d.occurred.earliest if d.occurred else date.min, d.target))
+    denied.sort(key=lambda d: (first_day(d.occurred), d.target))
     return Part({"denied": tuple(denied)})  # not counted as uncertain: they are not facts
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
-from projections.family import Context, Entity, Family, Part, appeared, keyed, when
+from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed, when
 from projections.records import Ev
 from projections.state import Change, ChangeKind, Meeting, MeetingStatus, Postponement, TrackState
 
@@ -73,14 +73,9 @@ def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | No
     )
 
 
-def _first_day(m: Meeting) -> date:
-    at = m.occurred or m.planned
-    return at.earliest if at is not None else date.min
-
-
 def _freeze(acc: Acc, ctx: Context) -> Part:
     meetings = [m for mid, evs in ctx.chosen(ENTITY) if (m := meeting(mid, evs, ctx.claims, ctx.as_of, ctx.today))]
-    meetings.sort(key=lambda m: (_first_day(m), m.meeting))
+    meetings.sort(key=lambda m: (first_day(m.occurred or m.planned), m.meeting))
     upcoming = sorted((m for m in meetings if m.upcoming), key=lambda m: (m.planned.earliest, m.meeting))  # type: ignore[union-attr]
     return Part({"meetings": tuple(meetings), "next_meeting": upcoming[0] if upcoming else None}, meetings)
 

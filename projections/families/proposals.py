@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from projections.facts import Acc, Claims, by_key, claim_history, claim_status, occ, uncertain
-from projections.family import Context, Entity, Family, Part, appeared, keyed
+from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed
 from projections.records import Ev
 from projections.state import Change, ClaimChange, Proposal, TrackState
 
@@ -33,7 +33,7 @@ def proposal(proposal_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | 
 
 def _freeze(acc: Acc, ctx: Context) -> Part:
     proposals = [p for pid, evs in ctx.chosen(ENTITY) if (p := proposal(pid, evs, ctx.claims, ctx.as_of))]
-    proposals.sort(key=lambda p: (p.occurred.earliest if p.occurred else date.min, p.proposal))
+    proposals.sort(key=lambda p: (first_day(p.occurred), p.proposal))
     return Part({"proposals": tuple(proposals)}, proposals)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dbcopy import copy_db
 from events import canonical_json, chain_hash
 from gen import event_id, statement, write_jsonl
 from run_cli import tracker
@@ -54,10 +55,7 @@ def old_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(old_log: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "log.db"
-    with sqlite3.connect(old_log) as a, sqlite3.connect(copy) as b:
-        a.backup(b)
-    return copy
+    return copy_db(old_log, tmp_path / "log.db")
 
 
 @pytest.mark.parametrize("command", [("status",), ("timeline",), ("rebuild",), ("brief",),

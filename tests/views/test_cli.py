@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dbcopy import copy_db
 from run_cli import tracker
 
 
@@ -19,13 +20,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert run.returncode == 0, run.stderr
     assert "events" in run.stdout
     return path
-
-
-def copy_db(src: Path, dst: Path) -> Path:
-    # sqlite's backup API copies a consistent snapshot, WAL included.
-    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
-        a.backup(b)
-    return dst
 
 
 def test_log_a_statement_dated_yesterday_and_see_the_resolved_day(demo, tmp_path):

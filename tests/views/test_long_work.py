@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select
 
+from dbcopy import copy_db
 from gen import write_jsonl
 from run_cli import tracker
 from tracker.service import Tracker
@@ -109,14 +110,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def copy_of(db: Path, folder: Path) -> Path:
     """A copy of the log, its read model as it is (the backup API reads through a WAL left beside it)."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "log.db"
-    src, dst = sqlite3.connect(db), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
+    return copy_db(db, folder / "log.db")
 
 
 COUNTS = re.compile(r"building the read model.*?([\d,]+) / ([\d,]+) events")

@@ -276,7 +276,10 @@ class ActorInfo(Frozen):
 
 
 class ActorStatement(Dated):
-    track: str
+    """One statement the actor made or that was made for it: once, however many tracks it was
+    filed on."""
+
+    tracks: tuple[str, ...]
     issue: str
     stance: str
     speaker: str
@@ -289,8 +292,10 @@ class ActorState(Frozen):
     info: ActorInfo
     tracks: tuple[str, ...] = ()
     statements: tuple[ActorStatement, ...] = ()  # who said what, in date order
-    stances: tuple[Stance, ...] = ()  # latest per (track, issue): flattened as Stance with actor=id
-    stance_tracks: tuple[str, ...] = ()  # the track of each entry in `stances`
+    # The latest per (track, issue), flattened as Stance with actor=id; a statement that is the
+    # latest on several tracks is one entry, with those tracks in `stance_tracks`.
+    stances: tuple[Stance, ...] = ()
+    stance_tracks: tuple[tuple[str, ...], ...] = ()  # the tracks of each entry in `stances`
     event_count: int = 0
 
 

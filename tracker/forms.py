@@ -7,6 +7,7 @@ retraction forms alike; pure (no log is read or written here: the service append
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -14,13 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import StringConstraints, ValidationError
+from pydantic_core import ErrorDetails
 
 from events import EVENT_ADAPTER, EVENT_TYPES, Event, Occurred, new_id, parse_occurred
+from events.base import Slug
 from events.dates import DateParseError
 from events.occurred import in_bounds
 from events.types import Commitment, actor_fields, ahead_fields, corrected, type_fields
-from tracker.store.base import InvalidEvents, Problem, StoredEvent, validation_problems
+from tracker.store.base import InvalidEvents, Problem, StoredEvent, field_path
 
 
 def normalise_type(name: str) -> str:
@@ -241,21 +244,29 @@ class Draft:
 
 
 def build_event(draft: Draft, reported_on: date | None = None) -> Event:
-    """A validated event from a draft, or InvalidEvents naming every field that is wrong."""
+    """A validated event from a draft, or InvalidEvents naming every field that is wrong, each once
+    and in plain words (`plain_words`): all of them at once, not the unreadable dates first."""
     etype = normalise_type(draft.type)
     problems: list[Problem] = []
+    reported: set[str] = set()  # fields already refused here: what the model says of them is not repeated
     body: dict[str, Any] = {"id": draft.event_id or new_id(), "type": etype}
 
-    def date_field(name: str, text: str, ahead: bool = False) -> Any:
+    def refuse(name: str, message: str, key: str | None = None) -> None:
+        problems.append(Problem(None, name, message))
+        reported.add(key or name)
+
+    def date_field(name: str, key: str, text: str, ahead: bool = False) -> Any:
         try:
             return parse_occurred(text, reported_on, ahead=ahead).model_dump(mode="json")
         except DateParseError as exc:
-            problems.append(Problem(None, name, str(exc)))
-            return None
+            refuse(name, str(exc), key)
+            return _STAND_IN_DAY  # so that the model still checks every other field
 
-    body["occurred"] = date_field("when", draft.when) if draft.when else None
-    if not draft.when:
-        problems.append(Problem(None, "when", "required: when it happened (e.g. 'yesterday', '2025-02-18')"))
+    if draft.when:
+        body["occurred"] = date_field("when", "occurred", draft.when)
+    else:
+        refuse("when", "required, e.g. 'yesterday', '2025-02-18'", "occurred")
+        body["occurred"] = _STAND_IN_DAY
     for spec in field_specs(etype):
         raw = draft.fields.get(spec.name)
         if raw is None or raw == "" or raw == [] or raw == ():
@@ -264,7 +275,7 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
             if spec.kind == "list":
                 body[spec.name] = _split(raw)
             elif spec.kind == "date":
-                body[spec.name] = date_field(spec.name, str(raw), spec.ahead)
+                body[spec.name] = date_field(spec.name, spec.name, str(raw), spec.ahead)
             elif spec.kind == "number":
                 body[spec.name] = float(raw)
             elif spec.kind == "json":
@@ -275,8 +286,9 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
                 # A quote is kept exactly as given; other text loses stray surrounding blanks.
                 body[spec.name] = str(raw) if spec.name == "quote" else str(raw).strip()
         except (ValueError, json.JSONDecodeError) as exc:
-            problems.append(Problem(None, spec.name, str(exc)))
-    actors = _split(draft.actors)
+            refuse(spec.name, f"a number, e.g. '2.5'; got {_shown(raw)}" if spec.kind == "number" else str(exc))
+    given_actors = _split(draft.actors)
+    actors = list(given_actors)
     # Actors named in the type's own fields join `actors`, so a filter on an actor finds the event.
     for name in actor_fields(etype):
         value = body.get(name)
@@ -295,19 +307,138 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
                 published = read_date(draft.source_published, reported_on, name="published",
                                       day_only=True).occurred.earliest.isoformat()
             except DateParseError as exc:
-                problems.append(Problem(None, "source_published", str(exc)))
+                refuse("source_published", str(exc))
         body["sources"] = [{
             "outlet": draft.source_outlet, "url": draft.source_url or None, "published": published,
             "via": draft.source_via or None, "quote": draft.source_quote or None,
         }]
     elif draft.source_url or draft.source_quote or draft.source_via or draft.source_published:
-        problems.append(Problem(None, "source_outlet", "a source needs its outlet (e.g. 'Reuters')"))
+        refuse("source_outlet", "a source needs its outlet (e.g. 'Reuters')")
+    try:
+        event = EVENT_ADAPTER.validate_python(body)
+    except ValidationError as exc:
+        # An actor added from a type field is wrong there, and said there: not again under actors.
+        problems += [p for p in problems_in(exc, etype)
+                     if _top(p.field) not in reported and not _merged_actor(p.field, len(given_actors))]
     if problems:
         raise InvalidEvents(problems)
-    try:
-        return EVENT_ADAPTER.validate_python(body)
-    except ValidationError as exc:
-        raise InvalidEvents(validation_problems(exc, None, etype)) from None
+    return event
+
+
+_STAND_IN_DAY = {"earliest": "2000-01-01", "latest": "2000-01-01", "precision": "day"}
+
+
+def _top(path: str | None) -> str:
+    return (path or "").split(".")[0]
+
+
+def _merged_actor(path: str | None, given: int) -> bool:
+    parts = (path or "").split(".")
+    return len(parts) > 1 and parts[0] == "actors" and parts[1].isdigit() and int(parts[1]) >= given
+
+
+# -- problems in plain words -------------------------------------------------------------------
+# What a person sees when a field is refused: what the field expects and what was given, never the
+# model's own text ("String should match pattern '^[a-z0-9]...'"). Messages say what is expected;
+# `field_label` names the field and `plain_problem` puts the two together for a form.
+SLUG_PATTERN = str(next(  # the ids' own rule (events.base.Slug), which SLUG_WORDS says in words
+    m.pattern for m in typing.get_args(Slug)[1:] if isinstance(m, StringConstraints)))
+SLUG_WORDS = "lower-case letters, digits, '-', '.', '_'"
+FIELD_LABELS = {
+    "type": "Type", "when": "When it happened", "occurred": "When it happened", "reported_on": "Reported on",
+    "summary": "Summary", "tracks": "Tracks", "actors": "Actors", "tags": "Tags", "status": "Claim status",
+    "location": "Location", "details": "Details", "source_outlet": "Source outlet", "source_url": "Source URL",
+    "source_published": "Source published", "source_via": "Source via", "source_quote": "Source quote",
+}
+ITEM_LABELS = {"tracks": "Track id", "actors": "Actor id", "tags": "Tag", "commitments": "Commitment"}
+_AMOUNT = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
+           "less_than_equal": "at most"}
+_KIND_WORDS = {
+    "float_parsing": "a number", "float_type": "a number", "int_parsing": "a whole number",
+    "int_type": "a whole number", "int_from_float": "a whole number", "bool_parsing": "yes or no",
+    "string_type": "text", "list_type": "a list", "dict_type": "an object ({...})",
+    "model_type": "an object ({...})", "date_parsing": "a day, e.g. '2025-02-18'",
+    "date_from_datetime_parsing": "a day, e.g. '2025-02-18'", "date_type": "a day, e.g. '2025-02-18'",
+    "datetime_parsing": "a time, e.g. '2025-02-18T14:00:00Z'", "url_parsing": "a URL",
+}
+
+
+def plain_words(error: ErrorDetails) -> str:
+    """One error of the event model (pydantic's), as what the field expects and what it got:
+    "lower-case letters, digits, '-', '.', '_'; got 'Ukraine settlement' (as an id:
+    'ukraine-settlement')"."""
+    kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == SLUG_PATTERN:
+            return f"{SLUG_WORDS}; got {_shown(given)}{_did_you_mean(given)}"
+        return f"not in the expected form; got {_shown(given)}"
+    if kind == "string_too_short":
+        return "must not be empty" if ctx.get("min_length") == 1 else f"at least {ctx.get('min_length')} characters"
+    if kind == "string_too_long":
+        return f"at most {ctx.get('max_length', 0):,} characters; got {len(str(given)):,}"
+    if kind == "too_short":
+        return "at least one is required" if ctx.get("min_length") == 1 else f"at least {ctx.get('min_length')} items"
+    if kind == "too_long":
+        return f"at most {ctx.get('max_length', 0):,} items; got {ctx.get('actual_length', len(given or [])):,}"
+    if kind == "literal_error":
+        return f"one of {ctx.get('expected', '')}; got {_shown(given)}"
+    if kind in _AMOUNT:
+        bound = next(iter(ctx.values()), "")
+        return f"{_AMOUNT[kind]} {f'{bound:g}' if isinstance(bound, float) else bound}; got {_shown(given)}"
+    if kind in ("value_error", "assertion_error") and ctx.get("error"):
+        return str(ctx["error"])
+    if kind == "extra_forbidden":
+        return "not a field of this event type"
+    if kind in _KIND_WORDS:
+        # None: a correction that empties a field the event cannot be without.
+        return "must not be empty" if given is None else f"{_KIND_WORDS[kind]}; got {_shown(given)}"
+    return f"{error['msg']}; got {_shown(given)}"
+
+
+def problems_in(exc: ValidationError, event_type: str | None) -> list[Problem]:
+    """Every error the model found, each at its field's path ('tracks.0'), in plain words."""
+    return [Problem(None, field_path(err["loc"], event_type), plain_words(err))
+            for err in exc.errors(include_url=False)]
+
+
+def field_label(path: str | None) -> str:
+    """The field a problem's path names, as a form labels it: 'tracks.0' -> 'Track id',
+    'sources.0.published' -> 'Source published', 'occurred.earliest' -> 'When it happened',
+    'changes.summary' (a correction's) -> 'Summary', 'on_behalf_of' -> 'On behalf of'."""
+    parts = [p for p in (path or "").split(".") if p]
+    if len(parts) > 1 and parts[0] == "changes":
+        parts = parts[1:]
+    if not parts:
+        return "The event"
+    head, rest = parts[0], [p for p in parts[1:] if not p.isdigit()]
+    if head == "sources":
+        return FIELD_LABELS.get(f"source_{rest[0] if rest else 'outlet'}", "Source")
+    if head in ITEM_LABELS and len(parts) > 1 and parts[1].isdigit():
+        return ITEM_LABELS[head] + (f" {rest[0]}" if rest else "")
+    return FIELD_LABELS.get(head, head.replace("_", " ").capitalize())
+
+
+def plain_problem(problem: Problem) -> str:
+    """A problem as a form shows it: "Track id: lower-case letters, ...; got 'Ukraine settlement'"."""
+    return f"{field_label(problem.field)}: {problem.message}" if problem.field else problem.message
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        return f"{type(value).__name__} of {len(value)}"
+    shown = repr(value)
+    return shown[:60] + "..." if len(shown) > 60 else shown
+
+
+def _did_you_mean(value: Any) -> str:
+    """How an id written as a title looks as an id: 'Ukraine settlement' -> 'ukraine-settlement'
+    (only its form: whether that id is in the log is for the completion to say)."""
+    if not isinstance(value, str):
+        return ""
+    guess = re.sub(r"[^a-z0-9._-]+", "-", value.strip().lower()).strip("-._")
+    return f" (as an id: {guess!r})" if guess and guess != value and re.fullmatch(SLUG_PATTERN, guess) else ""
 
 
 def read_dates(draft: Draft, reported_on: date | None = None) -> list[DateReading]:
@@ -337,7 +468,9 @@ def correction_for(target: StoredEvent, changes: Mapping[str, Any], reason: str,
     try:
         corrected(target.event.model_dump(mode="json"), changes)
     except ValidationError as exc:
-        raise InvalidEvents(validation_problems(exc, None, target.event.type)) from None
+        # Named as the store names them: what the change would leave wrong in the target.
+        raise InvalidEvents([Problem(None, f"changes.{p.field}", p.message)
+                             for p in problems_in(exc, target.event.type)]) from None
     return build_event(Draft(
         type="correction", when=when, summary=f"Correction: {target.event.summary}"[:500],
         tracks=list(target.event.tracks), fields={"target": target.id, "changes": dict(changes), "reason": reason},

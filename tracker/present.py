@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -112,10 +113,10 @@ class Names:
         return info.name if info and info.name else actor
 
     def short(self, actor: str) -> str:
-        """A person by surname ('Lavrov'), anyone else by full name."""
+        """A person by surname ('Lavrov', 'von der Leyen'), anyone else by full name."""
         info = self.infos.get(actor)
-        if info and info.kind == "person" and info.name.split():
-            return info.name.split()[-1]
+        if info and info.kind == "person" and info.name.strip():
+            return surname(info.name)
         return self(actor)
 
     def many(self, actors: Iterable[str], empty: str = "") -> str:
@@ -129,6 +130,71 @@ class Names:
                 out.append(Span(", "))
             out.append(Span(self.short(actor) if short else self(actor), "name"))
         return out
+
+
+# Words that belong to the surname they stand before ('Ursula von der Leyen' is 'von der Leyen',
+# 'Marine Le Pen' is 'Le Pen'). Inside a name they are mostly written in lower case, which is
+# enough to know them; this list also knows them capitalised ('Luigi Di Maio').
+SURNAME_PARTICLES = frozenset({
+    "al", "bin", "bint", "da", "dal", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos",
+    "du", "el", "ibn", "la", "le", "st", "st.", "te", "ten", "ter", "van", "von", "zu",
+})
+# Written after a surname, and part of it in short: 'Martin Luther King Jr.' is 'King Jr.'.
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def surname(name: str) -> str:
+    """A person's name in short: the last word with the particles before it, never the first
+    word (a given name): 'Sergei Lavrov' -> 'Lavrov', 'Ursula von der Leyen' -> 'von der Leyen'.
+    Only a guess for names written family name first ('Xi Jinping'), which this cannot tell."""
+    words = name.split()
+    start = len(words) - 1
+    if start > 1 and words[start].lower() in NAME_SUFFIXES:
+        start -= 1
+    while start > 1 and (words[start - 1][:1].islower() or words[start - 1].lower() in SURNAME_PARTICLES):
+        start -= 1
+    return " ".join(words[max(start, 0):]) or name
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 event', '0 events', '2 analyses' (with `many` for a word that does not take an s): the one
+    way every view counts things."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+# Marks a quotation can open with. A source's excerpt often keeps the marks it was printed with
+# ('"We explained today that ..." Lavrov said'): ours around it would double them.
+OPENING_QUOTES = "\"'\u201c\u2018\u201e\u00ab\u2039\u300c\u300e"
+
+
+def own_quotes(text: str) -> bool:
+    """Whether a quotation opens with a quotation mark of its own (then it is shown as it is)."""
+    return text.lstrip()[:1] in OPENING_QUOTES
+
+
+def quoted(text: str) -> str:
+    """A quotation as shown: in curly quotes, unless it opens with a quotation mark of its own."""
+    return text if own_quotes(text) else f"\u201c{text}\u201d"
+
+
+def quote(text: str) -> list[Span]:
+    """`quoted` as spans: the quotation itself, and our marks (if it needs them) around it."""
+    return [Span(text, "quote")] if own_quotes(text) else [Span("\u201c"), Span(text, "quote"), Span("\u201d")]
+
+
+# A text ending in one of these (before any closing quotes or brackets) is a sentence.
+_SENTENCE_END = re.compile(r"[.!?\u2026:;][\"'\u201d\u2019\u00bb\u203a)\]]*$")
+
+
+def joined(items: Iterable[str]) -> str:
+    """Items of a list as one text: a sentence followed by a space, anything else by a comma
+    (findings are sentences; tags and names are not: 'A. B.' but 'usa, rus')."""
+    out = ""
+    for item in items:
+        if out:
+            out += " " if _SENTENCE_END.search(out) else ", "
+        out += item.strip()
+    return out
 
 
 def day(d: date) -> str:
@@ -157,10 +223,6 @@ def _claim(status: str, *, loud: bool = False) -> list[Span]:
     return [Span(" ["), Span(status.upper() if loud else status, "claim"), Span("]")]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def subject(text: str) -> Span:
     return Span(text, "subject")
 
@@ -182,13 +244,13 @@ def _trend(s: TrackState, names: Names) -> list[Line]:
     if t.window_end is None:
         return [line(Span("unknown", "trend"))]
     return [line(Span(t.direction, "trend"),
-                 f" ({t.recent:+d} from {_plural(t.recent_events, 'event')} in the {t.window_days} days to "
+                 f" ({t.recent:+d} from {plural(t.recent_events, 'event')} in the {t.window_days} days to "
                  f"{t.window_end.day} {t.window_end:%b}; before that {t.previous:+d} from "
-                 f"{_plural(t.previous_events, 'event')})")]
+                 f"{plural(t.previous_events, 'event')})")]
 
 
 def _activity(s: TrackState, names: Names) -> list[Line]:
-    return [line(dated(s.last_activity), f"; {_plural(s.event_count, 'event')} in the log")]
+    return [line(dated(s.last_activity), f"; {plural(s.event_count, 'event')} in the log")]
 
 
 def _parties(s: TrackState, names: Names) -> list[Line]:
@@ -246,7 +308,7 @@ def _stances(s: TrackState, names: Names) -> list[Line]:
         out.append(line(subject(names(st.actor)),
                         [Span(" ("), Span(names.short(st.speaker), "name"), Span(")")] if st.speaker != st.actor else None,
                         ": ", Span(st.stance, "stance"), _claim(st.claim_status, loud=True),
-                        [Span(" \u201c"), Span(st.quote, "quote"), Span("\u201d")] if st.quote else None,
+                        [Span(" "), *quote(st.quote)] if st.quote else None,
                         " ", dated(st.occurred, st.uncertain), level=1))
     return out
 
@@ -328,7 +390,7 @@ def _uncertain(s: TrackState, names: Names) -> list[Line]:
         return []
     after = day(s.as_of) if s.as_of else "the moment viewed"
     return [line(Span(UNCERTAIN_MARK, "mark"),
-                 f" marks {_plural(s.uncertain_count, 'fact')} with an imprecise date that may fall after "
+                 f" marks {plural(s.uncertain_count, 'fact')} with an imprecise date that may fall after "
                  f"{after}: each counts from its earliest possible day.")]
 
 
@@ -458,3 +520,29 @@ def sources_of(state: TrackState, path: Sequence[str]) -> tuple[str, tuple[str, 
         which = f" {' '.join(rest)!r}" if rest else ""
         raise UnknownFact(f"no {head}{which} on {state.track} ({state.moment})")
     return " ".join([head, *rest]), tuple(dict.fromkeys(i for item in chosen for i in item.event_ids))
+
+
+# -- columns ---------------------------------------------------------------------------------------
+def cells(text: str) -> int:
+    """How many terminal columns `text` takes: a wide (East Asian) character two, a combining mark none."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def columns(rows: Sequence[Sequence[str]], align: str = "", gap: int = 2) -> list[str]:
+    """Rows of text as lines whose columns line up, each column as wide as its widest value, so
+    that no value, however long, pushes the ones after it out of line. `align` gives a column's
+    alignment by its place ('>' right, anything else left: '>' for a column of numbers); the last
+    column is not padded."""
+    if not rows:
+        return []
+    count = max(len(r) for r in rows)
+    widths = [max((cells(r[i]) for r in rows if i < len(r)), default=0) for i in range(count)]
+    out = []
+    for row in rows:
+        parts = []
+        for i, value in enumerate(row):
+            pad = " " * (widths[i] - cells(value)) if i < len(row) - 1 or align[i:i + 1] == ">" else ""
+            parts.append(pad + value if align[i:i + 1] == ">" else value + pad)
+        out.append((" " * gap).join(parts).rstrip())
+    return out

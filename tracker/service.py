@@ -33,8 +33,9 @@ from pydantic import ValidationError
 from events import EVENT_ADAPTER, Event
 from projections import amend as am
 from projections.actors import actor_state as fold_actor
+from projections.actors import named_by, names
 from projections.diff import diff as diff_states
-from projections.entities import Claims, claim_status
+from projections.entities import Claims, actor_info, claim_status
 from projections.moment import Moment
 from projections.records import AMENDMENT_TYPES, Ev, normalise
 from projections.replay import (
@@ -71,6 +72,7 @@ from tracker.store.jsonl import ImportReport, export_jsonl, import_file, import_
 from tracker.store.sqlite import Waiting
 
 MAX_SPAN_DAYS = 366  # the longest date interval the paged timeline looks back for
+_ACTOR_CHUNK = 256  # events read at a time to find whether one still names an actor
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -115,6 +117,16 @@ class RebuildReport:
     tracks: int
     snapshots: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class ActorRoster:
+    """Everyone the log names, split by whether the record as it stands now still names them."""
+
+    live: list[ActorInfo]  # described now, or named by an event as it now stands (by id)
+    # Named only by events since retracted, or corrected so as not to name them (a misspelt actor,
+    # say): as last described in the log, retracted or not, so a view can say who they were.
+    hidden: list[ActorInfo]
 
 
 @dataclass(frozen=True)
@@ -386,7 +398,7 @@ class Tracker:
             return sorted({str(getattr(r.event, attr)) for r in rows if getattr(r.event, attr, None)})
 
         return Choices(
-            tracks=self.track_ids(), actors=self.actor_ids(),
+            tracks=self.track_ids(), actors=[a.id for a in self.actor_roster().live],  # not a retracted misspelling
             meetings=values(("meeting_scheduled", "meeting_held", "meeting_postponed"), "meeting"),
             issues=values(("statement_made",), "issue"),
             proposals=values(("proposal_tabled",), "proposal"),
@@ -530,16 +542,45 @@ class Tracker:
         return [date.fromisoformat(d) for d in self.store.happening_days(Moment(known_at=known_at).known_text)]
 
     # -- actors -------------------------------------------------------------------------------
-    @paused_collector
     def actors(self) -> list[ActorInfo]:
-        """Every described actor (as described now), by id; actors never described come with their id."""
+        """The actors in the record as it stands now (`actor_roster().live`), by id: each as
+        described now, or with its id for a name if it is not described."""
+        return self.actor_roster().live
+
+    @paused_collector
+    def actor_roster(self) -> ActorRoster:
+        """Every actor the log names, live or hidden: an actor is live while it is described, or
+        an event as it now stands (corrections applied, retractions dropped) names it; one named
+        only by retracted events, or by events corrected not to name it, is hidden. The one rule
+        of which actors a list shows, whatever the view."""
         rm = self._read_model()
+        logged = self.actor_ids()
         if not rm.current():
-            found = registry(prepare(rm.all_events()))
+            facts = prepare(rm.all_events())
+            found = registry(facts)
+            live = set(found) | {a for e in facts for a in named_by(e.body)}
         else:
-            found = rm.registry_for(self.actor_ids() + rm.described_actor_ids(), Moment())
-        ids = sorted(set(found) | set(self.actor_ids()))
-        return [found.get(a) or ActorInfo(id=a, name=a) for a in ids]
+            found = rm.registry_for(logged + rm.described_actor_ids(), Moment())
+            # Described actors are live at once: only the others need their events read.
+            live = set(found) | {a for a in logged if a not in found and self._still_named(rm, a)}
+        return ActorRoster(live=[found.get(a) or ActorInfo(id=a, name=a) for a in sorted(live)],
+                           hidden=[self._as_logged(rm, a) for a in sorted(set(logged) - live)])
+
+    def _still_named(self, rm: ReadModel, actor: str) -> bool:
+        """Whether an event, as it stands now, names the actor: its events as logged, in chunks,
+        stopping at the first that does (most actors are named by their first event)."""
+        positions = self.store.actor_positions(actor)
+        for start in range(0, len(positions), _ACTOR_CHUNK):
+            evs = rm.fetch_positions(positions[start:start + _ACTOR_CHUNK])
+            if any(names(actor, e.body) for e in self._prepared(rm, evs, Moment())):
+                return True
+        return False
+
+    def _as_logged(self, rm: ReadModel, actor: str) -> ActorInfo:
+        """A hidden actor as its last description in the log said, retracted or not."""
+        described = [e for e in rm.fetch_positions(self.store.actor_positions(actor))
+                     if e.type == "actor_described" and e.body["actor"] == actor]
+        return actor_info(actor, described) or ActorInfo(id=actor, name=actor)
 
     @paused_collector
     def actor(self, actor_id: str, moment: Moment = Moment()) -> ActorState | None:
@@ -620,12 +661,12 @@ def _readable(method: _M) -> _M:
 # event this release refuses (logged by an earlier release with looser rules) raises pydantic's
 # ValidationError there. Every read that folds says instead which event it is (UnreadableEvent).
 for _name in ("resolve_event", "events", "event", "as_known", "amendments_of", "choices", "rebuild", "tracks", "kept_tracks",
-              "track", "diff", "timeline", "actors", "actor", "why"):
+              "track", "diff", "timeline", "actors", "actor_roster", "actor", "why"):
     setattr(Tracker, _name, _readable(getattr(Tracker, _name)))
 
 
 __all__ = [
-    "EVENT_REF_FIELDS", "ActorInfo", "ActorState", "Choices", "ConcurrencyConflict", "EventFilter", "EventRow",
+    "EVENT_REF_FIELDS", "ActorInfo", "ActorRoster", "ActorState", "Choices", "ConcurrencyConflict", "EventFilter", "EventRow",
     "Head", "IdConflict", "ImportReport", "InvalidEvents", "MissingDatabase", "Moment", "Problem", "Progress",
     "ReadOnlyStore", "RebuildReport", "StoreError", "StoredEvent", "TimelineEntry", "TrackCount", "TrackDiff",
     "TrackState", "Tracker", "UnknownEvent", "UnreadableEvent", "VerifyResult", "Waiting",

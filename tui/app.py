@@ -238,6 +238,7 @@ class TrackerApp(App[None]):
 
     moment: reactive[Moment] = reactive(Moment, init=False)
     log_version: reactive[int] = reactive(0, init=False)
+    cursor_to: tuple[str, ...] = ()  # event ids the views' cursors go to after our own append (see `appended`)
     integrity: reactive[VerifyResult | None] = reactive(None, init=False)
     long_work: reactive[str | None] = reactive(None, init=False)
 
@@ -422,10 +423,21 @@ class TrackerApp(App[None]):
         return tracker.head()[0]
 
     def appended(self, stored: StoredEvent | None) -> None:
-        """We appended an event ourselves: every view shows it at once."""
+        """We appended an event ourselves: every view shows it at once, its cursor on it.
+
+        `cursor_to` names the rows the views put their cursor on as they reload for it, most wanted
+        first (event_list.CursorTarget). A new event: its own row. A correction or retraction: the
+        row of the event it amends, since that row shows what the user changed (corrected text,
+        struck through) and is where they were; the amendment's own row is record keeping, taken
+        only where the amended event is not listed (a retraction in a timeline, which leaves
+        retracted events out, keeps the cursor in place instead: neither row is there)."""
         self._seen_version = None  # the next poll looks at the head again and finds it known
         if stored is not None:
             self._seen_head = max(self._seen_head or 0, stored.position)
+            target = getattr(stored.event, "target", None)
+            self.cursor_to = (stored.id,)
+            if stored.event.type in ("correction", "retraction") and isinstance(target, str):
+                self.cursor_to = (target, stored.id)
         self.log_version += 1
         if stored is not None:
             self.notify(f"Logged #{stored.position}: {stored.event.type.replace('_', ' ')}",
@@ -513,6 +525,10 @@ class TrackerApp(App[None]):
             self.notify(f"{self.path} is read-only: it can be browsed, but nothing can be logged to it.",
                         title="Cannot log", severity="error", markup=False)
             return
+        if prefill is None:
+            # The view we log from knows what the event is about (a track's screen: that track).
+            ask = getattr(self.screen, "log_prefill", None)
+            prefill = ask() if callable(ask) else None
         self.push_screen(LogEventScreen(prefill), self.appended)
 
     def action_help(self) -> None:

@@ -150,7 +150,7 @@ def edge_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("extreme")
     db, data = folder / "edge.db", folder / "edge.jsonl"
     data.write_text(jsonl(imported_bodies()), encoding="utf-8")
-    assert "imported 10 event(s)" in run(db, "import", str(data))
+    assert "imported 10 events" in run(db, "import", str(data))
     for args in LOGGED:
         out = run(db, "log", args[0], "--track", TRACK, *args[1:])
         assert "logged" in out, out
@@ -501,7 +501,7 @@ def test_an_import_with_a_date_outside_the_years_names_the_line_and_field_and_wr
         assert snapshot(db) == before
     # The same lines without the bad one are imported.
     data.write_text(jsonl(bodies[:2] + bodies[3:]), encoding="utf-8")
-    assert "imported 3 event(s)" in run(db, "import", str(data))
+    assert "imported 3 events" in run(db, "import", str(data))
 
 
 def test_an_import_from_the_issue_line_3_dated_9999_12_31(tmp_path: Path) -> None:

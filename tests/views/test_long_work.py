@@ -124,14 +124,14 @@ def test_first_status_after_a_big_import_shows_a_progress_bar_on_a_terminal_only
     assert counts, f"no progress bar with counts:\n{out}"
     assert {total for _, total in counts} == {f"{EVENTS:,}"}
     assert f"{EVENTS:,} / {EVENTS:,} events" in out  # the bar reached the end
-    assert "4 track(s), now" in out  # and then the answer, as usual
+    assert "4 tracks, now" in out  # and then the answer, as usual
     assert "Traceback" not in out
 
     for name, value in AT_ONCE.items():
         monkeypatch.setenv(name, value)
     piped = tracker("status", db=copy_of(imported, tmp_path / "b"))  # the same first build, piped
     assert piped.returncode == 0, piped.stderr
-    assert "4 track(s), now" in piped.stdout
+    assert "4 tracks, now" in piped.stdout
     assert piped.stderr == ""
     assert "building" not in piped.stdout
 
@@ -141,7 +141,7 @@ def test_rebuild_shows_a_progress_bar_on_a_terminal_but_not_with_json(imported: 
     code, out = on_terminal("rebuild", db=db, env=AT_ONCE)
     assert code == 0, out
     assert COUNTS.search(out), f"no progress bar with counts:\n{out}"
-    assert f"rebuilt the read model from {EVENTS} event(s)" in out
+    assert f"rebuilt the read model from {EVENTS} events" in out
 
     code, out = on_terminal("rebuild", "--json", db=db, env=AT_ONCE)
     assert code == 0, out

@@ -6,6 +6,7 @@ import click
 
 from tracker.cli.common import Context, handle_errors, say
 from tracker.paths import demo_db, resolve_db
+from tracker.present import plural
 from tracker.service import Tracker
 
 
@@ -36,14 +37,14 @@ def demo(click_ctx: click.Context, demo_path: str | None, reset: bool, no_tui: b
     position, _ = tracker.head()
     tracker.close()
     if report is not None:
-        say(f"demo: built {path} from the bundled data ({report.appended} events)")
+        say(f"demo: built {path} from the bundled data ({plural(report.appended, 'event')})")
     else:
-        say(f"demo: reopened {path} ({position} events, with what was logged into it; "
+        say(f"demo: reopened {path} ({plural(position, 'event')}, with what was logged into it; "
             "'tracker demo --reset' builds it afresh)")
     if no_tui or not _run_tui(path):
         with Tracker.open(path, readonly=True) as ro:
             position, head = ro.head()
-            say(f"{ro.path}: {position} events, chain head {head[:16]}")
+            say(f"{ro.path}: {plural(position, 'event')}, chain head {head[:16]}")
             for count in ro.track_counts():
                 say(f"  {count.track:<32} {count.events:>5} events")
 

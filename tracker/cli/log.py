@@ -10,7 +10,7 @@ from events import EVENT_TYPES, STANCES, describe
 from events.base import CLAIM_STATUSES
 from tracker.cli.common import Context, emit_json, handle_errors, resolve_reported_on, say, to_json
 from tracker.forms import DateReading, Draft, FieldSpec, build_event, field_specs, read_dates
-from tracker.service import EVENT_REF_FIELDS, UnknownEvent
+from tracker.service import EVENT_REF_FIELDS, InvalidEvents, Problem, UnknownEvent
 
 
 def _option(spec: FieldSpec) -> click.Option:
@@ -110,7 +110,10 @@ def _make_command(event_type: str) -> click.Command:
             fields={**{k: v for k, v in kw.items() if k in names},
                     **{field: given[0] for field, plural in about.items() if (given := draft_lists[plural])}},
         )
-        event = build_event(draft, reported_on)
+        try:
+            event = build_event(draft, reported_on)
+        except InvalidEvents as exc:
+            raise InvalidEvents(_said_once(exc.problems, about)) from None
         readings = read_dates(draft, reported_on)
         resolved = _echo(readings)
         if kw["dry_run"]:
@@ -139,6 +142,14 @@ def _event_id(ctx: Context, name: str, ref: str) -> str:
         return ctx.existing().resolve_event(ref).id
     except UnknownEvent as exc:
         raise click.BadParameter(str(exc), param_hint="--" + name.replace("_", "-")) from None
+
+
+def _said_once(problems: list[Problem], merged: dict[str, str]) -> list[Problem]:
+    """A field given by the first --track / --actor (MERGED) is that flag's value: a problem with
+    it is said once, as the list's ('tracks.0'), not again as the field's ('track')."""
+    said = {(p.field, p.message) for p in problems}
+    return [p for p in problems
+            if not (p.field in merged and (f"{merged[p.field]}.0", p.message) in said)]
 
 
 def _echo(readings: list[DateReading]) -> str:

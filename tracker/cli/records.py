@@ -8,6 +8,8 @@ import sys
 import click
 
 from tracker.cli.common import Context, emit_json, handle_errors, parse_known_at, parse_range, say
+from tracker.cli.views import table
+from tracker.present import plural
 from tracker.service import EventFilter, EventRow, Head, Moment, Tracker
 from tracker.textsafe import printable
 
@@ -39,7 +41,7 @@ def import_(ctx: Context, file: str, expect_position: int | None, as_json: bool)
     if as_json:
         emit_json({k: v for k, v in report.__dict__.items() if k != "written"})
     else:
-        say(f"imported {report.appended} event(s) from {report.lines} line(s)"
+        say(f"imported {plural(report.appended, 'event')} from {plural(report.lines, 'line')}"
             f"{f', {report.skipped} already in the log' if report.skipped else ''}; log is at position {report.head}"
             + (f"\nthe file's hash chain holds (its head {report.chain})" if report.chain else ""))
 
@@ -73,16 +75,16 @@ def export(ctx: Context, fmt: str, output: str, force: bool) -> None:
         tracker.exportable(force=force)  # refused before the file is made
         with open(output, "w", encoding="utf-8", newline="\n") as fh:
             n = tracker.export_jsonl(fh, force=force)
-        click.echo(f"exported {n} event(s) to {output}", err=True)
+        click.echo(f"exported {plural(n, 'event')} to {output}", err=True)
 
 
-def event_line(row: EventRow) -> str:
-    """One event of a list: as known at the moment, with its marks ('corrected', 'RETRACTED')."""
+def event_row(row: EventRow) -> list[str]:
+    """One event of a list, a value per column: as known at the moment, with its marks
+    ('corrected', 'RETRACTED'); its tracks whole, however many."""
     e = row.event
     claim = "RETRACTED" if row.retracted else row.claim_status
     mark = "[corrected] " if row.corrected else ""
-    return (f"{row.position:>7}  {e.occurred.label():<24}  {e.type:<22} {claim:<10} "
-            f"{','.join(e.tracks)[:30]:<30}  {mark}{e.summary}")
+    return [str(row.position), e.occurred.label(), e.type, claim, ",".join(e.tracks), mark + e.summary]
 
 
 @click.command(short_help="List events, filtered, as the record stands.")
@@ -118,7 +120,7 @@ def events(ctx: Context, tracks: tuple[str, ...], actors: tuple[str, ...], types
     moment = Moment(known_at=parse_known_at(known_at))
     total = tracker.count_events(f, moment)
     rows = tracker.events(f, moment, limit=limit or max(total, 1), newest_first=not oldest_first)
-    cut = f"({len(rows)} of {total} matching events shown; --limit 0 shows all)" if len(rows) < total else ""
+    cut = f"({len(rows)} of {plural(total, 'matching event')} shown; --limit 0 shows all)" if len(rows) < total else ""
     if as_json:
         emit_json(rows)
         if cut:
@@ -127,8 +129,8 @@ def events(ctx: Context, tracks: tuple[str, ...], actors: tuple[str, ...], types
     if not rows:
         say("no matching events")
         return
-    for row in rows:
-        say(event_line(row))
+    for line in table([event_row(row) for row in rows], align=">"):
+        say(line)
     if cut:
         say(cut)
 
@@ -167,12 +169,12 @@ def verify(ctx: Context, expect_head: str | None, accept_head: bool, as_json: bo
         emit_json(result)
     else:
         if result.ok:
-            say(f"ok: {result.checked} event(s), chain intact; head {result.head}")
+            say(f"ok: {plural(result.checked, 'event')}, chain intact; head {result.head}")
         else:
             say(f"BROKEN at position {result.first_bad_position}: {result.reason} "
-                f"({result.checked} event(s) before it verified)")
+                f"({plural(result.checked, 'event')} before it verified)")
         if result.unreadable_count:
-            say(f"{result.unreadable_count} event(s) this release cannot read (written by an earlier release?):")
+            say(f"{plural(result.unreadable_count, 'event')} this release cannot read (written by an earlier release?):")
             for item in result.unreadable:
                 say(f"  {item}")
             if result.unreadable_count > len(result.unreadable):

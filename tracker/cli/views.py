@@ -28,12 +28,16 @@ from tracker.present import (
     Names,
     UnknownFact,
     UnknownField,
+    columns,
     markdown_escape,
     markdown_line,
+    plural,
+    quoted,
     sections,
     sources_of,
     when,
 )
+from tracker.textsafe import printable
 
 
 # -- status -------------------------------------------------------------------------------------
@@ -51,12 +55,26 @@ def status_lines(state: TrackState, names: Names) -> list[str]:
     return out
 
 
-def summary_line(state: TrackState) -> str:
+SUMMARY_HEADINGS = ("track", "status", "since", "trend", "last activity", "next meeting")
+
+
+def summary_row(state: TrackState) -> list[str]:
+    """A track's line of `tracker status`, a value per column of SUMMARY_HEADINGS."""
     nxt = state.next_meeting
-    upcoming = f"next: {nxt.title} {when(nxt.planned)}" if nxt else ""
-    since = f" since {when(state.status_since)}" if state.status_since else ""
-    return (f"{state.track:<28} {state.status:<11}{since:<26} {state.trend.direction:<13} "
-            f"last {when(state.last_activity):<24} {upcoming}")
+    return [state.track, state.status, when(state.status_since) if state.status_since else "-",
+            state.trend.direction, when(state.last_activity) if state.last_activity else "-",
+            f"{nxt.title} {when(nxt.planned)}" if nxt else ""]
+
+
+def table(rows: Sequence[Sequence[str]], align: str = "") -> list[str]:
+    """Rows as lines with their columns lined up (tracker.present.columns), each value made safe
+    first: an escape shown for a control character takes the room it is shown in."""
+    return columns([[printable(v, single_line=True) for v in row] for row in rows], align)
+
+
+def summary_lines(states: Sequence[TrackState]) -> list[str]:
+    """The list of tracks, under its headings; every column as wide as its longest value."""
+    return table([SUMMARY_HEADINGS, *(summary_row(s) for s in states)])
 
 
 @click.command(short_help="Where TRACK (or every track) stands, at any date.")
@@ -77,9 +95,9 @@ def status(ctx: Context, track: str | None, as_of: str | None, known_at: str | N
         if not states:
             say(f"no tracks ({moment.label()})")
             return
-        say(f"{len(states)} track(s), {moment.label()}")
-        for s in states:
-            say(summary_line(s))
+        say(f"{plural(len(states), 'track')}, {moment.label()}")
+        for line in summary_lines(states):
+            say(line)
         return
     state = tracker.track(track, moment)
     if state is None:
@@ -92,10 +110,10 @@ def status(ctx: Context, track: str | None, as_of: str | None, known_at: str | N
 
 
 # -- timeline -----------------------------------------------------------------------------------
-def timeline_line(e: TimelineEntry) -> str:
+def timeline_row(e: TimelineEntry) -> list[str]:
     flags = ("~" if e.uncertain else " ") + ("*" if e.corrected else " ")
     status = f" [{e.claim_status}]" if e.claim_status != "confirmed" else ""
-    return f"{flags}{e.occurred.label():<24} {e.type:<22} {e.summary}{status}"
+    return [flags + e.occurred.label(), e.type, e.summary + status]
 
 
 @click.command(short_help="What happened, in the order it happened.")
@@ -126,8 +144,8 @@ def timeline(ctx: Context, track: str | None, date_from: str | None, date_to: st
     if not entries:
         say(f"no events ({moment.label()})")
         return
-    for e in entries:
-        say(timeline_line(e))
+    for line in table([timeline_row(e) for e in entries]):
+        say(line)
 
 
 # -- diff ---------------------------------------------------------------------------------------
@@ -179,7 +197,7 @@ def why(ctx: Context, track: str, field: tuple[str, ...], as_of: str | None, kno
     if as_json:
         emit_json({"field": what, "moment": moment.label(), "event_ids": list(ids), "events": events})
         return
-    say(f"{track} {what} ({moment.label()}): {len(ids)} event(s)")
+    say(f"{track} {what} ({moment.label()}): {plural(len(ids), 'event')}")
     direct = set(ids)
     for row in events:
         e = row.event
@@ -190,7 +208,7 @@ def why(ctx: Context, track: str, field: tuple[str, ...], as_of: str | None, kno
             bits = [src.outlet] + ([f"via {src.via}"] if src.via else []) + ([str(src.published)] if src.published else [])
             say(f"    source: {', '.join(bits)}" + (f" <{src.url}>" if src.url else ""))
             if src.quote:
-                say(f"      \u201c{src.quote}\u201d")
+                say(f"      {quoted(src.quote)}")
 
 
 # -- brief --------------------------------------------------------------------------------------
@@ -241,8 +259,8 @@ def rebuild(ctx: Context, as_json: bool) -> None:
     if as_json:
         emit_json({**report.__dict__, "seconds": round(report.seconds, 3)})
     else:
-        say(f"rebuilt the read model from {report.events} event(s): {report.tracks} track(s), "
-            f"{report.snapshots} snapshot(s) in {report.seconds:.2f} s")
+        say(f"rebuilt the read model from {plural(report.events, 'event')}: {plural(report.tracks, 'track')}, "
+            f"{plural(report.snapshots, 'snapshot')} in {report.seconds:.2f} s")
 
 
 COMMANDS = [status, timeline, diff, why, brief, rebuild]

@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Input, Select, Static
 from events import parse_occurred
 from events.dates import DateParseError
 from tracker.forms import correction_for, field_specs, parse_commitments
-from tracker.service import InvalidEvents, StoredEvent
+from tracker.service import InvalidEvents, Problem, StoredEvent
 from tracker.textsafe import printable
 from tui.dialogs.amendment import AmendmentDialog
 from tui.dialogs.log_event import FieldRow
@@ -105,21 +105,23 @@ class CorrectionScreen(AmendmentDialog):
             with VerticalScroll(id="form"):
                 yield FieldRow("field", "Field to correct", Select(
                     [(Text(k.replace("_", " ")), k) for k in self.kinds], value="summary",
-                    allow_blank=False, id="c-field"), required=True)
-                yield FieldRow("value", "Correct value", Input(as_text(e.summary), id="c-value"),
-                               required=True, hint="")
-                yield Static(id="c-resolved", classes="resolved")
-                yield FieldRow("reason", "Reason", Input(id="c-reason", placeholder="why it was wrong"),
+                    allow_blank=False, id="c-field", compact=True), required=True)
+                yield FieldRow("value", "Correct value", Input(as_text(e.summary), id="c-value", compact=True),
                                required=True)
-                yield FieldRow("when", "When corrected", DateField("today", input_id="c-when"), required=True)
+                yield Static(id="c-resolved", classes="resolved")
+                yield FieldRow("reason", "Reason", Input(id="c-reason", placeholder="why it was wrong",
+                                                         compact=True), required=True)
+                yield FieldRow("when", "When corrected", DateField("today", input_id="c-when", compact=True),
+                               required=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Log correction  ctrl+s", variant="primary", id="save")
-                yield Button("Cancel  esc", id="cancel")
+                yield Button("Log correction  ctrl+s", variant="primary", id="save", compact=True)
+                yield Button("Cancel  esc", id="cancel", compact=True)
 
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#c-field", Select).focus()
+        self._resolve()
 
     @property
     def field_name(self) -> str:
@@ -139,44 +141,47 @@ class CorrectionScreen(AmendmentDialog):
 
     @on(Input.Changed, "#c-value")
     def _resolve(self) -> None:
+        """A date is read as it is typed: what it means under it, or, in the row, why it cannot be read."""
         label = self.query_one("#c-resolved", Static)
+        label.display = False
         if self.kinds.get(self.field_name) != "date":
-            label.update("")
             return
+        row = self.query_one("#row-value", FieldRow)
         try:
             occ = parse_occurred(self.query_one("#c-value", Input).value,
                                  ahead=self.field_name in planned_fields(self.target))
-            label.update(Text(f"= {clean(occ.label())}", style="green"))
         except DateParseError as exc:
-            label.update(Text(clean(str(exc)), style="red"))
+            row.show_problems([Problem(None, self.field_name, str(exc))])
+            return
+        row.show_problems([])
+        label.update(Text(f"= {clean(occ.label())}", style="green"))
+        label.display = True
 
-    def action_save(self) -> None:
-        rows = {row.field_name: row for row in self.query(FieldRow)}
-        for row in rows.values():
-            row.show_error(None)
+    def check(self) -> tuple[Any | None, dict[str, list[Problem]]]:
         name = self.field_name
-        reason = self.query_one("#c-reason", Input).value.strip()
-        problems: dict[str, str] = {}
+        problems: dict[str, list[Problem]] = {}
         try:
             value = convert(self.kinds[name], self.query_one("#c-value", Input).value,
                             ahead=name in planned_fields(self.target))
         except (ValueError, DateParseError) as exc:
-            problems["value"] = str(exc)
+            problems["value"] = [Problem(None, name, str(exc))]
             value = None
+        reason = self.query_one("#c-reason", Input).value.strip()
         if not reason:
-            problems["reason"] = "required: say why the earlier record was wrong"
+            problems["reason"] = [Problem(None, "reason", "required; say why the earlier record was wrong")]
+        if "value" in problems:
+            return None, problems
         when = self.query_one("#c-when", Input).value.strip() or "today"
-        if not problems:
-            try:
-                event = correction_for(self.target, {name: value}, reason, when=when)
-            except InvalidEvents as exc:
-                for p in exc.problems:
-                    key = "when" if p.field in ("when", "occurred") else "reason" if p.field == "reason" else "value"
-                    problems[key] = (problems.get(key, "") + "; " if key in problems else "") + p.message
-            else:
-                self.write(event)
-                return
-        for key, message in problems.items():
-            rows[key].show_error(message)
-        self.show_error(Text("Nothing was logged: fix the fields marked below.",
-                                                          style="bold red"))
+        try:
+            # A stand-in reason while there is none: what the change would do is checked too.
+            event = correction_for(self.target, {name: value}, reason or "-", when=when)
+        except InvalidEvents as exc:
+            for p in exc.problems:
+                problems.setdefault(ROWS.get((p.field or "").split(".")[0], "value"), []).append(p)
+            return None, problems
+        return (None, problems) if problems else (event, {})
+
+
+# Where a problem of the correction is shown: its own date and reason in their rows; what the
+# change would leave wrong in the target ('changes.summary'), and anything else, under the value.
+ROWS = {"when": "when", "occurred": "when", "reason": "reason"}

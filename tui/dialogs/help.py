@@ -10,6 +10,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from tui.dialogs import DIALOG_HEIGHTS, DIALOG_WIDTHS
+
 INTRO = (
     "Every view follows the moment in the time bar: '[' and ']' step to the previous or next day with "
     "a dated event, 't' jumps to a typed date (and, optionally, to what was known on another day), "
@@ -43,6 +45,8 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", key_display="esc"),
     ]
+    HORIZONTAL_BREAKPOINTS = DIALOG_WIDTHS
+    VERTICAL_BREAKPOINTS = DIALOG_HEIGHTS
 
     def compose(self) -> ComposeResult:
         from tui.app import TrackerApp
@@ -73,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text(INTRO, style="dim"), classes="dialog-help")
                 for title, bindings in groups:
                     yield Static(key_table(title, bindings, self.app), classes="key-table")
-            yield Static(Text("escape closes", style="dim"), classes="dialog-foot")
+            yield Static(Text("↑ ↓ page up/down scroll · escape closes", style="dim"), classes="dialog-foot")
 
         yield Footer()
 

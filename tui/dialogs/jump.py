@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Input, Static
 
 from events.dates import Bound, DateParseError, bound_day
 from projections.moment import Moment
+from tui.dialogs import DIALOG_HEIGHTS, DIALOG_WIDTHS
 from tui.dialogs.log_event import FieldRow
 from tui.widgets.date_field import DateField
 from tui.widgets.text import clean
@@ -29,6 +30,8 @@ def _day(d: date) -> str:
 class JumpScreen(ModalScreen[Any]):
     """Returns (as_of, known_on): as_of None is now; known_on None (now) or a day."""
 
+    HORIZONTAL_BREAKPOINTS = DIALOG_WIDTHS
+    VERTICAL_BREAKPOINTS = DIALOG_HEIGHTS
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         # Not a priority binding: that would act before the focused Input has taken the keys typed
@@ -50,13 +53,13 @@ class JumpScreen(ModalScreen[Any]):
                               "day. Type dates naturally ('17 Feb 2025', 'last Tuesday'); leave empty or "
                               "type 'now' to come back to the present.", style="dim"), classes="dialog-help")
             yield Static(id="form-error", classes="form-error")
-            yield FieldRow("as_of", "As of", DateField(as_of, placeholder="now", input_id="j-as-of"))
+            yield FieldRow("as_of", "As of", DateField(as_of, placeholder="now", input_id="j-as-of", compact=True))
             yield FieldRow("known", "As known on", DateField(
-                known, placeholder="now: everything logged since, too", input_id="j-known"),
+                known, placeholder="now: everything logged since, too", input_id="j-known", compact=True),
                 hint="what had been logged by the end of that day")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Go  enter", variant="primary", id="go")
-                yield Button("Cancel  esc", id="cancel")
+                yield Button("Go  enter", variant="primary", id="go", compact=True)
+                yield Button("Cancel  esc", id="cancel", compact=True)
 
         yield Footer()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Static
 
 from tracker.forms import retraction_for
-from tracker.service import InvalidEvents, StoredEvent
+from tracker.service import InvalidEvents, Problem, StoredEvent
 from tui.dialogs.amendment import AmendmentDialog
 from tui.dialogs.log_event import FieldRow
 from tui.widgets.date_field import DateField
@@ -43,29 +43,27 @@ class RetractionScreen(AmendmentDialog):
             head.append(clean(e.summary), style="")
             yield Static(head, classes="dialog-target")
             yield Static(id="form-error", classes="form-error")
-            yield FieldRow("reason", "Reason", Input(id="r-reason", placeholder="why it is withdrawn"),
+            yield FieldRow("reason", "Reason", Input(id="r-reason", placeholder="why it is withdrawn", compact=True),
                            required=True)
-            yield FieldRow("when", "When retracted", DateField("today", input_id="r-when"), required=True)
+            yield FieldRow("when", "When retracted", DateField("today", input_id="r-when", compact=True),
+                           required=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Log retraction  ctrl+s", variant="error", id="save")
-                yield Button("Cancel  esc", id="cancel")
+                yield Button("Log retraction  ctrl+s", variant="error", id="save", compact=True)
+                yield Button("Cancel  esc", id="cancel", compact=True)
 
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#r-reason", Input).focus()
 
-    def action_save(self) -> None:
+    def check(self) -> tuple[Any | None, dict[str, list[Problem]]]:
         reason = self.query_one("#r-reason", Input).value.strip()
-        rows = {row.field_name: row for row in self.query(FieldRow)}
-        rows["reason"].show_error(None if reason else "required: say why the event is withdrawn")
-        rows["when"].show_error(None)
         if not reason:
-            return
+            return None, {"reason": [Problem(None, "reason", "required; say why the event is withdrawn")]}
         try:
-            event = retraction_for(self.target, reason, when=self.query_one("#r-when", Input).value or "today")
+            return retraction_for(self.target, reason, when=self.query_one("#r-when", Input).value or "today"), {}
         except InvalidEvents as exc:
+            problems: dict[str, list[Problem]] = {}
             for p in exc.problems:
-                rows["when" if p.field in ("when", "occurred") else "reason"].show_error(p.message)
-            return
-        self.write(event)
+                problems.setdefault("when" if p.field in ("when", "occurred") else "reason", []).append(p)
+            return None, problems

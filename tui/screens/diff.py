@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -14,10 +15,11 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from events.dates import DateParseError, bound_day
 from projections.state import Change
+from tracker.present import plural
 from tracker.service import Moment, StoredEvent, TrackDiff, Tracker, TrackState
 from tui.screens.base import ViewScreen
 from tui.widgets.date_field import DateField
-from tui.widgets.text import clean, day
+from tui.widgets.text import clean, day, fit_table, quotation
 
 KIND_STYLES = {
     "status": "bold", "party_joined": "green", "party_left": "red", "excluded": "red", "readmitted": "green",
@@ -28,8 +30,24 @@ KIND_STYLES = {
 }
 
 
+HEADERS = {"kind": "Change", "subject": "About", "description": "What changed"}
+# What changed asks for this much at first, then takes what room is left. Narrower, what a change is
+# about gives up width first, then what changed (both cut with an ellipsis, and whole in the pane
+# beside or under the table); the kind of change is never cut.
+DESCRIPTION_WANT = 48
+LEAST = {"subject": 12, "description": 20}
+COMPACT_BELOW = 30  # rows of the terminal under which the form's fields go without borders
+
+
+def kind_text(change: Change) -> Text:
+    return Text(change.kind.replace("_", " "), style=KIND_STYLES.get(change.kind, ""))
+
+
 def render_sources(change: Change, events: list[StoredEvent]) -> Group:
-    lines: list[RenderableType] = [Text(clean(change.description, single_line=False), style="bold"), Text()]
+    head = kind_text(change)
+    if change.subject:
+        head.append(f"  {clean(change.subject)}", style="dim")
+    lines: list[RenderableType] = [head, Text(clean(change.description, single_line=False), style="bold"), Text()]
     if not events:
         lines.append(Text("no events recorded behind this change", style="dim italic"))
     for stored in events:
@@ -47,13 +65,43 @@ def render_sources(change: Change, events: list[StoredEvent]) -> Group:
                 s.append(f"  {clean(src.url)}", style="underline")
             lines.append(s)
             if src.quote:
-                lines.append(Text("    “", style="italic") + Text(clean(src.quote), style="italic")
-                             + Text("”", style="italic"))
+                lines.append(Text("    ") + quotation(src.quote))
     return Group(*lines)
 
 
+class DiffTable(DataTable[Any]):
+    """One row per change; its columns follow its width."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.cells: dict[str, dict[str, Text]] = {}
+
+    def on_mount(self) -> None:
+        # A scroll bar coming or going changes the room for the columns, without a resize.
+        self.watch(self, "show_vertical_scrollbar", lambda _: self.refit(), init=False)
+        self.refit(force=True)
+
+    def on_resize(self) -> None:
+        self.refit()
+
+    def show(self, changes: list[Change]) -> None:
+        self.cells = {str(i): {"kind": kind_text(c), "subject": Text(clean(c.subject)),
+                               "description": Text(clean(c.description))} for i, c in enumerate(changes)}
+        self.refit(force=True)
+
+    def refit(self, *, force: bool = False) -> None:
+        fit_table(self, HEADERS, self.cells, least=LEAST, grow=["description"], ask={"description": DESCRIPTION_WANT},
+                  force=force)
+
+
 class DiffScreen(ViewScreen):
-    """Pick a track and two days; see every change between them and the events behind each."""
+    """Pick a track and two days; see every change between them and the events behind each.
+
+    Below 100 columns the track goes on a row of its own above the two days and Compare; below 140
+    the changes are listed above the events behind the highlighted one, not beside them: beside,
+    what changed would get a column too narrow to read."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
 
     BINDINGS = [
         Binding("ctrl+r", "compare", "Compare"),
@@ -68,22 +116,26 @@ class DiffScreen(ViewScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="diff-form"):
             yield Select([], prompt="track", id="diff-track")
-            yield DateField("", placeholder="from (e.g. 17 Feb 2025)", input_id="diff-from", id="diff-from-field")
-            yield DateField("", placeholder="to (e.g. 18 Feb 2025)", input_id="diff-to", id="diff-to-field")
-            yield Button("Compare", variant="primary", id="diff-go")
+            with Horizontal(id="diff-days"):
+                yield DateField("", placeholder="from (e.g. 17 Feb 2025)", input_id="diff-from",
+                                id="diff-from-field")
+                yield DateField("", placeholder="to (e.g. 18 Feb 2025)", input_id="diff-to", id="diff-to-field")
+                yield Button("Compare", variant="primary", id="diff-go")
         yield Static(id="diff-status", classes="view-status")
         with Horizontal(id="diff-body"):
-            yield DataTable(id="diff-table", cursor_type="row", zebra_stripes=True)
+            yield DiffTable(id="diff-table")
             with VerticalScroll(id="diff-why-scroll"):
                 yield Static(Text("Select a change to see the events and sources behind it.", style="dim italic"),
                              id="diff-why")
 
-    def on_mount(self) -> None:
-        table = self.query_one("#diff-table", DataTable)
-        table.add_column("Change", key="kind", width=20)
-        table.add_column("About", key="subject", width=22)
-        table.add_column("What changed", key="description")
-        super().on_mount()
+    def on_resize(self, event: events.Resize) -> None:
+        # In a short terminal the form's fields go without borders: three rows instead of seven,
+        # left to the changes.
+        compact = event.size.height < COMPACT_BELOW
+        self.query_one("#diff-track", Select).compact = compact
+        self.query_one("#diff-go", Button).compact = compact
+        for field in self.query("#diff-form Input").results(Input):
+            field.compact = compact
 
     def reload(self) -> None:
         self.load_choices()
@@ -155,12 +207,8 @@ class DiffScreen(ViewScreen):
 
     def show_diff(self, result: TrackDiff) -> None:
         self.changes = list(result.changes)
-        table = self.query_one("#diff-table", DataTable)
-        table.clear()
-        for i, c in enumerate(self.changes):
-            table.add_row(Text(c.kind.replace("_", " "), style=KIND_STYLES.get(c.kind, "")),
-                          Text(clean(c.subject)), Text(clean(c.description)), key=str(i))
-        status = Text(f"{len(self.changes)} change{'s' if len(self.changes) != 1 else ''}", style="bold")
+        self.query_one(DiffTable).show(self.changes)
+        status = Text(plural(len(self.changes), "change"), style="bold")
         status.append(f" on {clean(result.track)}: {clean(result.before)}  →  {clean(result.after)}", style="dim")
         self.query_one("#diff-status", Static).update(status)
         if self.changes:

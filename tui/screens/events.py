@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tracker.service import EventFilter
 from tui.screens.base import ViewScreen
 from tui.widgets.event_detail import EventDetail
-from tui.widgets.event_list import Columns, EventList
+from tui.widgets.event_list import CursorTarget, EventList
 from tui.widgets.filter_bar import FilterBar, Filters
 
 
@@ -29,15 +29,13 @@ def event_filter(filters: Filters) -> EventFilter:
     )
 
 
-class ListHeader(Static):
-    """Column titles that follow the list's width."""
-
-    def on_resize(self) -> None:
-        self.update(Columns.for_width(self.size.width).header())
-
-
 class EventLogScreen(ViewScreen):
-    """Every event in the log."""
+    """Every event in the log.
+
+    Below 150 columns the detail pane goes under the list rather than beside it: the list then has
+    the whole width for its date, type, claim and summary, and the record reads in long lines."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
 
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/"),
@@ -53,17 +51,19 @@ class EventLogScreen(ViewScreen):
         self.filters = Filters()
         self.newest_first = True
         self._choices_version = -1
+        self._cursor_target: CursorTarget | None = None
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar(id="filters")
         yield Static(id="log-status")
         with Horizontal(id="log-body"):
             with Vertical(id="log-left"):
-                yield ListHeader(id="log-header")
+                yield Static(id="log-header")
                 yield EventList(id="log-list")
             yield EventDetail(id="log-detail")
 
     def on_mount(self) -> None:
+        self._cursor_target = CursorTarget(self.app)
         super().on_mount()
         self.query_one(EventList).focus()
 
@@ -73,12 +73,17 @@ class EventLogScreen(ViewScreen):
         return event_filter(self.filters)
 
     def reload(self) -> None:
+        if self._cursor_target is not None:
+            # Shown afresh from the top (where a new event is, newest first): an append made
+            # meanwhile is not followed later, when the cursor may have moved on.
+            self._cursor_target.take(self.app)
         self.query_one(EventList).set_query(self.event_filter, self.moment, self.newest_first)
         self.count_matching()
         self.load_choices()
 
     def log_changed(self) -> None:
-        self.query_one(EventList).refresh_data()
+        follow = self._cursor_target.take(self.app) if self._cursor_target else ()
+        self.query_one(EventList).refresh_data(follow)
         self.count_matching()
         self.load_choices()
 
@@ -116,6 +121,10 @@ class EventLogScreen(ViewScreen):
     @on(FilterBar.Done)
     def _search_done(self) -> None:
         self.query_one(EventList).focus()
+
+    @on(EventList.ColumnsChanged)
+    def _columns_changed(self, event: EventList.ColumnsChanged) -> None:
+        self.query_one("#log-header", Static).update(event.columns.header())
 
     @on(EventList.Highlighted)
     def _highlighted(self, event: EventList.Highlighted) -> None:

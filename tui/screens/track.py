@@ -59,9 +59,10 @@ class TrackScreen(ViewScreen):
         Binding("x", "retract", "Retract"),
     ]
 
-    # Below 150 columns the overview and the schedule are stacked, not side by side: the schedule
-    # needs 75 columns (ScheduleTable), and halves of an 80-column terminal wrap every line of the
-    # overview after a word or two.
+    # Below 150 columns the overview and the schedule are stacked, not side by side: the schedule's
+    # dates and statuses, never cut, take 44 columns (ScheduleTable), which would leave meeting
+    # titles a few letters in half of a narrower terminal; and halves of an 80-column terminal wrap
+    # every line of the overview after a word or two.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
 
     def __init__(self, track_id: str) -> None:
@@ -80,7 +81,9 @@ class TrackScreen(ViewScreen):
                 with Horizontal(id="overview-split"):
                     with VerticalScroll(id="overview-scroll"):
                         yield TrackOverview(id="overview-body")
-                    with Vertical(id="schedule-pane"):
+                    with Vertical(id="schedule-pane") as pane:
+                        # stacked (narrow), the title goes in the pane's top border: a row more for meetings
+                        pane.border_title = "Schedule"
                         yield Static(Text("Schedule", style="bold"), classes="pane-title")
                         yield ScheduleTable(id="schedule")
                         with VerticalScroll(id="meeting-scroll"):
@@ -311,3 +314,7 @@ class TrackScreen(ViewScreen):
     def action_retract(self) -> None:
         if self.timeline_row is not None:
             self.app.amend(self.timeline_row.stored, "retract")
+
+    def log_prefill(self) -> Prefill | None:
+        """'n' here logs an event on this track."""
+        return Prefill(tracks=[self.track_id])

@@ -1,7 +1,11 @@
-"""Every negotiation track: status, trend, last activity, next scheduled meeting."""
+"""Every negotiation track: status, trend, last activity, next scheduled meeting.
+
+The columns follow the terminal's width (`TracksTable.refit`); the line under the list says all of
+the highlighted track, so whatever a narrow terminal cuts or leaves out can be read whole there."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -11,49 +15,122 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from tracker.present import plural
 from tracker.service import Moment, Tracker, TrackState
 from tui.screens.base import ViewScreen
-from tui.widgets.text import clean, track_status, trend
+from tui.widgets.text import clean, fit_table, track_status, trend
+
+HEADERS = {"track": "Track", "status": "Status", "trend": "Trend", "last": "Last activity",
+           "next": "Next meeting", "events": "Events"}
+# When the list is narrower than its columns want, the count of events and then the trend go (the
+# line under the list has them), then the next meeting's title, the status and last the track's
+# title give up width, cut with an ellipsis; the last activity, a date, is never cut.
+LEAST = {"next": 14, "status": 17, "track": 18}
+OPTIONAL = ("events", "trend")
+# A next meeting's title can be long: beyond this many cells, it gets only the room left over.
+NEXT_WANT = 32
 
 
-def next_meeting_text(state: TrackState) -> Text:
+def next_meeting_text(state: TrackState, sep: str = "  ") -> Text:
+    """When the next meeting is, whether it was moved, and its title after `sep`."""
     m = state.next_meeting
     if m is None:
         return Text("—", style="dim")
     when = m.planned or m.occurred
     text = Text()
     text.append(clean(when.label()) if when else "date unknown", style="bold")
-    text.append("  ")
-    text.append(clean(m.title))
     if m.postponements:
         n = len(m.postponements)
         text.append(f"  (postponed{'' if n == 1 else f' ×{n}'})", style="yellow")
     if m.uncertain:
         text.append(" ?", style="yellow")
+    text.append(sep)
+    text.append(clean(m.title))
     return text
 
 
-def track_row(state: TrackState) -> list[Text]:
+def trend_figures(state: TrackState) -> str:
+    """The trend's score over the recent window against the one before, if any event counted."""
+    t = state.trend
+    return f"{t.recent:+.1f} vs {t.previous:+.1f}" if t.recent_events or t.previous_events else ""
+
+
+def track_cells(state: TrackState) -> dict[str, Text]:
+    """The list's cells of one track, two lines each, by column key."""
     title = Text(clean(state.title), style="bold")
     title.append(f"\n{clean(state.track)}", style="dim")
     status = track_status(state.status)
     if state.status_since is not None:
         status.append(f"\nsince {clean(state.status_since.label())}", style="dim")
     tr = trend(state.trend.direction if state.trend else None)
-    if state.trend and (state.trend.recent_events or state.trend.previous_events):
-        tr.append(f"\n{state.trend.recent:+.1f} vs {state.trend.previous:+.1f}", style="dim")
+    if figures := trend_figures(state):
+        tr.append(f"\n{figures}", style="dim")
     last = Text(clean(state.last_activity.label()) if state.last_activity else "—")
     events = Text(f"{state.event_count}", justify="right")
     if state.uncertain_count:
         events.append(f"\n{state.uncertain_count} uncertain", style="yellow")
-    return [title, status, tr, last, next_meeting_text(state), events]
+    return {"track": title, "status": status, "trend": tr, "last": last,
+            "next": next_meeting_text(state, sep="\n"), "events": events}
+
+
+def track_detail(state: TrackState) -> Text:
+    """All the list says of one track, in full: what its columns cut or leave out."""
+    text = Text(clean(state.title), style="bold")
+    text.append(f"  {clean(state.track)}\n", style="dim")
+    text.append_text(track_status(state.status))
+    if state.status_since is not None:
+        text.append(f" since {clean(state.status_since.label())}")
+    text.append("  ·  ")
+    text.append_text(trend(state.trend.direction if state.trend else None))
+    if figures := trend_figures(state):
+        text.append(f" ({figures})", style="dim")
+    # a line for each pair of facts: wrapped, a line would break a date in two at 80 columns
+    text.append(f"\nlast activity {clean(state.last_activity.label()) if state.last_activity else '—'}")
+    text.append(f"  ·  {plural(state.event_count, 'event')}")
+    if state.uncertain_count:
+        text.append(f", {state.uncertain_count} uncertain", style="yellow")
+    text.append("\nNext meeting: ")
+    text.append_text(next_meeting_text(state) if state.next_meeting else Text("none scheduled", style="dim"))
+    return text
 
 
 class TracksTable(DataTable[Any]):
-    """The list of tracks; its own enter binding keeps "Open track" in the Footer while it has focus
-    (DataTable's own enter binding is hidden)."""
+    """The list of tracks, its columns fitted to its width; its own enter binding keeps "Open track"
+    in the Footer while it has focus (DataTable's own enter binding is hidden)."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open track")]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.states: list[TrackState] = []
+
+    def on_mount(self) -> None:
+        # A scroll bar coming or going changes the room for the columns, without a resize.
+        self.watch(self, "show_vertical_scrollbar", lambda _: self.refit(), init=False)
+        self.refit(force=True)
+
+    def on_resize(self) -> None:
+        self.refit()
+
+    def show(self, states: Sequence[TrackState]) -> None:
+        self.states = list(states)
+        self.refit(force=True)
+
+    def refit(self, *, force: bool = False) -> None:
+        rows = {s.track: track_cells(s) for s in self.states}
+        fit_table(self, HEADERS, rows, least=LEAST, optional=OPTIONAL, grow=["next"], ask={"next": NEXT_WANT},
+                  height=2, force=force)
+
+    @property
+    def selected(self) -> str | None:
+        if not self.row_count:
+            return None
+        return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+
+    @property
+    def selected_state(self) -> TrackState | None:
+        track = self.selected
+        return next((s for s in self.states if s.track == track), None)
 
 
 class TracksScreen(ViewScreen):
@@ -70,16 +147,11 @@ class TracksScreen(ViewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="tracks-status", classes="view-status")
-        table = TracksTable(id="tracks-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield TracksTable(id="tracks-table")
+        yield Static(id="tracks-detail")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, key, width in (("Track", "track", 34), ("Status", "status", 20), ("Trend", "trend", 15),
-                                  ("Last activity", "last", 24), ("Next meeting", "next", 56),
-                                  ("Events", "events", 12)):
-            table.add_column(label, key=key, width=width)
-        table.focus()
+        self.query_one(TracksTable).focus()
         super().on_mount()
 
     def reload(self) -> None:
@@ -118,24 +190,17 @@ class TracksScreen(ViewScreen):
             return
         self.states = states
         self.app.start_verify()  # now that the first screen shows something (see TrackerApp.on_mount)
-        table = self.query_one(DataTable)
+        table = self.query_one(TracksTable)
         self.loaded(table)
         if self.focused is None:
             table.focus()  # the loading indicator took focus away on the first load
         self.app.track_titles = {s.track: s.title for s in states}
-        current = None
-        if table.row_count and table.cursor_row < table.row_count:
-            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        table.clear()
         # the busiest tracks first: latest activity, then the most events
-        states = sorted(states, key=lambda s: (s.last_activity.latest if s.last_activity else date.min,
-                                               s.event_count), reverse=True)
-        for state in states:
-            table.add_row(*track_row(state), key=state.track, height=2)
-        if current is not None and current in {s.track for s in states}:
-            table.move_cursor(row=table.get_row_index(current), animate=False)
+        table.show(sorted(states, key=lambda s: (s.last_activity.latest if s.last_activity else date.min,
+                                                 s.event_count), reverse=True))
+        self._show_detail()
         n = len(states)
-        status = Text(f"{n} track{'s' if n != 1 else ''}", style="bold")
+        status = Text(plural(n, "track"), style="bold")
         status.append(f"  ·  {moment.label()}" if moment.as_of or moment.known_at else "", style="dim")
         status.append("  ·  enter opens a track", style="dim")
         if not states:
@@ -144,10 +209,12 @@ class TracksScreen(ViewScreen):
 
     @property
     def selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return self.query_one(TracksTable).selected
+
+    @on(DataTable.RowHighlighted, "#tracks-table")
+    def _show_detail(self) -> None:
+        state = self.query_one(TracksTable).selected_state
+        self.query_one("#tracks-detail", Static).update(track_detail(state) if state else "")
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tracker.present import plural
 from tracker.service import VerifyResult
 from tui.widgets.text import clean
 
@@ -33,5 +34,5 @@ class IntegrityBanner(Static):
             assert result is not None
             text = Text("⚠ TAMPERED LOG: ", style="bold")
             text.append(f"the hash chain breaks at position {result.first_bad_position}: {clean(result.reason)}. ")
-            text.append(f"{result.checked} event(s) before it verified. Do not trust what follows it.")
+            text.append(f"{plural(result.checked, 'event')} before it verified. Do not trust what follows it.")
             self.update(text)

@@ -78,18 +78,23 @@ class DateField(Vertical):
     """An `Input` and, under it, what the text resolves to (or why it cannot be read), updated as
     the user types. `ahead` marks a planned date (read forward, as `tracker.forms` reads it);
     `day_only` a date that must be one day (a source's published date). `detailed` says what the
-    date was read as at length (the log form), else briefly (a bar of date options)."""
+    date was read as at length (the log form), else briefly (a bar of date options). `compact`: a
+    one-line input, for forms that must fit an 80x24 terminal."""
 
     DEFAULT_CSS = """
     DateField { height: auto; }
     DateField .resolved { height: auto; color: $text-muted; padding: 0 1; }
     DateField .resolved.-error { color: $error; }
+    DateField.-compact .resolved { padding: 0; }
+    DateField.-compact.-empty .resolved { display: none; }
     """
 
     def __init__(self, value: str = "", *, placeholder: str = "", input_id: str | None = None,
                  reference: date | None = None, ahead: bool = False, day_only: bool = False,
-                 detailed: bool = False, id: str | None = None, classes: str | None = None) -> None:
+                 detailed: bool = False, compact: bool = False, id: str | None = None,
+                 classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.set_class(compact, "-compact")
         self._value = value
         self._placeholder = placeholder
         self._input_id = input_id
@@ -101,7 +106,7 @@ class DateField(Vertical):
         self.reading: DateReading | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(self._value, placeholder=self._placeholder, id=self._input_id)
+        yield Input(self._value, placeholder=self._placeholder, id=self._input_id, compact=self.has_class("-compact"))
         yield Static(classes="resolved")
 
     def on_mount(self) -> None:
@@ -132,6 +137,8 @@ class DateField(Vertical):
         text = self.input.value.strip()
         self.occurred = self.reading = None
         label.remove_class("-error")
+        # A compact field spends no line on an empty preview: a form keeps its rows for fields.
+        self.set_class(not text, "-empty")
         if not text:
             label.update("")
             return None

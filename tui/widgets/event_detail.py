@@ -14,8 +14,10 @@ from textual.widgets import Static
 
 from events import Occurred
 from events.types import Commitment, type_fields
+from tracker.present import joined
 from tracker.service import EventRow, StoredEvent
-from tui.widgets.text import claim, clean, day, safe, stance
+from tui.widgets.event_list import claim_mark
+from tui.widgets.text import claim, clean, day, quotation, safe, stance
 
 
 def _value(name: str, value: Any) -> Text | None:
@@ -39,7 +41,7 @@ def _value(name: str, value: Any) -> Text | None:
                 out.append(f" ({clean(', '.join(c.owners))})", style="dim")
         return out
     if isinstance(value, list):
-        return safe(", ".join(str(v) for v in value), single_line=False)
+        return safe(joined(str(v) for v in value), single_line=False)  # findings are sentences: no ", " after a full stop
     if isinstance(value, dict):
         return safe(json.dumps(value, ensure_ascii=False, default=str), single_line=False)
     if isinstance(value, float) and value.is_integer():
@@ -62,9 +64,11 @@ def render_event(row: EventRow, later: list[StoredEvent] | None = None) -> Group
     head.append(f"#{stored.position}  ", style="bold")
     head.append(e.type.replace("_", " "), style="bold")
     head.append("  ·  ")
-    head.append_text(claim(row.claim_status))
+    # The marks too: a narrow list shows only the mark, and here is what it stands for.
+    head.append_text(claim_mark(row.claim_status) + " " + claim(row.claim_status))
     if row.retracted:
         head.append("  ·  ")
+        head.append_text(claim_mark(row.claim_status, retracted=True) + " ")
         head.append("RETRACTED", style="bold red")
     if row.corrected:
         head.append("  ·  ")
@@ -110,8 +114,7 @@ def render_event(row: EventRow, later: list[StoredEvent] | None = None) -> Group
         if src.url:
             parts.append(Text("   ") + safe(src.url, "underline"))
         if src.quote:
-            parts.append(Text("   “", style="italic") + safe(src.quote, "italic", single_line=False)
-                         + Text("”", style="italic"))
+            parts.append(Text("   ") + quotation(src.quote, single_line=False))
 
     parts += [Text(), Text("Record", style="bold underline")]
     record = _grid()

@@ -7,6 +7,10 @@ next page in a thread worker; Home/End (g/G) fetch the first/last page directly,
 end of a 1M-row log costs one indexed query. Rows are immutable (the log is append-only), so a
 refresh only ever has to fetch what is newer than the buffer. Each row is the event as the record
 stood at the moment viewed: corrected text marked, retractions marked.
+
+The cells of a row (date, type, claim, summary) fit their column whole or end in an ellipsis at a
+word boundary, never mid-word; the detail pane beside or below shows every one of them whole. The
+track's timeline (widgets.track.timeline) builds its cells with the same functions.
 """
 
 from __future__ import annotations
@@ -14,25 +18,168 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from events import Occurred
 from tracker.service import EventFilter, EventRow, Moment, Tracker
 from tui.widgets.text import CLAIM_STYLES, clean
 
 PAGE = 200  # rows per fetch
 KEEP = 4 * PAGE  # rows kept in the buffer before the far end is trimmed
 
+# -- cells ---------------------------------------------------------------------------------------
+# A type's name in a narrow column: one word that still tells the types apart (the meeting types by
+# what happened to the meeting); the detail pane names it in full.
+SHORT_TYPES: dict[str, str] = {
+    "actor_described": "actor",
+    "agreement_reached": "agreement",
+    "analysis_published": "analysis",
+    "claim_status_changed": "claim",
+    "commitment_progress": "progress",
+    "correction": "correction",
+    "mediation_offered": "mediation",
+    "meeting_cancelled": "cancelled",
+    "meeting_held": "meeting",
+    "meeting_postponed": "postponed",
+    "meeting_scheduled": "scheduled",
+    "party_excluded": "excluded",
+    "proposal_tabled": "proposal",
+    "retraction": "retraction",
+    "seat_demanded": "seat",
+    "statement_made": "statement",
+    "track_opened": "new track",
+    "track_status_changed": "status",
+}
+SHORT_TYPE_WIDTH = max(len(v) for v in SHORT_TYPES.values())
+# A claim status in a one-cell column, explained by `claim_legend()` under the list.
+CLAIM_MARKS: dict[str, str] = {
+    "confirmed": "●",
+    "reported": "○",
+    "unverified": "?",
+    "disputed": "!",
+    "denied": "✘",
+    "retracted": "⊘",
+}
+RETRACTED_STYLE = "bold red"
+# Dates whose year is the same at both ends, and that still name a day or a month without it.
+_YEARLESS = {"day", "around", "week", "weekend", "range"}
 
+
+def fit(text: str, width: int) -> str:
+    """`text` in at most `width` cells: whole, or cut at a word boundary and ended with an ellipsis
+    (mid-word only when a single word fills more than half the width)."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…" if width == 1 else ""
+    head = Text(text)
+    head.truncate(width - 1)
+    cut = head.plain
+    space = cut.rfind(" ")
+    if space >= width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def when_label(occurred: Occurred, width: int) -> str:
+    """The date in at most `width` cells, never cut inside a word: its label ("10–18 Feb 2025");
+    if that is too long, a week or weekend as its days ("10–16 Feb 2025"); then without the year
+    when both ends share it ("14 Feb – 2 Mar"); else its first words and an ellipsis. The detail
+    pane shows the label whole."""
+    candidates = [clean(occurred.label())]
+    if occurred.precision in ("week", "weekend"):
+        days = Occurred.between(occurred.earliest, occurred.latest)
+        candidates.append(clean(days.qualified(approximate=occurred.approximate, uncertain=occurred.uncertain).label()))
+    candidates += [_yearless(occurred, label) for label in candidates]
+    return next((label for label in candidates if cell_len(label) <= width), fit(candidates[-1], width))
+
+
+def _yearless(occurred: Occurred, label: str) -> str:
+    same_month = occurred.earliest.month == occurred.latest.month
+    if occurred.precision not in _YEARLESS and not (occurred.precision == "part" and same_month):
+        return label
+    ends = [d for d, is_open in ((occurred.earliest, occurred.open_start), (occurred.latest, occurred.open_end))
+            if not is_open]
+    years = {d.year for d in ends}
+    return label.replace(f" {years.pop()}", "") if len(years) == 1 else label
+
+
+def type_label(event_type: str, width: int) -> str:
+    """The type's name ("statement made"), or its one-word form (`SHORT_TYPES`) if that is too long."""
+    full = event_type.replace("_", " ")
+    if len(full) <= width:
+        return full
+    return fit(SHORT_TYPES.get(event_type, full.split()[0]), width)
+
+
+def claim_mark(status: str, *, retracted: bool = False) -> Text:
+    """The claim status's mark (`CLAIM_MARKS`); a retracted event's is "retracted"'s."""
+    if retracted:
+        return Text(CLAIM_MARKS["retracted"], style=RETRACTED_STYLE)
+    return Text(CLAIM_MARKS.get(status, "·"), style=CLAIM_STYLES.get(status, ""))
+
+
+def claim_cell(status: str, width: int, *, retracted: bool = False) -> Text:
+    """The claim status as a word, or as its mark in a column too narrow for one; a retracted event
+    reads "retracted"."""
+    word = "retracted" if retracted else status
+    if len(word) > width:
+        return claim_mark(status, retracted=retracted)
+    return Text(clean(word), style=RETRACTED_STYLE if retracted else CLAIM_STYLES.get(status, ""))
+
+
+def claim_legend(*, retracted: bool = True) -> Text:
+    """What each claim mark means (the timeline leaves retracted events out: `retracted=False`)."""
+    text = Text()
+    for word in CLAIM_MARKS:
+        if word == "retracted" and not retracted:
+            continue
+        if text:
+            text.append(" ")
+        text.append_text(claim_mark(word, retracted=word == "retracted"))
+        text.append(f" {word}")
+    return text
+
+
+class CursorTarget:
+    """Where a view puts its cursor after we logged, corrected or retracted an event: the ids the
+    app names in `cursor_to` (set by `TrackerApp.appended`), most wanted first. Each request is
+    taken once, and only by a view that was showing when it was made."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self._seen = self._asked(app)
+
+    @staticmethod
+    def _asked(app: App[Any]) -> tuple[str, ...]:
+        return tuple(getattr(app, "cursor_to", ()))  # App[Any]: the TrackerApp, not imported here (it imports us)
+
+    def take(self, app: App[Any]) -> tuple[str, ...]:
+        """The ids asked for since the last call (or since this view opened), else ()."""
+        asked = self._asked(app)
+        if asked == self._seen:
+            return ()
+        self._seen = asked
+        return asked
+
+
+# -- rows ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Columns:
+    """The width of each column of a list `width` cells wide, its trailing space included (0: not
+    shown); the summary takes the rest. Narrow lists keep the date, a short type and the claim as a
+    one-cell mark; wide ones name the type and claim in full and add the tracks."""
+
+    width: int
     position: int
     occurred: int
     type: int
@@ -40,14 +187,27 @@ class Columns:
     tracks: int
 
     @classmethod
-    def for_width(cls, width: int) -> Columns:
+    def for_width(cls, width: int, digits: int = 3) -> Columns:
+        position = max(3, digits) + 1
+        short_type = SHORT_TYPE_WIDTH + 1
         if width >= 150:
-            return cls(8, 25, 21, 11, 26)
-        if width >= 88:
-            return cls(7, 25, 20, 11, 0)
+            return cls(width, position, 20, 21, 11, 26)
+        if width >= 110:
+            return cls(width, position, 15, 21, 11, 0)
+        if width >= 85:
+            return cls(width, position, 15, short_type, 11, 0)
         if width >= 60:
-            return cls(7, 19, 0, 11, 0)
-        return cls(7, 13, 0, 0, 0)
+            return cls(width, position, 15, short_type, 2, 0)
+        return cls(width, position, 15, 0, 2, 0)
+
+    @property
+    def marks(self) -> bool:
+        """Claim statuses as marks: the list needs `claim_legend()` beside it."""
+        return self.status < len("unverified") + 1
+
+    @property
+    def summary(self) -> int:
+        return max(0, self.width - self.position - self.occurred - self.type - self.status - self.tracks)
 
     def header(self) -> Text:
         text = Text(style="bold")
@@ -55,8 +215,7 @@ class Columns:
         text.append("When".ljust(self.occurred))
         if self.type:
             text.append("Type".ljust(self.type))
-        if self.status:
-            text.append("Claim".ljust(self.status))
+        text.append(("" if self.marks else "Claim").ljust(self.status))
         if self.tracks:
             text.append("Tracks".ljust(self.tracks))
         text.append("Summary")
@@ -64,34 +223,31 @@ class Columns:
 
 
 def _cell(value: str, width: int) -> str:
-    if len(value) >= width:
-        return value[: max(0, width - 2)] + "… "
-    return value.ljust(width)
+    """`value` fitted to a column of `width` cells, the last one a space before the next column."""
+    return fit(value, width - 1).ljust(width - 1) + " "
 
 
 def row_text(row: EventRow, cols: Columns) -> Text:
     """One event as one line, as known at the moment viewed: every part of it is log data, so it
-    is built as plain Text. A retracted event reads "retracted" where its claim would be, and is
-    struck through; corrected text starts with a "corrected" mark."""
+    is built as plain Text. A retracted event reads "retracted" (or its mark) where its claim would
+    be, and is struck through; corrected text starts with a "corrected" mark."""
     e = row.event
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{row.position}".rjust(cols.position - 1) + " ", style="dim")
-    text.append(_cell(clean(e.occurred.label()), cols.occurred), style="cyan")
+    text.append(_cell(when_label(e.occurred, cols.occurred - 1), cols.occurred), style="cyan")
     if cols.type:
-        text.append(_cell(e.type.replace("_", " "), cols.type), style="bold" if e.type in ("correction", "retraction") else "")
-    if row.retracted:
-        claim, claim_style = "retracted", "bold red"
-    else:
-        claim, claim_style = row.claim_status, CLAIM_STYLES.get(row.claim_status, "")
-    if cols.status:
-        text.append(_cell(claim, cols.status), style=claim_style)
-    elif row.retracted:
-        text.append("retracted ", style=claim_style)
+        text.append(_cell(type_label(e.type, cols.type - 1), cols.type),
+                    style="bold" if e.type in ("correction", "retraction") else "")
+    claim = claim_cell(row.claim_status, cols.status - 1, retracted=row.retracted)
+    text.append_text(claim)
+    text.append(" " * (cols.status - claim.cell_len))
     if cols.tracks:
         text.append(_cell(clean(", ".join(e.tracks)), cols.tracks), style="dim")
+    room = cols.summary
     if row.corrected:
         text.append("corrected ", style="bold yellow")
-    text.append(clean(e.summary), style="strike dim" if row.retracted else "")
+        room -= len("corrected ")
+    text.append(fit(clean(e.summary), room), style="strike dim" if row.retracted else "")
     return text
 
 
@@ -153,6 +309,19 @@ class EventList(Widget, can_focus=True):
             self.keep = keep  # position to keep the cursor on after a reset
             self.error = error
 
+    class ColumnsChanged(Message):
+        """The columns the rows are laid out in changed (the list was resized, or its positions
+        grew a digit): a header above the list follows them."""
+
+        def __init__(self, event_list: EventList, columns: Columns) -> None:
+            super().__init__()
+            self.event_list = event_list
+            self.columns = columns
+
+        @property
+        def control(self) -> EventList:
+            return self.event_list
+
     class Reknown(Message):
         """Internal: the buffer's rows read again after the log grew."""
 
@@ -178,7 +347,10 @@ class EventList(Widget, can_focus=True):
         self._pending = 0  # cursor moves waiting for the next page
         self._loaded_once = False
         self._error: str | None = None
-        self._line_cache: dict[tuple[int, int, bool, int], Strip] = {}
+        self._line_cache: dict[tuple[int, Columns, bool, int], Strip] = {}
+        self._widest = 0  # the highest position listed so far: the position column fits it
+        self._columns: Columns | None = None
+        self._follow: tuple[str, ...] = ()  # ids to put the cursor on once the page being fetched comes
 
     # -- public -----------------------------------------------------------------------------
     @property
@@ -189,7 +361,22 @@ class EventList(Widget, can_focus=True):
 
     @property
     def columns(self) -> Columns:
-        return Columns.for_width(self.size.width or 120)
+        return self._columns or Columns.for_width(self.size.width or 120, len(str(self._widest)))
+
+    def _update_columns(self) -> None:
+        """Lay the rows out for the list's width and its widest position; say so if that changed."""
+        if not self.size.width:
+            return
+        columns = Columns.for_width(self.size.width, len(str(self._widest)))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        self._line_cache.clear()
+        # Claim marks are explained on the list's bottom edge (the CSS draws one for "-marks").
+        self.set_class(columns.marks, "-marks")
+        self.border_subtitle = claim_legend() if columns.marks else None
+        self.refresh()
+        self.post_message(self.ColumnsChanged(self, columns))
 
     def set_query(self, f: EventFilter, moment: Moment, newest_first: bool | None = None, *,
                   keep: int | None = None) -> None:
@@ -201,21 +388,42 @@ class EventList(Widget, can_focus=True):
         self._generation += 1
         self._pending = 0
         self._busy = False
+        self._follow = ()
         self._fetch("reset", keep=keep, exclusive=True)
 
-    def refresh_data(self) -> None:
+    def refresh_data(self, follow: tuple[str, ...] = ()) -> None:
         """The log grew: fetch what is newer than the buffer, if the buffer reaches that far, and
-        read the rows already shown again (a new correction or retraction may bear on them)."""
+        read the rows already shown again (a new correction or retraction may bear on them).
+
+        `follow`: ids of events we just logged or amended, most wanted first (`CursorTarget`): the
+        cursor goes to the first one listed, and the list scrolls to it. One already in the buffer
+        (an amended event) is taken at once; otherwise it is the newest event, and the end of the
+        log it is at is fetched (jumping there if the buffer does not reach it)."""
         if not self._loaded_once:
             return
         self._reknow()
+        if follow and self._select_first(follow):
+            follow = ()
         if not self.rows:
             self._generation += 1
             self._fetch("reset", exclusive=True)
         elif self.newest_first and self.at_start:
-            self._fetch("newer")
+            self._fetch("newer", exclusive=bool(follow))
         elif not self.newest_first and self.at_end:
-            self._fetch("tail")
+            self._fetch("tail", exclusive=bool(follow))
+        elif follow:
+            self._generation += 1
+            self._fetch("reset" if self.newest_first else "last", exclusive=True)
+        self._follow = follow
+
+    def _select_first(self, ids: tuple[str, ...]) -> bool:
+        """Move the cursor to the row of the first of `ids` in the buffer, if any."""
+        index = {row.id: i for i, row in enumerate(self.rows)}
+        for event_id in ids:
+            if event_id in index:
+                self._move(index[event_id] - self.cursor)
+                return True
+        return False
 
     # -- fetching ---------------------------------------------------------------------------
     def _reknow(self) -> None:
@@ -310,6 +518,9 @@ class EventList(Widget, can_focus=True):
         self._loaded_once = True
         before = self.highlighted
         rows, kind = message.rows, message.kind
+        if rows:
+            self._widest = max(self._widest, rows[0].position, rows[-1].position)
+            self._update_columns()
         height = max(1, self.size.height)
         if kind == "reset":
             self.rows = rows
@@ -363,6 +574,9 @@ class EventList(Widget, can_focus=True):
             self.refresh()
         if self.highlighted is not before or kind == "reset":
             self.post_message(self.Highlighted(self, self.highlighted))
+        if self._follow:
+            follow, self._follow = self._follow, ()
+            self._select_first(follow)
         self._maybe_prefetch()
 
     def _maybe_prefetch(self) -> None:
@@ -475,6 +689,7 @@ class EventList(Widget, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._line_cache.clear()
+        self._update_columns()
         self._scroll_to_cursor()
         self._maybe_prefetch()
 
@@ -496,11 +711,12 @@ class EventList(Widget, can_focus=True):
         if index < len(self.rows):
             row = self.rows[index]
             is_cursor = index == self.cursor
-            key = (row.position, width, is_cursor, int(self.has_focus))
+            columns = self.columns
+            key = (row.position, columns, is_cursor, int(self.has_focus))
             cached = self._line_cache.get(key)
             if cached is not None:
                 return cached
-            text = row_text(row, Columns.for_width(width))
+            text = row_text(row, columns)
             strip = self._strip(text, width, base)
             if is_cursor:
                 name = "event-list--cursor" if self.has_focus else "event-list--cursor-blurred"

@@ -8,7 +8,7 @@ from datetime import date
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Container, Horizontal
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Select
@@ -49,18 +49,40 @@ def _options(values: list[str]) -> list[tuple[Text, str]]:
     return [(Text(clean(v)), v) for v in values]
 
 
-class FilterBar(Horizontal):
-    """Posts `FilterBar.Changed` (debounced for typing) whenever a filter changes."""
+# Narrower than this (in cells, inside the bar's padding) the fields take two lines: on one the
+# search box would be left a few cells.
+ONE_LINE_WIDTH = 135
+
+
+class FilterBar(Container):
+    """Posts `FilterBar.Changed` (debounced for typing) whenever a filter changes.
+
+    The fields come in two groups, text and who (search, track, actor) and which and when (type,
+    claim, from, to): side by side on a wide screen, one above the other on a narrow one. Each
+    select is as wide as its longest usual value (a track id such as "us-russia-normalization", a
+    type such as "track_status_changed"), so a chosen value reads whole; the search box and, on
+    two lines, the dates take the rest."""
 
     DEFAULT_CSS = """
     FilterBar {
+        layout: horizontal;
         height: auto;
         padding: 0 1;
     }
-    FilterBar Input { width: 1fr; }
-    FilterBar #search { width: 2fr; }
-    FilterBar Select { width: 1fr; }
+    FilterBar .filter-row { height: 1; width: auto; }
+    FilterBar #filter-what { width: 1fr; margin-right: 1; }
+    FilterBar #search { width: 1fr; }
+    FilterBar #f-track { width: 26; }
+    FilterBar #f-actor { width: 16; }
+    FilterBar #f-type { width: 23; }
+    FilterBar #f-status { width: 14; }
     FilterBar .date { width: 14; }
+    FilterBar #search, FilterBar #f-track, FilterBar #f-type, FilterBar #f-status, FilterBar #f-from {
+        margin-right: 1;
+    }
+    FilterBar.-two-lines { layout: vertical; }
+    FilterBar.-two-lines .filter-row { width: 1fr; margin-right: 0; }
+    FilterBar.-two-lines .date { width: 1fr; }
     """
 
     class Changed(Message):
@@ -79,13 +101,18 @@ class FilterBar(Horizontal):
         self._wanted_track: str | None = None  # asked for before the options came (set_choices)
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ search text", id="search", compact=True)
-        yield Select([], prompt="track", id="f-track", compact=True)
-        yield Select([], prompt="actor", id="f-actor", compact=True)
-        yield Select(_options(sorted(EVENT_TYPES)), prompt="type", id="f-type", compact=True)
-        yield Select(_options(list(CLAIM_STATUSES)), prompt="claim", id="f-status", compact=True)
-        yield Input(placeholder="from date", id="f-from", classes="date", compact=True)
-        yield Input(placeholder="to date", id="f-to", classes="date", compact=True)
+        with Horizontal(id="filter-what", classes="filter-row"):
+            yield Input(placeholder="/ search text", id="search", compact=True)
+            yield Select([], prompt="track", id="f-track", compact=True)
+            yield Select([], prompt="actor", id="f-actor", compact=True)
+        with Horizontal(id="filter-which", classes="filter-row"):
+            yield Select(_options(sorted(EVENT_TYPES)), prompt="type", id="f-type", compact=True)
+            yield Select(_options(list(CLAIM_STATUSES)), prompt="claim", id="f-status", compact=True)
+            yield Input(placeholder="from date", id="f-from", classes="date", compact=True)
+            yield Input(placeholder="to date", id="f-to", classes="date", compact=True)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < ONE_LINE_WIDTH, "-two-lines")
 
     def set_choices(self, tracks: list[str], actors: list[str]) -> None:
         for sel_id, values in (("#f-track", tracks), ("#f-actor", actors)):

@@ -13,7 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
+from textual.widgets import DataTable
 
+from tracker import present
 from tracker.textsafe import printable
 
 STANCE_GLYPHS: dict[str, tuple[str, str]] = {
@@ -91,6 +93,11 @@ def stance(value: str | None, *, with_word: bool = False) -> Text:
     return Text(f"{glyph} {clean(value)}" if with_word else glyph, style=style)
 
 
+def quotation(value: str, style: str = "italic", *, single_line: bool = True) -> Text:
+    """A quotation from the log, in curly quotes unless it opens with its own (tracker.present.quote)."""
+    return Text.assemble(*((clean(span.text, single_line=single_line), style) for span in present.quote(value)))
+
+
 def claim(value: str | None) -> Text:
     if not value:
         return Text("")
@@ -144,3 +151,69 @@ def ids(values: Iterable[str] | None, names: dict[str, str] | None = None) -> st
     if names:
         return ", ".join(clean(names.get(v, v)) for v in values)
     return ", ".join(clean(v) for v in values)
+
+
+def widest(cells: Iterable[Text | str]) -> int:
+    """The widest line of any of `cells`, in terminal cells: what a column needs to show them whole."""
+    lines = (line for cell in cells for line in (cell if isinstance(cell, Text) else Text(cell)).split("\n"))
+    return max((line.cell_len for line in lines), default=0)
+
+
+def fit_widths(room: int, wants: dict[str, int], *, least: dict[str, int] | None = None,
+               optional: Iterable[str] = (), grow: dict[str, int] | None = None, padding: int = 2) -> dict[str, int]:
+    """The widths of a table's columns in `room` terminal cells, each column taking `padding` more.
+
+    Each column asks for `wants[key]` (in display order; its widest content, or less for one that can
+    grow). While they do not all fit, the `optional` columns go, first named first (their content has
+    to be shown elsewhere too); then the columns named in `least` give up width, first named first,
+    each down to the width given there; a column not named there is never cut (a date, a status).
+    Room left over goes to the `grow` columns, each up to the width given there (its whole content).
+    Columns that went are not in the result."""
+    widths = dict(wants)
+
+    def over() -> int:
+        return sum(width + padding for width in widths.values()) - room
+
+    for key in optional:
+        if over() <= 0:
+            break
+        widths.pop(key, None)
+    for key, floor in (least or {}).items():
+        if key in widths and (excess := over()) > 0:
+            widths[key] -= min(excess, max(0, widths[key] - floor))
+    caps = {key: cap for key, cap in (grow or {}).items() if key in widths}
+    while (left := -over()) > 0 and (growing := [key for key, cap in caps.items() if widths[key] < cap]):
+        for key in growing[:left]:
+            widths[key] += 1
+    return widths
+
+
+def fit_table(table: DataTable[Any], headers: dict[str, str], rows: dict[str, dict[str, Text]], *,
+              least: dict[str, int] | None = None, optional: Iterable[str] = (), grow: Iterable[str] = (),
+              ask: dict[str, int] | None = None, height: int = 1, force: bool = False) -> None:
+    """Fill `table` with `rows` (row key -> cell by column key), its columns fitted to its width.
+
+    The widths are fit_widths' in the table's width: each column wants its widest cell (or at most
+    `ask[key]`), the `grow` columns take the room left over, up to their widest cell. A cell wider
+    than its column is cut with an ellipsis, each line apart, never wrapped (a wrapped cell would lose
+    its last lines to the row's height, and with them the sign it was cut). Nothing is rebuilt unless
+    the widths change or `force` (new rows); the cursor stays on its row."""
+    wants = {key: widest([header, *(row[key] for row in rows.values())]) for key, header in headers.items()}
+    asked = {key: min(want, (ask or {}).get(key, want)) for key, want in wants.items()}
+    widths = fit_widths(table.scrollable_content_region.width, asked, least=least, optional=optional,
+                        grow={key: wants[key] for key in grow})
+    if not force and widths == {str(column.key.value): column.width for column in table.columns.values()}:
+        return
+    current = None
+    if table.row_count and table.is_valid_coordinate(table.cursor_coordinate):
+        current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    table.clear(columns=True)
+    for key, width in widths.items():
+        table.add_column(headers[key], key=key, width=width)
+    for key, row in rows.items():
+        cells = [row[column] for column in widths]
+        for cell in cells:
+            cell.no_wrap, cell.overflow = True, "ellipsis"
+        table.add_row(*cells, key=key, height=height)
+    if current in rows:
+        table.move_cursor(row=table.get_row_index(current), animate=False)

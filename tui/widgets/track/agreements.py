@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -51,19 +53,28 @@ def render_agreements(agreements: Sequence[Agreement], names: Names) -> Group:
         line.append_text(claim(a.claim_status))
         parts.append(line)
         parts.append(progress_bar(a.commitments))
-        for c in a.commitments:
-            row = Text("  ")
-            row.append_text(progress(c.progress))
-            row.append(f"  {clean(c.text)}")
-            if c.owners:
-                row.append(f"  ({names.many(c.owners)})", style="dim")
-            if c.progress_occurred:
-                row.append(f"  {clean(c.progress_occurred.label())}", style="dim")
-            parts.append(row)
-            if c.note:
-                parts.append(Text(f"      {clean(c.note)}", style="italic dim"))
+        if a.commitments:
+            parts.append(commitments_grid(a.commitments, names))
         parts.append(Text())
     return Group(*parts)
+
+
+def commitments_grid(commitments: Sequence[Commitment], names: Names) -> Padding:
+    """A commitment a row: how far it has got, then what it says, whose it is and when it moved, its
+    wrapped lines kept right of the progress (in a narrow terminal, most commitments wrap)."""
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for c in commitments:
+        what = Text(clean(c.text))
+        if c.owners:
+            what.append(f"  ({names.many(c.owners)})", style="dim")
+        if c.progress_occurred:
+            what.append(f"  {clean(c.progress_occurred.label())}", style="dim")
+        if c.note:
+            what.append(f"\n{clean(c.note)}", style="italic dim")
+        grid.add_row(progress(c.progress), what)
+    return Padding(grid, (0, 0, 0, 2))
 
 
 class AgreementsView(Static):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.columns import Columns
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import DataTable
@@ -16,17 +17,15 @@ from textual.widgets import DataTable
 from projections.state import Stance
 from tracker.present import Names
 from tracker.service import StoredEvent
-from tui.widgets.text import STANCE_GLYPHS, claim, clean, day, stance
+from tui.widgets.text import STANCE_GLYPHS, claim, clean, day, quotation, stance
 
 
-def legend() -> Text:
-    text = Text("  ")
-    for word, (glyph, style) in STANCE_GLYPHS.items():
-        text.append(f"{glyph} {word}", style=style)
-        text.append("   ")
-    text.append("· no statement", style="dim")
-    text.append("   ? date may lie after this moment", style="yellow")
-    return text
+def legend() -> Columns:
+    """What the glyphs mean: on one line if it fits, else in aligned columns, each meaning whole
+    (wrapped as text, '? date may lie after this moment' broke after 'date' at 80 columns)."""
+    items = [Text(f"{glyph} {word}", style=style) for word, (glyph, style) in STANCE_GLYPHS.items()]
+    items += [Text("· no statement", style="dim"), Text("? date may lie after this moment", style="yellow")]
+    return Columns(items, padding=(0, 3))
 
 
 def render_stance(s: Stance, names: Names, sources: Sequence[StoredEvent] | None = None) -> Group:
@@ -51,8 +50,7 @@ def render_stance(s: Stance, names: Names, sources: Sequence[StoredEvent] | None
     if s.summary:
         lines += [Text(), Text(clean(s.summary, single_line=False))]
     if s.quote:
-        lines += [Text(), Text("“", style="italic") + Text(clean(s.quote, single_line=False), style="italic")
-                  + Text("”", style="italic")]
+        lines += [Text(), quotation(s.quote, single_line=False)]
     lines += [Text(), Text("Sources", style="bold underline")]
     if sources is None:
         lines.append(Text("loading…", style="dim"))
@@ -74,8 +72,7 @@ def render_stance(s: Stance, names: Names, sources: Sequence[StoredEvent] | None
                 if src.url:
                     lines.append(Text("   ") + Text(clean(src.url), style="underline"))
                 if src.quote:
-                    lines.append(Text("   “", style="italic") + Text(clean(src.quote, single_line=False),
-                                                                     style="italic") + Text("”", style="italic"))
+                    lines.append(Text("   ") + quotation(src.quote, single_line=False))
         if n == 0:
             lines.append(Text("the events behind this carry no sources", style="dim italic"))
     return Group(*lines)

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import DataTable
 
 from projections.state import Proposal
 from tracker.present import Names
-from tui.widgets.text import claim, clean
+from tui.widgets.text import claim, clean, fit_table
 
 
 def render_proposal(p: Proposal, names: Names) -> Group:
@@ -29,39 +30,63 @@ def render_proposal(p: Proposal, names: Names) -> Group:
         for i, stage in enumerate(p.stages, start=1):
             lines.append(Text(f"{i}. {clean(stage)}"))
     if p.claim_history:
-        lines += [Text(), Text("Claim history", style="bold underline")]
-        for change in p.claim_history:
-            line = Text(f"{clean(change.occurred.label()) if change.occurred else '?'}  ", style="dim")
-            line.append_text(claim(change.status))
-            if change.by:
-                line.append(f" by {names.many(change.by)}")
-            if change.summary:
-                line.append(f": {clean(change.summary)}")
-            lines.append(line)
-            if change.reason:
-                lines.append(Text(f"   {clean(change.reason)}", style="italic dim"))
+        lines += [Text(), Text("Claim history", style="bold underline"), claim_history(p, names)]
     return Group(*lines)
 
 
+def claim_history(p: Proposal, names: Names) -> Table:
+    """A change of the claim a row: its date, then what changed, wrapped lines kept right of the date."""
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(ratio=1)
+    for change in p.claim_history:
+        what = claim(change.status)
+        if change.by:
+            what.append(f" by {names.many(change.by)}")
+        if change.summary:
+            what.append(f": {clean(change.summary)}")
+        if change.reason:
+            what.append(f"\n{clean(change.reason)}", style="italic dim")
+        grid.add_row(clean(change.occurred.label()) if change.occurred else "?", what)
+    return grid
+
+
+HEADERS = {"title": "Proposal", "proposer": "Proposer", "stages": "Stages", "claim": "Claim", "when": "Tabled"}
+# Narrow, the count of stages goes first (the detail lists them), then the proposers and the title
+# give up width, cut with an ellipsis (whole in the detail); the claim and the date are never cut.
+LEAST = {"proposer": 12, "title": 16}
+OPTIONAL = ("stages",)
+
+
+def proposal_cells(p: Proposal, names: Names) -> dict[str, Text]:
+    return {"title": Text(clean(p.title)), "proposer": Text(names.many(p.proposer)),
+            "stages": Text(str(len(p.stages))), "claim": claim(p.claim_status),
+            "when": Text(clean(p.occurred.label()) if p.occurred else "—")}
+
+
 class ProposalsTable(DataTable[Any]):
+    """One row per proposal; its columns follow its width."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.proposals: dict[str, Proposal] = {}
+        self.cells: dict[str, dict[str, Text]] = {}
 
     def on_mount(self) -> None:
-        self.add_column("Proposal", key="title", width=50)
-        self.add_column("Proposer", key="proposer", width=22)
-        self.add_column("Stages", key="stages", width=7)
-        self.add_column("Claim", key="claim", width=12)
-        self.add_column("Tabled", key="when", width=22)
+        # A scroll bar coming or going changes the room for the columns, without a resize.
+        self.watch(self, "show_vertical_scrollbar", lambda _: self.refit(), init=False)
+        self.refit(force=True)
+
+    def on_resize(self) -> None:
+        self.refit()
 
     def show(self, proposals: Sequence[Proposal], names: Names) -> None:
-        self.clear()
         self.proposals = {p.proposal: p for p in proposals}
-        for p in proposals:
-            self.add_row(Text(clean(p.title)), Text(names.many(p.proposer)), Text(str(len(p.stages))),
-                         claim(p.claim_status), Text(clean(p.occurred.label()) if p.occurred else "—"),
-                         key=p.proposal)
+        self.cells = {p.proposal: proposal_cells(p, names) for p in proposals}
+        self.refit(force=True)
+
+    def refit(self, *, force: bool = False) -> None:
+        fit_table(self, HEADERS, self.cells, least=LEAST, optional=OPTIONAL, grow=["title"], force=force)
 
     @property
     def selected(self) -> Proposal | None:

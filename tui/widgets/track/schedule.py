@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from projections.state import Meeting
 from tracker.present import Names
-from tui.widgets.text import claim, clean
+from tui.widgets.text import claim, clean, fit_table
 
 MEETING_STYLES = {"held": "green", "scheduled": "bold cyan", "postponed": "yellow", "cancelled": "red"}
 
@@ -83,28 +83,38 @@ def render_meeting(m: Meeting, names: Names) -> Group:
     return Group(*lines)
 
 
+HEADERS = {"when": "When", "title": "Meeting", "status": "Status"}
+# The date and the status (a word, a count of moves and "· upcoming" or "· past") are never cut; the
+# title takes what room is left, cut with an ellipsis, and reads whole in the meeting's detail.
+LEAST = {"title": 12}
+
+
+def meeting_cells(m: Meeting) -> dict[str, Text]:
+    return {"when": meeting_when(m), "title": Text(clean(m.title)), "status": meeting_status(m, moves=True)}
+
+
 class ScheduleTable(DataTable[Any]):
-    """One row per meeting, by date."""
+    """One row per meeting, by date; its columns follow its width."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.meetings: dict[str, Meeting] = {}
 
     def on_mount(self) -> None:
-        # Widths that fit the overview's right half at 150 columns (74 cells, 2 of padding each).
-        # When fits 'week of 10 Feb 2025'; Status fits 'postponed ×1 · past'.
-        self.add_column("When", key="when", width=19)
-        self.add_column("Meeting", key="title", width=30)
-        self.add_column("Status", key="status", width=19)
+        # A scroll bar coming or going changes the room for the columns, without a resize.
+        self.watch(self, "show_vertical_scrollbar", lambda _: self.refit(), init=False)
+        self.refit(force=True)
+
+    def on_resize(self) -> None:
+        self.refit()
 
     def show(self, meetings: Sequence[Meeting]) -> None:
-        current = self.selected
-        self.clear()
         self.meetings = {m.meeting: m for m in meetings}
-        for m in meetings:
-            self.add_row(meeting_when(m), Text(clean(m.title)), meeting_status(m, moves=True), key=m.meeting)
-        if current is not None and current.meeting in self.meetings:
-            self.move_cursor(row=self.get_row_index(current.meeting), animate=False)
+        self.refit(force=True)
+
+    def refit(self, *, force: bool = False) -> None:
+        rows = {key: meeting_cells(m) for key, m in self.meetings.items()}
+        fit_table(self, HEADERS, rows, least=LEAST, grow=["title"], force=force)
 
     @property
     def selected(self) -> Meeting | None:

@@ -104,6 +104,8 @@ def test_deleted_last_rows_warn_on_the_next_open_and_fail_the_expected_head(log)
     assert status.returncode == 0, status.stderr
     shown = warnings(status.stderr)
     assert len(shown) == 1 and "shorter" in shown[0] and f"{N}" in shown[0] and "9" in shown[0], status.stderr
+    plain = tracker("verify", db=log)  # the chain that is left holds, but the log lost its end
+    assert plain.returncode == 1 and "HEAD NOT HELD" in plain.stdout and "shorter" in plain.stderr, plain.stdout
     verified = tracker("verify", "--expect-head", noted, db=log)
     assert verified.returncode == 1 and "expected head" in verified.stdout and "9" in verified.stdout, verified.stdout
     # The warning stays until someone who knows why says so.
@@ -131,8 +133,9 @@ def test_a_consistently_rewritten_chain_verifies_but_fails_the_old_head_and_the_
     raw.commit()
     raw.close()
 
-    verified = tracker("verify", db=log)
-    assert verified.returncode == 0 and "chain intact" in verified.stdout  # the chain alone cannot tell
+    verified = tracker("verify", db=log)  # the chain alone cannot tell; the head last seen can
+    assert verified.returncode == 1 and "chain intact" in verified.stdout, verified.stdout
+    assert "HEAD NOT HELD" in verified.stdout and "diverges" in verified.stderr, verified.stderr
     expected = tracker("verify", "--expect-head", noted, db=log)
     assert expected.returncode == 1 and f"position {N}" in expected.stdout, expected.stdout
     status = tracker("status", db=log)

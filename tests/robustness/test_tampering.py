@@ -231,7 +231,7 @@ def test_a_correctly_chained_row_holding_no_valid_event_fails_clearly_when_read(
 
 
 # -- what the chain alone cannot show -------------------------------------------------------------
-def test_limits_a_recomputed_tail_or_a_truncated_tail_verifies_but_moves_the_head(db, pristine):
+def test_limits_a_recomputed_tail_or_a_truncated_tail_verifies_but_moves_the_head(db, pristine, tmp_path, monkeypatch):
     noted = verify(pristine)[2]["head_hash"]  # what a careful user keeps elsewhere
     # Truncation: drop the last two rows.
     tamper(db, f"DELETE FROM events WHERE position > {N - 2}", f"DELETE FROM event_tracks WHERE position > {N - 2}",
@@ -246,6 +246,11 @@ def test_limits_a_recomputed_tail_or_a_truncated_tail_verifies_but_moves_the_hea
     text = canonical_json(body)
     tamper(db, "UPDATE events SET body = ?, summary = ?, hash = ? WHERE position = ?",
            params=(text, "rewritten history", chain_hash(prev, text), N - 2))
+    code, out, _ = verify(db)  # the head remembered at the first verify above shows it
+    assert code == 1 and "HEAD NOT HELD" in out, out
+    # Where this program has never seen the log (another machine, the state file deleted), the
+    # chain alone verifies: only the head noted elsewhere shows it.
+    monkeypatch.setenv("TRACKER_STATE_DIR", str(tmp_path / "elsewhere"))
     code, _, data = verify(db)
     assert code == 0 and data["head_hash"] not in (noted, last["hash"])
 

@@ -158,8 +158,10 @@ def verify(ctx: Context, expect_head: str | None, accept_head: bool, as_json: bo
     """Walk the hash chain; name the first position that does not hold up. Print the head
     (POSITION:HASH) and remember it; warn if the log no longer holds the head last seen.
 
-    Exit 1 if the chain is broken or the --expect-head does not hold. Events the chain holds but
-    this release cannot read (written by an earlier one) are listed; they do not fail it.
+    Exit 1 if the chain is broken, the head last seen is no longer held (the log was cut short or
+    rewritten: an intact chain alone cannot show that) or the --expect-head does not hold. Events
+    the chain holds but this release cannot read (written by an earlier one) are listed; they do
+    not fail it.
     """
     expected = _head(expect_head)
     result = ctx.tracker(readonly=True, check=False).verify(expected, accept_head=accept_head)
@@ -168,7 +170,10 @@ def verify(ctx: Context, expect_head: str | None, accept_head: bool, as_json: bo
     if as_json:
         emit_json(result)
     else:
-        if result.ok:
+        if result.ok and result.pin:
+            say(f"HEAD NOT HELD: {plural(result.checked, 'event')}, chain intact, but the head this program last saw is "
+                f"gone (see the warning); head now {result.head}")
+        elif result.ok:
             say(f"ok: {plural(result.checked, 'event')}, chain intact; head {result.head}")
         else:
             say(f"BROKEN at position {result.first_bad_position}: {result.reason} "
@@ -185,5 +190,5 @@ def verify(ctx: Context, expect_head: str | None, accept_head: bool, as_json: bo
             say(f"the head {result.head} is now the one to expect")
         elif accept_head and not result.ok:
             say("nothing accepted: the chain is broken")
-    if not result.ok or result.expected:
+    if not result.ok or result.expected or result.pin:
         sys.exit(1)

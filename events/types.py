@@ -21,6 +21,23 @@ ActorKind = Literal["state", "person", "organisation", "bloc", "media", "think_t
 Progress = Literal["not_started", "partial", "done", "broken"]
 PROGRESS: tuple[str, ...] = ("not_started", "partial", "done", "broken")
 MediationRole = Literal["mediator", "host", "facilitator", "guarantor"]
+TableRole = Literal["party", "mediator", "observer"]
+MeetingFormat = Literal["in_person", "phone", "video"]
+# What a meeting was, for the table: only talks seat their participants at the table of the track;
+# a consultation among one side's allies, or a conference panel, does not.
+MeetingKind = Literal["talks", "consultation", "conference"]
+ProposalResponse = Literal["accepted", "rejected", "countered"]
+RedLineKind = Literal["red_line", "precondition"]
+SanctionsAction = Literal["imposed", "threatened", "eased", "lifted"]
+
+
+def added(default: Any = None) -> Any:
+    """A field added to a type after events of it were stored: left out of the body while it holds
+    its default, so an older event validated again (an import of an export) keeps its exact bytes
+    and its hash."""
+    if isinstance(default, list):
+        return Field(default_factory=list, exclude_if=lambda v: not v)
+    return Field(default=default, exclude_if=lambda v: v == default)
 
 
 class ActorRef:
@@ -87,6 +104,8 @@ class MeetingScheduled(EventBase):
     planned: Planned  # when it is to take place (occurred is when it was scheduled)
     participants: Actors = Field(default_factory=list)
     host: ActorId | None = None
+    format: MeetingFormat | None = added()  # in person, phone call, video call
+    round: Annotated[int, Field(ge=1, le=1000)] | None = added()  # "the third round"
 
 
 class MeetingHeld(EventBase):
@@ -99,6 +118,11 @@ class MeetingHeld(EventBase):
     host: ActorId | None = None
     duration_hours: Annotated[float, Field(gt=0, le=1000)] | None = None
     outcome: Text | None = None
+    format: MeetingFormat | None = added()  # in person, phone call, video call
+    round: Annotated[int, Field(ge=1, le=1000)] | None = added()
+    kind: MeetingKind | None = added()  # None: talks (logs from before it was asked)
+    mediators: Actors = added([])  # took part as mediators: not parties
+    observers: Actors = added([])  # took part as observers: not parties
 
 
 class MeetingPostponed(EventBase):
@@ -151,6 +175,47 @@ class PartyExcluded(EventBase):
     reason: Text | None = None
 
 
+class PartyJoined(EventBase):
+    """A party joins the talks. As a party, a mediator or an observer."""
+
+    type: Literal["party_joined"] = "party_joined"
+    parties: Actors
+    role: TableRole = "party"
+    reason: Text | None = None
+
+
+class PartyLeft(EventBase):
+    """A party leaves the talks of its own accord.
+
+    A party kept out by others is `party_excluded`."""
+
+    type: Literal["party_left"] = "party_left"
+    parties: Actors
+    reason: Text | None = None
+
+
+class DelegationAppointed(EventBase):
+    """A side names its negotiators. Who, for which side, in which role."""
+
+    type: Literal["delegation_appointed"] = "delegation_appointed"
+    side: ActorId  # the state or bloc they negotiate for
+    negotiators: Actors
+    lead: ActorId | None = None  # the head of the delegation
+    role: Line | None = None  # "high-level team", "technical working group"
+
+
+class RedLineStated(EventBase):
+    """A red line or a precondition is stated. By whom, on which issue, what it demands."""
+
+    type: Literal["red_line_stated"] = "red_line_stated"
+    speaker: ActorId
+    on_behalf_of: ActorId | None = None
+    issue: Slug
+    kind: RedLineKind = "red_line"
+    demand: Line  # what must (or must not) happen: "no NATO membership for Ukraine"
+    quote: Text | None = None
+
+
 class MediationOffered(EventBase):
     """An offer to mediate or to host. In which role (mediator, host, facilitator, guarantor), between whom, where."""
 
@@ -170,6 +235,19 @@ class ProposalTabled(EventBase):
     proposer: Actors
     title: Line
     stages: Annotated[list[Line], Field(max_length=50)] = Field(default_factory=list)
+    revises: Slug | None = added()  # the proposal this one answers or replaces (a counter-proposal)
+    agreed_stages: Annotated[list[int], Field(max_length=50)] = added([])  # 1-based: stages agreed so far
+
+
+class ProposalAnswered(EventBase):
+    """A party answers a proposal. Accepted, rejected or countered (the counter is a new proposal)."""
+
+    type: Literal["proposal_answered"] = "proposal_answered"
+    proposal: Slug
+    responder: ActorId
+    response: ProposalResponse
+    counter: Slug | None = None  # for "countered": the counter-proposal's id (tabled with revises=proposal)
+    reason: Text | None = None
 
 
 class ClaimStatusChanged(EventBase):
@@ -206,6 +284,34 @@ class AgreementReached(EventBase):
         return value
 
 
+class AgreementSigned(EventBase):
+    """An agreement is signed. By whom, where."""
+
+    type: Literal["agreement_signed"] = "agreement_signed"
+    agreement: Slug
+    signatories: Actors
+    venue: Line | None = None
+
+
+class AgreementRatified(EventBase):
+    """A party ratifies an agreement. By which body: its parliament, its government."""
+
+    type: Literal["agreement_ratified"] = "agreement_ratified"
+    agreement: Slug
+    party: ActorId
+    ratified_by: Line | None = None  # "State Duma", "US Senate"
+
+
+class AgreementWithdrawn(EventBase):
+    """A party withdraws from an agreement, and why."""
+
+    type: Literal["agreement_withdrawn"] = "agreement_withdrawn"
+    agreement: Slug
+    party: ActorId
+    reason: Text | None = None
+    effective: Planned | None = None  # when the withdrawal takes effect, if later
+
+
 class CommitmentProgress(EventBase):
     """A commitment advances or breaks. Not started, partial, done or broken."""
 
@@ -214,6 +320,90 @@ class CommitmentProgress(EventBase):
     commitment: Slug
     progress: Progress
     note: Text | None = None
+
+
+# -- deadlines ----------------------------------------------------------------------------
+class DeadlineSet(EventBase):
+    """A deadline is set: what is due, by when.
+
+    `deadline` names it, for its extensions and for what meets it; `set_by`: who set it."""
+
+    type: Literal["deadline_set"] = "deadline_set"
+    deadline: Slug
+    title: Line
+    due: Planned
+    set_by: Actors = Field(default_factory=list)
+    consequence: Text | None = None  # what was said would happen if it is missed
+
+
+class DeadlineExtended(EventBase):
+    """A deadline is moved to a later date."""
+
+    type: Literal["deadline_extended"] = "deadline_extended"
+    deadline: Slug
+    to_date: Planned
+    by: Actors = Field(default_factory=list)
+    reason: Text | None = None
+
+
+class DeadlineMet(EventBase):
+    """A deadline is met, by an event in the log.
+
+    `met_by`: the event that met it (an agreement reached, a meeting held), already logged."""
+
+    type: Literal["deadline_met"] = "deadline_met"
+    deadline: Slug
+    met_by: str | None = None  # the id of the event that met it
+    note: Text | None = None
+
+
+class DeadlineMissed(EventBase):
+    """A deadline passes without what it asked for."""
+
+    type: Literal["deadline_missed"] = "deadline_missed"
+    deadline: Slug
+    note: Text | None = None
+
+
+# -- ceasefires and sanctions -------------------------------------------------------------
+class CeasefireDeclared(EventBase):
+    """A ceasefire is declared. Between whom, on what, from when (and until when)."""
+
+    type: Literal["ceasefire_declared"] = "ceasefire_declared"
+    ceasefire: Slug
+    parties: Actors
+    scope: Line | None = None  # "energy infrastructure", "Black Sea", "full"
+    starts: Planned | None = None
+    ends: Planned | None = None  # a ceasefire declared for a fixed time
+
+
+class CeasefireViolated(EventBase):
+    """A ceasefire is violated, by whom (per the source)."""
+
+    type: Literal["ceasefire_violated"] = "ceasefire_violated"
+    ceasefire: Slug
+    by: Actors = Field(default_factory=list)
+    details: Text | None = None
+
+
+class CeasefireEnded(EventBase):
+    """A ceasefire ends: it expires, or a party ends it."""
+
+    type: Literal["ceasefire_ended"] = "ceasefire_ended"
+    ceasefire: Slug
+    by: Actors = Field(default_factory=list)
+    reason: Text | None = None
+
+
+class SanctionsChanged(EventBase):
+    """Sanctions change. Imposed, threatened, eased or lifted: by whom, on whom, which."""
+
+    type: Literal["sanctions_changed"] = "sanctions_changed"
+    sanctions: Slug  # the measure, so a later easing or lifting names the same one
+    action: SanctionsAction
+    by: Actors
+    on: Actors
+    measure: Line | None = None  # "oil price cap", "SWIFT access of Rosselkhozbank"
 
 
 # -- analysis and record-keeping ----------------------------------------------------------
@@ -275,8 +465,12 @@ class Retraction(EventBase):
 Event = Annotated[
     TrackOpened | TrackStatusChanged | ActorDescribed
     | MeetingScheduled | MeetingHeld | MeetingPostponed | MeetingCancelled
-    | StatementMade | SeatDemanded | PartyExcluded | MediationOffered
-    | ProposalTabled | ClaimStatusChanged | AgreementReached | CommitmentProgress
+    | StatementMade | SeatDemanded | PartyExcluded | PartyJoined | PartyLeft | DelegationAppointed
+    | RedLineStated | MediationOffered
+    | ProposalTabled | ProposalAnswered | ClaimStatusChanged
+    | AgreementReached | AgreementSigned | AgreementRatified | AgreementWithdrawn | CommitmentProgress
+    | DeadlineSet | DeadlineExtended | DeadlineMet | DeadlineMissed
+    | CeasefireDeclared | CeasefireViolated | CeasefireEnded | SanctionsChanged
     | AnalysisPublished | Correction | Retraction,
     Field(discriminator="type"),
 ]

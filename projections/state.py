@@ -57,16 +57,28 @@ class Dated(Sourced):
 
 
 class Participant(Dated):
-    """A side at the table (took part in a meeting held, or is party to an agreement)."""
+    """A side at the table as a party (joined, took part in talks held, or is party to an agreement;
+    see projections.families.table)."""
 
     actor: str
     delegates: tuple[str, ...] = ()  # people and bodies affiliated with the side who took part
+    reason: str | None = None  # why it joined, when it joined explicitly (party_joined)
 
 
 class Observer(Dated):
     """An actor that speaks about the track without being at the table or mediating."""
 
     actor: str
+    role: str | None = None  # "observer": joined, or took part in talks, as an observer (None: only spoke)
+
+
+class Departure(Dated):
+    """A side that left the table of its own accord: party_left, a withdrawal from the agreement
+    that seated it, or a legacy party_excluded naming itself as the excluder."""
+
+    actor: str
+    reason: str | None = None
+    agreement: str | None = None  # the agreement it withdrew from (None: it left the talks)
 
 
 class Mediator(Dated):
@@ -74,7 +86,9 @@ class Mediator(Dated):
     role: str  # mediator / host / facilitator / guarantor; "host" also covers would-be hosts
     venue: str | None = None
     between: tuple[str, ...] = ()
-    offered: bool = True  # True: an offer (would-be mediator/host); False: actually hosted a meeting
+    # True: an offer (would-be mediator/host); False: actually hosted talks (role "host"), or took
+    # part in them as a mediator, or joined the table as one (role "mediator")
+    offered: bool = True
 
 
 class SeatDemand(Dated):
@@ -110,6 +124,16 @@ class ClaimChange(Dated):
     summary: str = ""
 
 
+class ProposalAnswer(Dated):
+    """A party's answer to a proposal: accepted, rejected or countered (with the counter-proposal)."""
+
+    responder: str
+    response: str  # accepted / rejected / countered
+    counter: str | None = None  # the counter-proposal's id
+    reason: str | None = None
+    claim_status: str = "confirmed"
+
+
 class Proposal(Dated):
     proposal: str
     title: str
@@ -118,6 +142,13 @@ class Proposal(Dated):
     claim_status: str = "confirmed"
     claim_history: tuple[ClaimChange, ...] = ()  # in date order; the first is the original report
     first_seen: Occurred | None = None
+    revises: str | None = None  # the proposal this one answers or replaces (its previous version)
+    revised_by: tuple[str, ...] = ()  # the proposals that revise it or counter it (its next versions)
+    agreed_stages: tuple[int, ...] = ()  # 1-based numbers of the stages agreed so far
+    answers: tuple[ProposalAnswer, ...] = ()  # in date order; each responder's latest counts
+    accepted_by: tuple[str, ...] = ()  # by each responder's latest answer
+    rejected_by: tuple[str, ...] = ()
+    countered_by: tuple[str, ...] = ()
 
 
 class Commitment(Sourced):
@@ -129,6 +160,17 @@ class Commitment(Sourced):
     progress_occurred: Occurred | None = None
 
 
+class AgreementAct(Dated):
+    """A step in an agreement's life after it was reached: signed, ratified, withdrawn from."""
+
+    act: str  # signed / ratified / withdrawn
+    parties: tuple[str, ...]  # the signatories; the party that ratified or withdrew
+    detail: str | None = None  # where it was signed; the body that ratified it
+    reason: str | None = None  # why a party withdrew
+    effective: Occurred | None = None  # when a withdrawal takes effect, if later
+    claim_status: str = "confirmed"
+
+
 class Agreement(Dated):
     agreement: str
     title: str
@@ -136,6 +178,17 @@ class Agreement(Dated):
     commitments: tuple[Commitment, ...] = ()
     claim_status: str = "confirmed"
     first_seen: Occurred | None = None
+    acts: tuple[AgreementAct, ...] = ()  # signed, ratified, withdrawn: in date order
+    signatories: tuple[str, ...] = ()
+    ratified_by: tuple[str, ...] = ()
+    withdrawn: tuple[str, ...] = ()  # parties that withdrew (or announced their withdrawal)
+
+    def tally(self) -> dict[str, int]:
+        """How many commitments stand at each progress: done, partial, broken, not_started."""
+        out = {"done": 0, "partial": 0, "broken": 0, "not_started": 0}
+        for c in self.commitments:
+            out[c.progress] = out.get(c.progress, 0) + 1
+        return out
 
 
 class Postponement(Dated):
@@ -167,11 +220,134 @@ class Meeting(Dated):
     date_passed: bool = False
     claim_status: str = "confirmed"
     first_seen: Occurred | None = None  # date of its first event
+    format: str | None = None  # in_person / phone / video (as last said)
+    round: int | None = None  # "round 3"
 
     @property
     def precision(self) -> str | None:
         when = self.held or self.planned
         return when.precision if when else None
+
+
+class Violation(Dated):
+    """A ceasefire violated: by whom, per the source."""
+
+    by: tuple[str, ...] = ()
+    details: str | None = None
+    claim_status: str = "confirmed"
+
+
+CeasefireStatus = Literal["announced", "in_force", "violated", "ended", "expired"]
+
+
+class Ceasefire(Dated):
+    """`occurred` is when it was declared. `status`: announced (starts later), in force, violated
+    (in force, with violations reported), ended (by an event), expired (its end date passed)."""
+
+    ceasefire: str
+    parties: tuple[str, ...] = ()
+    scope: str | None = None
+    starts: Occurred | None = None
+    ends: Occurred | None = None
+    status: CeasefireStatus = "in_force"
+    violations: tuple[Violation, ...] = ()  # in date order
+    ended: Occurred | None = None
+    ended_by: tuple[str, ...] = ()
+    reason: str | None = None
+    claim_status: str = "confirmed"
+
+    def violated_by(self) -> dict[str, int]:
+        """Who violated it, per the sources, and how many times (in order of first violation)."""
+        counts: dict[str, int] = {}
+        for v in self.violations:
+            for actor in v.by:
+                counts[actor] = counts.get(actor, 0) + 1
+        return counts
+
+
+class SanctionsStep(Dated):
+    action: str  # imposed / threatened / eased / lifted
+    by: tuple[str, ...] = ()
+    on: tuple[str, ...] = ()
+    measure: str | None = None
+    claim_status: str = "confirmed"
+
+
+class Sanctions(Dated):
+    """A sanctions measure and where it stands: its latest action (`occurred` is that action's date)."""
+
+    sanctions: str
+    action: str  # imposed / threatened / eased / lifted
+    by: tuple[str, ...] = ()
+    on: tuple[str, ...] = ()
+    measure: str | None = None
+    history: tuple[SanctionsStep, ...] = ()  # in date order
+    claim_status: str = "confirmed"
+
+
+class Team(Dated):
+    """One appointment of negotiators for a side (`role`: "high-level team" ...)."""
+
+    negotiators: tuple[str, ...] = ()
+    lead: str | None = None
+    role: str | None = None
+    claim_status: str = "confirmed"
+
+
+class Delegation(Dated):
+    """A side's negotiators: every team appointed for it (a later appointment in the same role
+    replaces the earlier one). `occurred`: the latest appointment."""
+
+    side: str
+    negotiators: tuple[str, ...] = ()  # everyone on its teams, leads first
+    teams: tuple[Team, ...] = ()  # in date order
+
+
+class RedLine(Dated):
+    """A red line or precondition an actor stated on an issue (a restatement keeps the latest)."""
+
+    actor: str  # whose (on_behalf_of, else the speaker)
+    issue: str
+    kind: str = "red_line"  # red_line / precondition
+    demand: str = ""
+    speaker: str = ""
+    quote: str | None = None
+    claim_status: str = "confirmed"
+
+
+DeadlineStatus = Literal["pending", "extended", "met", "missed", "passed"]
+
+
+class DeadlineExtension(Dated):
+    """A deadline moved to a later date (`occurred`: when the extension was announced)."""
+
+    from_date: Occurred | None = None
+    to_date: Occurred | None = None
+    by: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+class Deadline(Dated):
+    """A deadline and where it stands. `occurred`: its due date (as extended), or when it was met or
+    missed. `status`: pending; extended (pending again on a later date, `extensions` says how often);
+    met; missed; passed (due before the reference day, and nothing logged says it was met or missed)."""
+
+    deadline: str
+    title: str
+    status: DeadlineStatus = "pending"
+    due: Occurred | None = None  # the current due date, after extensions
+    original_due: Occurred | None = None  # as first set
+    extensions: tuple[DeadlineExtension, ...] = ()  # in date order
+    set_by: tuple[str, ...] = ()
+    consequence: str | None = None  # what was said would happen if it is missed
+    met_by: str | None = None  # the id of the event that met it
+    met_by_title: str | None = None  # that event's title (or summary), when it is one of this track's
+    met_by_type: str | None = None  # and its type: "agreement_reached"
+    closed: Occurred | None = None  # when it was met or missed
+    note: str | None = None
+    upcoming: bool = False  # pending or extended, due on or after the reference day
+    claim_status: str = "confirmed"
+    first_seen: Occurred | None = None
 
 
 class DeniedClaim(Dated):
@@ -207,13 +383,20 @@ class TrackState(Frozen):
     mediators: tuple[Mediator, ...] = ()
     seat_demands: tuple[SeatDemand, ...] = ()
     excluded: tuple[Exclusion, ...] = ()
+    left: tuple[Departure, ...] = ()  # sides that left the table (not excluded, not back since)
     agenda: tuple[str, ...] = ()
     agenda_event_ids: tuple[str, ...] = ()
     stances: tuple[Stance, ...] = ()  # sorted by (issue, actor)
     proposals: tuple[Proposal, ...] = ()
     agreements: tuple[Agreement, ...] = ()
     meetings: tuple[Meeting, ...] = ()  # by date
+    ceasefires: tuple[Ceasefire, ...] = ()  # by date declared
+    sanctions: tuple[Sanctions, ...] = ()  # by date of their latest action
+    delegations: tuple[Delegation, ...] = ()  # by side
+    red_lines: tuple[RedLine, ...] = ()  # by actor, issue, then latest first
     next_meeting: Meeting | None = None
+    deadlines: tuple[Deadline, ...] = ()  # by due date
+    next_deadline: Deadline | None = None
     denied: tuple[DeniedClaim, ...] = ()
     last_activity: Occurred | None = None
     last_activity_event_ids: tuple[str, ...] = ()
@@ -304,6 +487,10 @@ ChangeKind = Literal[
     "readmitted", "agenda", "stance_new", "stance_changed", "proposal_new", "proposal_status",
     "agreement_new", "commitment_progress", "meeting_new", "meeting_postponed", "meeting_held",
     "meeting_cancelled", "meeting_changed", "denied", "title",
+    "deadline_set", "deadline_extended", "deadline_met", "deadline_missed", "deadline_passed", "deadline_changed",
+    "proposal_answered", "proposal_stages", "agreement_signed", "agreement_ratified", "agreement_withdrawn",
+    "ceasefire_declared", "ceasefire_violated", "ceasefire_ended", "sanctions_changed", "delegation_appointed",
+    "red_line_new",
 ]
 
 

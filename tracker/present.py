@@ -23,7 +23,16 @@ from datetime import date
 from typing import Literal
 
 from events.occurred import Occurred
-from projections.state import ActorInfo, Agreement, Dated, Meeting, Proposal, Sourced, TrackState
+from projections.state import (
+    ActorInfo,
+    Agreement,
+    Dated,
+    Deadline,
+    Meeting,
+    Proposal,
+    Sourced,
+    TrackState,
+)
 
 # A fact whose imprecise date reaches past the moment viewed (`Dated.uncertain`): it may not have
 # happened yet. One mark in every view (the timeline's flag column uses it too); not 'c.' (circa),
@@ -254,10 +263,25 @@ def _activity(s: TrackState, names: Names) -> list[Line]:
 
 
 def _parties(s: TrackState, names: Names) -> list[Line]:
+    # Those at the table in another role than party (took part in talks, or joined, as mediators or
+    # observers) follow the parties, each with its role; the parties say theirs only then.
+    others = [(m.actor, "mediator", m.occurred, m.uncertain) for m in s.mediators
+              if not m.offered and m.role == "mediator"]
+    others += [(o.actor, "observer", o.occurred, o.uncertain) for o in s.observers if o.role]
     return [line(subject(names(p.actor)),
                  [Span(" ("), *names.spans(p.delegates, short=True), Span(")")] if p.delegates else None,
-                 ", last ", dated(p.occurred, p.uncertain))
-            for p in s.parties]
+                 ", as party" if others else None, ", last ", dated(p.occurred, p.uncertain),
+                 [Span(", joined: "), data(p.reason)] if p.reason else None)
+            for p in s.parties] + [line(subject(names(actor)), f", as {role}, last ", dated(occ, unsure))
+                                   for actor, role, occ, unsure in others]
+
+
+def _left(s: TrackState, names: Names) -> list[Line]:
+    return [line(subject(names(d.actor)),
+                 [Span(" (withdrew from "), data(d.agreement), Span(")")] if d.agreement else None,
+                 " ", dated(d.occurred, d.uncertain),
+                 [Span(": "), data(d.reason)] if d.reason else None)
+            for d in s.left]
 
 
 def _excluded(s: TrackState, names: Names) -> list[Line]:
@@ -276,7 +300,8 @@ def _seat_demands(s: TrackState, names: Names) -> list[Line]:
 
 def _mediators(s: TrackState, names: Names) -> list[Line]:
     return [line(subject(names(m.actor)), ": ",
-                 [Span("offers to act as "), data(m.role)] if m.offered else "hosted talks",
+                 [Span("offers to act as "), data(m.role)] if m.offered
+                 else "hosted talks" if m.role == "host" else [Span("at the table as "), data(m.role)],
                  [Span(" ("), data(m.venue), Span(")")] if m.venue else None,
                  [Span(" between "), *names.spans(m.between)] if m.between else None,
                  " ", dated(m.occurred, m.uncertain))
@@ -284,7 +309,8 @@ def _mediators(s: TrackState, names: Names) -> list[Line]:
 
 
 def _observers(s: TrackState, names: Names) -> list[Line]:
-    return [line(subject(names(o.actor)), ", last heard ", dated(o.occurred, o.uncertain)) for o in s.observers]
+    return [line(subject(names(o.actor)), ", at the table as observer, last " if o.role else ", last heard ",
+                 dated(o.occurred, o.uncertain)) for o in s.observers]
 
 
 def _agenda(s: TrackState, names: Names) -> list[Line]:
@@ -322,13 +348,27 @@ def _proposal(p: Proposal, names: Names) -> list[Line]:
         if c.by and i:  # the first entry is the original report: its "by" is the proposer
             history += [Span(" by "), *names.spans(c.by)]
         history += [Span(" "), *dated(c.occurred, c.uncertain)]
-    out = [line(subject(p.title), " (", names.spans(p.proposer), "): ", Span(p.claim_status.upper(), "claim"),
-                [Span(" - "), *history] if history else None)]
+    out = [line(subject(p.title), [Span(" ("), *names.spans(p.proposer), Span(")")] if p.proposer else None, ": ",
+                Span(p.claim_status.upper(), "claim"), [Span(" - "), *history] if history else None)]
+    if p.revises:
+        out.append(line("revises ", data(p.revises), level=1))
     if p.stages:
         stages: list[Span] = [Span("stages:")]
         for i, stage in enumerate(p.stages, 1):
             stages += [Span(f"  {i}. "), data(stage)]
+            if i in p.agreed_stages:
+                stages.append(Span(" (agreed)"))
         out.append(line(stages, level=1))
+    out += [line(a.response, " by ", Span(names(a.responder), "name"), " ", dated(a.occurred, a.uncertain),
+                 _claim(a.claim_status), [Span(", counter-proposal "), data(a.counter)] if a.counter else None,
+                 [Span(": "), data(a.reason)] if a.reason else None, level=1)
+            for a in p.answers]
+    if p.revised_by:
+        spans: list[Span] = [Span("revised by ")]
+        for i, nxt in enumerate(p.revised_by):
+            spans += [Span(", ")] if i else []
+            spans.append(data(nxt))
+        out.append(line(spans, level=1))
     return out
 
 
@@ -336,12 +376,37 @@ def _proposals(s: TrackState, names: Names) -> list[Line]:
     return [ln for p in s.proposals for ln in _proposal(p, names)]
 
 
+def commitment_tally(a: Agreement) -> list[Span]:
+    """'8 commitments: 2 done, 1 partial, 1 broken (restore-embassies)': every count, even a zero,
+    and the broken ones by name."""
+    if not a.commitments:
+        return []
+    t = a.tally()
+    spans = [Span(plural(len(a.commitments), "commitment"))]
+    for i, kind in enumerate(("done", "partial", "broken")):
+        spans += [Span(", " if i else ": "), Span(f"{t[kind]} {kind}", "progress")]
+    broken = [c.id for c in a.commitments if c.progress == "broken"]
+    if broken:
+        spans.append(Span(" ("))
+        for i, cid in enumerate(broken):
+            spans += [Span(", ")] if i else []
+            spans.append(data(cid))
+        spans.append(Span(")"))
+    return spans
+
+
+_ACTED = {"signed": "signed by ", "ratified": "ratified by ", "withdrawn": "withdrawal by "}
+
+
 def _agreement(a: Agreement, names: Names) -> list[Line]:
-    done = sum(1 for c in a.commitments if c.progress == "done")
-    broken = sum(1 for c in a.commitments if c.progress == "broken")
-    tally = f" - {done}/{len(a.commitments)} commitments done" + (f", {broken} broken" if broken else "")
+    tally = commitment_tally(a)
     out = [line(subject(a.title), " (", names.spans(a.parties), ") ", dated(a.occurred, a.uncertain),
-                _claim(a.claim_status), tally if a.commitments else None)]
+                _claim(a.claim_status), [Span(" - "), *tally] if tally else None)]
+    out += [line(_ACTED.get(x.act, x.act), names.spans(x.parties),
+                 [Span(" ("), data(x.detail), Span(")")] if x.detail else None, " ", dated(x.occurred, x.uncertain),
+                 [Span(", effective "), *dated(x.effective)] if x.effective else None, _claim(x.claim_status),
+                 [Span(": "), data(x.reason)] if x.reason else None, level=1)
+            for x in a.acts]
     out += [line("[", Span(c.progress, "progress"), "] ", data(c.text), level=1) for c in a.commitments]
     return out
 
@@ -367,8 +432,90 @@ def meeting_line(m: Meeting, names: Names) -> Line:
         if p.by:
             moves += [Span("by "), *names.spans(p.by), Span(", ")]
         moves += [*dated(p.occurred, p.uncertain), Span(")")]
-    return line(subject(m.title), ": ", state, moves,
+    how = ", ".join(x for x in (MEETING_FORMATS.get(m.format or "", m.format), f"round {m.round}" if m.round else None) if x)
+    return line(subject(m.title), f" ({how})" if how else None, ": ", state, moves,
                 " - date passed, no outcome logged" if m.date_passed else None, _claim(m.claim_status))
+
+
+# How a meeting's format reads in a meeting line.
+MEETING_FORMATS = {"in_person": "in person", "phone": "phone call", "video": "video call"}
+
+
+def _delegations(s: TrackState, names: Names) -> list[Line]:
+    """Each side's negotiators: one line per side, and a line per team when it has several."""
+    out: list[Line] = []
+    for d in s.delegations:
+        lead = d.teams[-1].lead if len(d.teams) == 1 else None
+        people: list[Span] = []
+        for i, actor in enumerate(d.negotiators):
+            people += [Span(", ")] if i else []
+            people += [Span(names.short(actor), "name"), *([Span(" (lead)")] if actor == lead else [])]
+        if len(d.teams) == 1:
+            t = d.teams[0]
+            out.append(line(subject(names(d.side)), ": ", people, [Span(" - "), data(t.role)] if t.role else None,
+                            ", appointed ", dated(t.occurred, t.uncertain), _claim(t.claim_status)))
+            continue
+        out.append(line(subject(names(d.side)), ": ", people))
+        out += [line(data(t.role) if t.role else "negotiators", ": ", names.spans(t.negotiators, short=True),
+                     [Span(", lead "), Span(names.short(t.lead), "name")] if t.lead else None,
+                     ", appointed ", dated(t.occurred, t.uncertain), _claim(t.claim_status), level=1)
+                for t in d.teams]
+    return out
+
+
+def _red_lines(s: TrackState, names: Names) -> list[Line]:
+    """By actor (whose red lines), latest first: the issue, the demand, who said it."""
+    out: list[Line] = []
+    actor = None
+    for r in s.red_lines:
+        if r.actor != actor:
+            actor = r.actor
+            out.append(line(subject(names(actor)), ":"))
+        out.append(line("precondition" if r.kind == "precondition" else "red line", " on ", data(r.issue), ": ",
+                        data(r.demand),
+                        [Span(" ("), Span(names.short(r.speaker), "name"), Span(")")] if r.speaker != r.actor else None,
+                        _claim(r.claim_status, loud=True), [Span(" "), *quote(r.quote)] if r.quote else None,
+                        " ", dated(r.occurred, r.uncertain), level=1))
+    return out
+
+
+def _ceasefires(s: TrackState, names: Names) -> list[Line]:
+    out: list[Line] = []
+    for c in s.ceasefires:
+        status = c.status.replace("_", " ")
+        out.append(line(subject(c.scope or c.ceasefire), [Span(" ("), *names.spans(c.parties), Span(")")] if c.parties else None,
+                        ": ", Span(status, "status"), " - declared ", dated(c.occurred, c.uncertain),
+                        [Span(", from "), *dated(c.starts)] if c.starts else None,
+                        [Span(", until "), *dated(c.ends)] if c.ends else None, _claim(c.claim_status)))
+        counts = c.violated_by()
+        if c.violations:
+            by: list[Span] = []
+            for i, (actor, n) in enumerate(counts.items()):
+                by += [Span(", ")] if i else [Span(": by ")]
+                by += [Span(names(actor), "name"), Span(f" ({n}×)" if n > 1 else "")]
+            out.append(line(plural(len(c.violations), "violation"), " reported", by, ", last ",
+                            dated(c.violations[-1].occurred, c.violations[-1].uncertain), level=1))
+        if c.ended is not None:
+            out.append(line("ended ", dated(c.ended), [Span(" by "), *names.spans(c.ended_by)] if c.ended_by else None,
+                            [Span(": "), data(c.reason)] if c.reason else None, level=1))
+    return out
+
+
+def _sanctions(s: TrackState, names: Names) -> list[Line]:
+    out: list[Line] = []
+    for x in s.sanctions:
+        out.append(line(subject(x.measure or x.sanctions), ": ", Span(x.action, "status"),
+                        [Span(" by "), *names.spans(x.by)] if x.by else None,
+                        [Span(" on "), *names.spans(x.on)] if x.on else None,
+                        " ", dated(x.occurred, x.uncertain), _claim(x.claim_status)))
+        if len(x.history) > 1:
+            steps: list[Span] = []
+            for i, step in enumerate(x.history):
+                steps += [Span(", then " if i else "")]
+                steps += [Span(step.action, "status"), Span(" "), *dated(step.occurred, step.uncertain),
+                          *_claim(step.claim_status)]
+            out.append(line(steps, level=1))
+    return out
 
 
 def _upcoming(s: TrackState, names: Names) -> list[Line]:
@@ -377,6 +524,58 @@ def _upcoming(s: TrackState, names: Names) -> list[Line]:
 
 def _meetings(s: TrackState, names: Names) -> list[Line]:
     return [meeting_line(m, names) for m in s.meetings if not m.upcoming]
+
+
+def met_by_spans(d: Deadline) -> list[Span]:
+    """What met a deadline: the event's title and type when it is on the track, else its id."""
+    if d.met_by_title:
+        return [data(d.met_by_title), Span(f" ({(d.met_by_type or 'event').replace('_', ' ')})")]
+    return [Span("event "), data(d.met_by)] if d.met_by else []
+
+
+def deadline_line(d: Deadline, names: Names) -> Line:
+    """A deadline: where it stands, its due date, how often it was extended."""
+    moved = f", extended {len(d.extensions)}×" if d.extensions else None
+    if d.status == "met":
+        state: list[Span] = [Span("met "), *dated(d.closed, d.uncertain),
+                             *([Span(" by "), *met_by_spans(d)] if d.met_by else []), Span(" (due "), *dated(d.due), Span(")")]
+    elif d.status == "missed":
+        state = [Span("missed"), Span(" (due "), *dated(d.due), Span(", declared missed "),
+                 *dated(d.closed, d.uncertain), Span(")")]
+    else:
+        state = [Span("due "), *dated(d.due)]
+    return line(subject(d.title), ": ", state, moved,
+                [Span(" (first due "), *dated(d.original_due), Span(")")] if d.extensions and d.original_due else None,
+                " - date passed, nothing logged says it was met or missed" if d.status == "passed" else None,
+                _claim(d.claim_status))
+
+
+def _deadline(d: Deadline, names: Names) -> list[Line]:
+    out = [deadline_line(d, names)]
+    if d.set_by:
+        out.append(line("set by ", names.spans(d.set_by),
+                        [Span("; if missed: "), data(d.consequence)] if d.consequence else None, level=1))
+    elif d.consequence:
+        out.append(line("if missed: ", data(d.consequence), level=1))
+    out += [line("extended ", dated(x.from_date), " -> ", dated(x.to_date),
+                 [Span(" by "), *names.spans(x.by)] if x.by else None, " (", dated(x.occurred, x.uncertain), ")",
+                 [Span(": "), data(x.reason)] if x.reason else None, level=1)
+            for x in d.extensions]
+    if d.note:
+        out.append(line(data(d.note), level=1))
+    return out
+
+
+def _next_deadline(s: TrackState, names: Names) -> list[Line]:
+    d = s.next_deadline
+    if d is None:
+        return []
+    return [line(subject(d.title), ", due ", dated(d.due),
+                 f" (extended {len(d.extensions)}×)" if d.extensions else None, _claim(d.claim_status))]
+
+
+def _deadlines(s: TrackState, names: Names) -> list[Line]:
+    return [ln for d in s.deadlines for ln in _deadline(d, names)]
 
 
 def _denied(s: TrackState, names: Names) -> list[Line]:
@@ -409,17 +608,24 @@ SECTIONS: tuple[Section, ...] = (
     Section("status", "Status", _status, inline=True),
     Section("trend", "Trend", _trend, inline=True),
     Section("activity", "Last activity", _activity, inline=True),
+    Section("next_deadline", "Next deadline", _next_deadline, inline=True),
     Section("parties", "At the table", _parties, empty="nobody yet"),
+    Section("delegations", "Negotiators", _delegations),
+    Section("left", "Left the table", _left),
     Section("excluded", "Excluded", _excluded, empty="nobody"),
     Section("seat_demands", "Demanding a seat", _seat_demands, empty="nobody"),
     Section("mediators", "Mediators and hosts", _mediators, empty="nobody"),
     Section("observers", "Observers", _observers),
     Section("agenda", "Agenda", _agenda, empty="not set"),
     Section("stances", "Stances", _stances),
+    Section("red_lines", "Red lines and preconditions", _red_lines),
     Section("proposals", "Proposals", _proposals),
     Section("agreements", "Agreements", _agreements),
+    Section("ceasefires", "Ceasefires", _ceasefires),
+    Section("sanctions", "Sanctions", _sanctions),
     Section("upcoming", "Upcoming meetings", _upcoming),
     Section("meetings", "Meetings", _meetings),
+    Section("deadlines", "Deadlines", _deadlines),
     Section("denied", "Denied claims", _denied),
     Section("uncertain", "Uncertain dates", _uncertain),
 )

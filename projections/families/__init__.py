@@ -8,9 +8,14 @@ from projections.families import (
     actors,
     agenda,
     agreements,
+    ceasefires,
     claims,
+    deadlines,
+    delegations,
     meetings,
     proposals,
+    red_lines,
+    sanctions,
     stances,
     table,
     track,
@@ -20,4 +25,5 @@ from projections.family import Family
 FAMILIES: tuple[Family, ...] = (
     track.FAMILY, table.FAMILY, agenda.FAMILY, stances.FAMILY, proposals.FAMILY, agreements.FAMILY,
     meetings.FAMILY, claims.FAMILY, actors.FAMILY,
+    delegations.FAMILY, red_lines.FAMILY, ceasefires.FAMILY, sanctions.FAMILY, deadlines.FAMILY,
 )

@@ -1,4 +1,5 @@
-"""Agreements: reached by their parties, and the progress of each commitment they hold."""
+"""Agreements: reached by their parties, signed, ratified and withdrawn from, and the progress of
+each commitment they hold. (Who is at the table after a withdrawal is the table family's.)"""
 
 from __future__ import annotations
 
@@ -9,9 +10,29 @@ from typing import Any
 from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
 from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed
 from projections.records import Ev
-from projections.state import Agreement, Change, Commitment, TrackState
+from projections.state import Agreement, AgreementAct, Change, ChangeKind, Commitment, TrackState
 
-ENTITY = Entity("agreement", ids={"agreement_reached": "agreement", "commitment_progress": "agreement"}, limit=30)
+ACTS = {"agreement_signed": "signed", "agreement_ratified": "ratified", "agreement_withdrawn": "withdrawn"}
+ENTITY = Entity("agreement", ids={"agreement_reached": "agreement", "commitment_progress": "agreement",
+                                  **dict.fromkeys(ACTS, "agreement")}, limit=30)
+
+_CHANGE: dict[str, ChangeKind] = {"signed": "agreement_signed", "ratified": "agreement_ratified",
+                                  "withdrawn": "agreement_withdrawn"}
+
+
+def _act(e: Ev, claims: Claims, as_of: date | None) -> AgreementAct:
+    b = e.body
+    kind = ACTS[e.type]
+    parties = tuple(b.get("signatories") or ()) if kind == "signed" else (b["party"],)
+    return AgreementAct(
+        act=kind, parties=parties, detail=b.get("venue") if kind == "signed" else b.get("ratified_by"),
+        reason=b.get("reason"), effective=occ(b.get("effective")),
+        claim_status=claim_status(e.id, b.get("status", "confirmed"), claims),
+        occurred=occ(b["occurred"]), uncertain=uncertain(b["occurred"], as_of), event_ids=(e.id,))
+
+
+def _who(acts: Sequence[AgreementAct], kind: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for a in acts if a.act == kind for p in a.parties))
 
 
 def agreement(agreement_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | None) -> Agreement | None:
@@ -35,9 +56,14 @@ def agreement(agreement_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
                                                         "event_ids": []})
         slot.update(progress=b["progress"], note=b.get("note"), progress_occurred=occ(b["occurred"]))
         slot["event_ids"].append(b["id"])
+    # A denied act (a signing the parties deny) is no act: the claims family lists denied claims.
+    acts = [a for e in ordered if e.type in ACTS if (a := _act(e, claims, as_of)).claim_status != "denied"]
+    signatories = _who(acts, "signed")
     anchor = base or ordered[0].body
     return Agreement(
-        agreement=agreement_id, title=(base or {}).get("title", agreement_id), parties=tuple((base or {}).get("parties") or ()),
+        agreement=agreement_id, title=(base or {}).get("title", agreement_id),
+        parties=tuple((base or {}).get("parties") or ()) or signatories,
+        acts=tuple(acts), signatories=signatories, ratified_by=_who(acts, "ratified"), withdrawn=_who(acts, "withdrawn"),
         commitments=tuple(Commitment(**{**c, "event_ids": tuple(c["event_ids"])}) for c in commitments.values()),
         claim_status=claim_status(anchor["id"], anchor.get("status", "confirmed"), claims),
         first_seen=occ(ordered[0].body["occurred"]), occurred=occ(anchor["occurred"]), uncertain=uncertain(anchor["occurred"], as_of),
@@ -48,7 +74,7 @@ def agreement(agreement_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
 def _freeze(acc: Acc, ctx: Context) -> Part:
     agreements = [a for aid, evs in ctx.chosen(ENTITY) if (a := agreement(aid, evs, ctx.claims, ctx.as_of))]
     agreements.sort(key=lambda a: (first_day(a.occurred), a.agreement))
-    return Part({"agreements": tuple(agreements)}, agreements)
+    return Part({"agreements": tuple(agreements)}, [*agreements, *(x for a in agreements for x in a.acts)])
 
 
 def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
@@ -58,8 +84,15 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
         old = before.get(g.agreement)
         if old is None and new(g.agreement):
             yield Change(kind="agreement_new", subject=g.agreement, description=f"agreement: {g.title} "
-                         f"({', '.join(g.parties)}; {len(g.commitments)} commitments)", event_ids=g.event_ids)
+                         f"({', '.join(g.parties)}; {tally_text(g)})", event_ids=g.event_ids)
             continue
+        seen = {x.event_ids for x in old.acts} if old else set()
+        for x in g.acts:
+            if x.event_ids not in seen:
+                yield Change(kind=_CHANGE[x.act], subject=g.agreement,
+                             description=f"{g.title}: {x.act} by {', '.join(x.parties)}"
+                             + (f" ({x.detail})" if x.detail else "") + (f": {x.reason}" if x.reason else ""),
+                             event_ids=x.event_ids)
         before_c = {c.id: c for c in old.commitments} if old else {}
         for c in g.commitments:
             prev = before_c.get(c.id)
@@ -68,7 +101,17 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
                              description=f"{c.text}: {prev.progress} -> {c.progress}", event_ids=c.event_ids)
 
 
+def tally_text(g: Agreement) -> str:
+    """'8 commitments: 2 done, 1 partial, 1 broken' (the counts that are not zero)."""
+    if not g.commitments:
+        return "0 commitments"
+    t = g.tally()
+    counts = ", ".join(f"{t[k]} {k}" for k in ("done", "partial", "broken") if t[k])
+    return f"{len(g.commitments)} commitments" + (f": {counts}" if counts else "")
+
+
 _PROGRESS = {"done": 2, "partial": 1, "broken": -3}
 
 FAMILY = Family("agreements", entity=ENTITY, freeze=_freeze, diff=_diff, scores={
-    "agreement_reached": 3, "commitment_progress": lambda b: _PROGRESS.get(b.get("progress", ""), 0)})
+    "agreement_reached": 3, "commitment_progress": lambda b: _PROGRESS.get(b.get("progress", ""), 0),
+    "agreement_signed": 2, "agreement_ratified": 2, "agreement_withdrawn": -3})

@@ -30,6 +30,8 @@ def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | No
     first_planned = planned = held = None
     outcome = reason = None
     cancelled_by: tuple[str, ...] = ()
+    fmt: str | None = None
+    round_no: int | None = None
     postponements: list[Postponement] = []
     for e in live:
         b = e.body
@@ -38,6 +40,8 @@ def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | No
             participants = tuple(b["participants"])
         host = b.get("host") or host
         location = b.get("location") or location
+        fmt = b.get("format") or fmt
+        round_no = b.get("round") or round_no
         if t == "meeting_scheduled":
             planned = b["planned"]
             first_planned = first_planned or b["planned"]
@@ -65,7 +69,7 @@ def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | No
         meeting=meeting_id, title=title, status=status, planned=occ(planned), first_planned=occ(first_planned),
         participants=participants, host=host, location=location, postponements=tuple(postponements),
         held=occ(held) if status == "held" else None, outcome=outcome, cancelled_by=cancelled_by, reason=reason,
-        upcoming=upcoming, date_passed=date_passed,
+        upcoming=upcoming, date_passed=date_passed, format=fmt, round=round_no,
         claim_status=claim_status(deciding.id, deciding.body.get("status", "confirmed"), claims),
         first_seen=occ(ordered[0].body["occurred"]),
         occurred=occ(at), uncertain=uncertain(deciding.body["occurred"], as_of),

@@ -8,9 +8,12 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 SIZE = (160, 48)
+# Events in the bundled demo log (the seeds grow as the vocabulary does: count, never pin a number).
+DEMO_EVENTS = len((Path(__file__).resolve().parents[2] / "tracker" / "data" / "demo.jsonl").read_bytes().splitlines())
 
 
 def async_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

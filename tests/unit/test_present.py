@@ -69,9 +69,10 @@ def test_present_imports_only_events_projections_and_the_standard_library() -> N
 # -- the definition ------------------------------------------------------------------------------
 def test_the_sections_in_their_order() -> None:
     assert [s.title for s in SECTIONS] == [
-        "Status", "Trend", "Last activity", "At the table", "Excluded", "Demanding a seat",
-        "Mediators and hosts", "Observers", "Agenda", "Stances", "Proposals", "Agreements",
-        "Upcoming meetings", "Meetings", "Denied claims", "Uncertain dates",
+        "Status", "Trend", "Last activity", "Next deadline", "At the table", "Negotiators", "Left the table",
+        "Excluded", "Demanding a seat", "Mediators and hosts", "Observers", "Agenda", "Stances",
+        "Red lines and preconditions", "Proposals", "Agreements", "Ceasefires", "Sanctions",
+        "Upcoming meetings", "Meetings", "Deadlines", "Denied claims", "Uncertain dates",
     ]
     assert len({s.key for s in SECTIONS}) == len(SECTIONS)
 
@@ -92,7 +93,7 @@ def test_an_agreement_counts_its_commitments_done_and_broken() -> None:
     state = TrackState(track="t", title="T", agreements=(agreement,))
     [(_, lines)] = [(s, ln) for s, ln in sections(state, NAMES) if s.key == "agreements"]
     assert [ln.text for ln in lines] == [
-        "Riyadh understandings (United States, Russia) 18 Feb 2025 - 1/2 commitments done, 1 broken",
+        "Riyadh understandings (United States, Russia) 18 Feb 2025 - 2 commitments: 1 done, 0 partial, 1 broken (y)",
         "[done] Restore embassies",
         "[broken] Regular consultations",
     ]

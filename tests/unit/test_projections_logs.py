@@ -67,7 +67,11 @@ def _fields(kind: str, draw: Any, facts: list[dict[str, Any]]) -> dict[str, Any]
     if kind == "meeting_scheduled":
         return {"meeting": pick(MEETINGS), "title": "Talks", "planned": occurred(draw), "participants": some()}
     if kind == "meeting_held":
-        return {"meeting": pick(MEETINGS), "title": "Talks", "participants": some(), "host": pick((None, "sau"))}
+        held = {"meeting": pick(MEETINGS), "title": "Talks", "participants": some(), "host": pick((None, "sau"))}
+        # Only talks seat their participants (projections.families.table); mediators and observers are no parties.
+        held.update(kind=pick((None, "talks", "consultation", "conference")), mediators=pick(([], ["tur"])),
+                    observers=pick(([], ["ecfr"])))
+        return held
     if kind == "meeting_postponed":
         return {"meeting": pick(MEETINGS), "to_date": pick((None, occurred(draw))), "by": some()}
     if kind == "meeting_cancelled":

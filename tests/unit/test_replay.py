@@ -151,8 +151,9 @@ def test_timeline_is_in_the_order_things_happened(demo: Tracker) -> None:
 def test_diff_between_16_and_18_february(demo: Tracker) -> None:
     result = demo.diff(TRACK, on(16), on(18))
     kinds = {c.kind for c in result.changes}
-    assert kinds == {"status", "excluded", "seat_demand", "mediator", "stance_new", "proposal_new", "agreement_new",
-                     "meeting_held", "meeting_new", "meeting_postponed"}
+    # France hosted the Europeans' Paris consultation, no talks: it speaks on the track, an observer.
+    assert kinds == {"delegation_appointed", "red_line_new", "status", "excluded", "seat_demand", "mediator", "observer", "stance_new", "proposal_new",
+                     "agreement_new", "meeting_held", "meeting_new", "meeting_postponed"}
     # The US and Russia were at the table already (the Trump–Putin call in the week of 10 Feb).
     assert "party_joined" not in kinds
     assert any(c.kind == "stance_new" and c.subject == "rus/european-peacekeepers" for c in result.changes)

@@ -19,7 +19,7 @@ from tracker.forms import Draft, build_event, field_specs
 
 def test_the_registry_is_the_union() -> None:
     union = {cls.model_fields["type"].default for cls in EVENT_TYPES.values()}
-    assert set(EVENT_TYPES) == union and len(EVENT_TYPES) == 18
+    assert set(EVENT_TYPES) == union and len(EVENT_TYPES) == 34
     for name, cls in EVENT_TYPES.items():
         assert cls.model_fields["type"].default == name
 
@@ -88,9 +88,9 @@ def test_each_family_owns_its_slots() -> None:
 def test_the_fold_version_is_bumped_with_the_accumulator_layout() -> None:
     """A stored read model is rebuilt only when FOLD_VERSION changes: a new slot in the accumulator
     without a bump makes every existing database fail on it. Change both, then this pin."""
-    assert (FOLD_VERSION, sorted(empty("t"))) == (3, [
-        "agenda", "claimants", "days", "excluded", "hosted", "last", "n", "offers", "opened", "presence",
-        "seats", "stances", "status", "track", "types", "voices"])
+    assert (FOLD_VERSION, sorted(empty("t"))) == (4, [
+        "agenda", "claimants", "days", "excluded", "hosted", "last", "left", "n", "offers", "opened", "presence",
+        "roles", "seats", "stances", "status", "track", "types", "voices"])
 
 
 def test_a_list_row_keeps_only_the_list_fields() -> None:

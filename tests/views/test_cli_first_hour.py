@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from run_cli import tracker
+from tui_helpers import DEMO_EVENTS
 
 TRACK = "ukraine-settlement"
 
@@ -35,7 +36,7 @@ def test_correct_by_position(demo_db: Path, ref: str) -> None:
     assert r.returncode == 0, r.stderr
     rows = _rows(demo_db)
     assert rows[111]["summary"] == "Putin, corrected" and rows[111]["corrected"]
-    assert rows[114]["type"] == "correction" and rows[114]["target"] == rows[111]["id"]
+    assert rows[DEMO_EVENTS + 1]["type"] == "correction" and rows[DEMO_EVENTS + 1]["target"] == rows[111]["id"]
 
 
 def test_retract_by_position_and_by_id(demo_db: Path) -> None:
@@ -60,8 +61,8 @@ def test_claim_status_by_position(demo_db: Path) -> None:
 
 
 @pytest.mark.parametrize("ref, said", [
-    ("999", "no event at position 999; the log has 113 events"),
-    ("#0", "no event at position 0; the log has 113 events"),
+    ("999", f"no event at position 999; the log has {DEMO_EVENTS} events"),
+    ("#0", f"no event at position 0; the log has {DEMO_EVENTS} events"),
     ("01JZZZZZZZZZZZZZZZZZZZZZZZ", "no event with id '01JZZZZZZZZZZZZZZZZZZZZZZZ'"),
 ])
 def test_unknown_event_is_a_usage_error(demo_db: Path, ref: str, said: str) -> None:
@@ -69,7 +70,7 @@ def test_unknown_event_is_a_usage_error(demo_db: Path, ref: str, said: str) -> N
     assert r.returncode == 2
     assert "--target" in r.stderr and said in r.stderr
     assert "Traceback" not in r.stderr
-    assert max(_rows(demo_db)) == 113  # nothing written
+    assert max(_rows(demo_db)) == DEMO_EVENTS  # nothing written
 
 
 # -- 2. --limit: said when it cuts, 0 means all ----------------------------------------------------
@@ -77,16 +78,16 @@ def test_events_says_when_it_stopped_at_the_limit(demo_db: Path) -> None:
     r = tracker("events", db=demo_db)
     assert r.returncode == 0
     lines = r.stdout.splitlines()
-    assert len(lines) == 51 and "50 of 113 matching events shown; --limit 0 shows all" in lines[-1]
+    assert len(lines) == 51 and f"50 of {DEMO_EVENTS} matching events shown; --limit 0 shows all" in lines[-1]
     r = tracker("events", "--json", db=demo_db)
     assert len(json.loads(r.stdout)) == 50  # the JSON stays a plain list
-    assert "50 of 113" in r.stderr
+    assert f"50 of {DEMO_EVENTS}" in r.stderr
     r = tracker("events", "--limit", "0", db=demo_db)
-    assert len(r.stdout.splitlines()) == 113 and "shown" not in r.stdout
+    assert len(r.stdout.splitlines()) == DEMO_EVENTS and "shown" not in r.stdout
 
 
 def test_limit_zero_means_all_everywhere(demo_db: Path) -> None:
-    assert len(_rows(demo_db)) == 113
+    assert len(_rows(demo_db)) == DEMO_EVENTS
     every = tracker("timeline", "--json", "--limit", "0", db=demo_db)
     some = tracker("timeline", "--json", "--limit", "3", db=demo_db)
     assert len(json.loads(some.stdout)) == 3 < len(json.loads(every.stdout))

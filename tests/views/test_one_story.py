@@ -27,7 +27,7 @@ from tracker.service import EventFilter, Moment, Tracker
 from tui.app import TrackerApp
 from tui.widgets.event_list import EventList
 from tui.widgets.track.timeline import TimelineTable
-from tui_helpers import SIZE, async_test, screen_text, settle
+from tui_helpers import DEMO_EVENTS, SIZE, async_test, screen_text, settle
 
 TRACK = "ukraine-settlement"
 
@@ -86,7 +86,7 @@ async def tui_timeline(db: Path, track: str, moment: Moment = Moment()) -> list[
 @async_test
 async def test_the_tui_track_timeline_is_tracker_timeline_on_the_demo(demo_db: Path) -> None:
     expected = cli_json(demo_db, "timeline", TRACK, "--limit", "0")
-    assert len(expected) == 55  # the retracted and the record-keeping events are not happenings
+    assert len(expected) == 59  # the retracted and the record-keeping events are not happenings
     shown = await tui_timeline(demo_db, TRACK)
     assert shown == expected
     grand = [e for e in shown if "Camille Grand" in e["summary"]]
@@ -119,7 +119,7 @@ def test_from_week_of_10_feb_and_from_10_feb_list_the_same_events(demo_db: Path)
     week = cli_json(demo_db, "events", "--from", "week of 10 Feb 2025", "--limit", "0")
     day = cli_json(demo_db, "events", "--from", "2025-02-10", "--limit", "0")
     assert [e["id"] for e in week] == [e["id"] for e in day]
-    assert len(day) == 113
+    assert len(day) == DEMO_EVENTS
     later = cli_json(demo_db, "events", "--from", "week of 17 Feb 2025", "--limit", "0")
     assert [e["id"] for e in later] == [e["id"] for e in cli_json(demo_db, "events", "--from", "17 Feb 2025",
                                                                    "--limit", "0")]

@@ -112,7 +112,7 @@ async def test_the_uncertain_mark_is_the_same_in_every_view(demo_db: Path) -> No
     tui = flat(await overview(demo_db, date(2025, 2, 17)))
     for view in (status, brief, tui):
         assert f"Kellogg–von der Leyen meeting: held {maybe}" in view
-        assert f"{UNCERTAIN_MARK} marks 7 facts with an imprecise date that may fall after 17 Feb 2025" in view
+        assert f"{UNCERTAIN_MARK} marks 6 facts with an imprecise date that may fall after 17 Feb 2025" in view
         assert "(may be later)" not in view and "c. 17" not in view
     # A mark that follows a space or '(' can never close a GFM strikethrough ('~' from the log is escaped).
     assert not re.search(r"(?<![\s(\\])~", brief)
@@ -122,13 +122,14 @@ async def test_the_uncertain_mark_is_the_same_in_every_view(demo_db: Path) -> No
 async def test_a_markdown_injection_in_an_actor_name_is_inert(demo_db: Path) -> None:
     log(demo_db, type="actor_described", occurred={"earliest": "2025-02-12", "latest": "2025-02-12", "precision": "day"},
         actors=["usa"], summary="renamed", actor="usa", name=HOSTILE, kind="state")
+    # (Kellogg met von der Leyen in a consultation, not in talks: he is no delegate at this table.)
     brief = run(demo_db, "brief")
     page = MarkdownIt("gfm-like").render(brief)
     assert "<script" not in page and "<a " not in page
-    assert f"{HOSTILE} (Kellogg, Rubio, Trump, Waltz, Witkoff), last 18 Feb 2025" in html.unescape(page)
+    assert f"{HOSTILE} (Rubio, Trump, Waltz, Witkoff), last 18 Feb 2025" in html.unescape(page)
     # The other views show the name as it is, never as markup.
-    assert f"{HOSTILE} (Kellogg, Rubio, Trump, Waltz, Witkoff), last 18 Feb 2025" in run(demo_db, "status", TRACK)
-    assert f"{HOSTILE} (Kellogg, Rubio, Trump, Waltz, Witkoff), last 18 Feb 2025" in flat(await overview(demo_db))
+    assert f"{HOSTILE} (Rubio, Trump, Waltz, Witkoff), last 18 Feb 2025" in run(demo_db, "status", TRACK)
+    assert f"{HOSTILE} (Rubio, Trump, Waltz, Witkoff), last 18 Feb 2025" in flat(await overview(demo_db))
 
 
 @async_test
@@ -138,7 +139,7 @@ async def test_broken_commitments_are_counted_in_every_view(demo_db: Path) -> No
                                                             "precision": "day"},
             summary=f"{commitment}: {progress}", agreement="riyadh-understandings", commitment=commitment,
             progress=progress)
-    tally = "Riyadh understandings between the US and Russia (United States, Russia) 18 Feb 2025 - 1/8 commitments done, 1 broken"
+    tally = "Riyadh understandings between the US and Russia (United States, Russia) 18 Feb 2025 - 8 commitments: 1 done, 0 partial, 1 broken (regular-ukraine-consultations)"
     assert tally in run(demo_db, "status", TRACK)
     assert tally in html.unescape(MarkdownIt("gfm-like").render(brief_of(run(demo_db, "brief"), TITLE)))
     assert tally in flat(await overview(demo_db))

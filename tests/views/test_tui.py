@@ -26,7 +26,7 @@ from tui.screens.track import TrackScreen
 from tui.widgets.event_list import EventList
 from tui.widgets.track.positions import PositionsMatrix
 from tui.widgets.track.timeline import TimelineTable
-from tui_helpers import SIZE, async_test, screen_text, settle
+from tui_helpers import DEMO_EVENTS, SIZE, async_test, screen_text, settle
 
 INJECTION = "[bold]pwned[/] [link=https://evil.example]click[/link] [/] \x1b[31mRED\x1b[0m \x1b]8;;x\x07"
 
@@ -115,7 +115,7 @@ async def test_event_log_search_and_filters(demo_db):
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, EventLogScreen)
-        assert "113 events" in screen_text(app)
+        assert f"{DEMO_EVENTS} events" in screen_text(app)
         await pilot.press("slash")
         await pilot.press(*"peacekeep")
         await pilot.press("enter")
@@ -132,7 +132,7 @@ async def test_event_log_search_and_filters(demo_db):
         assert all(r.event.status == "reported" for r in lst.rows)
         await pilot.press("escape")  # clear every filter
         await settle(pilot)
-        assert "113 events" in screen_text(app)
+        assert f"{DEMO_EVENTS} events" in screen_text(app)
         app.screen.query_one("#f-actor", Select).value = "erdogan"
         await settle(pilot)
         assert lst.rows and all("erdogan" in r.event.actors for r in lst.rows)
@@ -165,9 +165,9 @@ async def test_event_log_dates_filter_and_order(demo_db):
         assert "oldest first" in screen_text(app)
         await pilot.press("G")
         await settle(pilot)
-        assert lst.highlighted.position == 113
+        assert lst.highlighted.position == DEMO_EVENTS
         text = screen_text(app)
-        assert "#113" in text and "Hash" in text and "Position" in text
+        assert f"#{DEMO_EVENTS}" in text and "Hash" in text and "Position" in text
 
 
 @async_test
@@ -305,11 +305,11 @@ async def test_time_travel_steps_jumps_and_every_view_follows(demo_db):
         rows = app.screen.query_one(EventList).rows
         assert rows and all(r.event.occurred.earliest.isoformat() <= "2025-02-18" for r in rows)
         assert all(r.event.recorded_at.date().isoformat() <= "2025-02-18" for r in rows)
-        assert len(rows) < 113
+        assert len(rows) < DEMO_EVENTS
         await pilot.press("T")
         await settle(pilot)
         assert "◷ now" in screen_text(app)
-        assert len(app.screen.query_one(EventList).rows) == 113
+        assert len(app.screen.query_one(EventList).rows) == DEMO_EVENTS
 
 
 @async_test
@@ -349,7 +349,7 @@ async def test_log_form_shows_problems_next_to_fields_and_writes_nothing(demo_db
         assert "required field is missing" in text or "List should have at least 1 item" in text
         assert form.query_one("#row-summary").has_class("-invalid")
         assert form.query_one("#row-when").has_class("-invalid")
-        assert app.tracker.head()[0] == 113
+        assert app.tracker.head()[0] == DEMO_EVENTS
 
 
 async def open_schedule_row(app: TrackerApp, pilot: object, track: str, meeting: str) -> DataTable:
@@ -399,7 +399,7 @@ async def test_log_erdogans_visit_as_held_and_every_view_updates(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TrackScreen)
-        assert app.tracker.head()[0] == 114
+        assert app.tracker.head()[0] == DEMO_EVENTS + 1
         text = screen_text(app)
         held = app.screen.query_one("#schedule").meetings["erdogan-saudi-visit-2025"]
         assert held.status == "held"
@@ -412,7 +412,7 @@ async def test_log_erdogans_visit_as_held_and_every_view_updates(demo_db):
         await pilot.press("2")
         await settle(pilot)
         assert "Erdogan visits Saudi Arabia" in screen_text(app)
-        assert "114 events" in screen_text(app)
+        assert f"{DEMO_EVENTS + 1} events" in screen_text(app)
         del text
 
 
@@ -472,11 +472,11 @@ async def test_correct_and_retract_from_the_selected_event(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "required" in screen_text(app)  # no reason yet: nothing written
-        assert app.tracker.head()[0] == 113
+        assert app.tracker.head()[0] == DEMO_EVENTS
         app.screen.query_one("#c-reason", Input).value = "typo"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.tracker.head()[0] == 114
+        assert app.tracker.head()[0] == DEMO_EVENTS + 1
         correction = app.tracker.events(EventFilter(), limit=1)[0].stored.event
         assert correction.type == "correction" and correction.target == target.id
         assert correction.changes == {"summary": "A corrected summary"}
@@ -485,7 +485,7 @@ async def test_correct_and_retract_from_the_selected_event(demo_db):
         app.screen.query_one("#r-reason", Input).value = "never happened"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.tracker.head()[0] == 115
+        assert app.tracker.head()[0] == DEMO_EVENTS + 2
         assert app.tracker.events(EventFilter(), limit=1)[0].stored.event.type == "retraction"
 
 
@@ -511,15 +511,15 @@ async def test_refreshes_when_another_process_appends(demo_db):
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        assert "113 events" in screen_text(app)
+        assert f"{DEMO_EVENTS} events" in screen_text(app)
         with EventStore(demo_db) as other:  # a second connection, as `tracker log` would open
             other.append([statement("Colleague's entry")])
         deadline = time.monotonic() + 5
-        while "114 events" not in screen_text(app) and time.monotonic() < deadline:
+        while f"{DEMO_EVENTS + 1} events" not in screen_text(app) and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
             await settle(pilot, rounds=1)
         text = screen_text(app)
-        assert "114 events" in text
+        assert f"{DEMO_EVENTS + 1} events" in text
         assert "Colleague's entry" in text
         await pilot.press("1")
         await settle(pilot)
@@ -736,7 +736,7 @@ async def test_text_typed_in_one_burst_before_ctrl_s_is_logged_whole(demo_db):
         await settle(pilot)
         type_in_one_burst(app, "Erdogan lands in Riyadh", "ctrl+s", None)
         await settle(pilot)
-        assert app.tracker.head()[0] == 114
+        assert app.tracker.head()[0] == DEMO_EVENTS + 1
         assert app.tracker.events(EventFilter(), limit=1)[0].stored.event.summary == "Erdogan lands in Riyadh"
 
 

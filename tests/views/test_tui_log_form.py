@@ -30,7 +30,7 @@ from tui.dialogs.jump import JumpScreen
 from tui.dialogs.log_event import FieldRow, LogEventScreen
 from tui.dialogs.retraction import RetractionScreen
 from tui.screens.actors import ActorsScreen
-from tui_helpers import async_test, screen_text, settle
+from tui_helpers import DEMO_EVENTS, async_test, screen_text, settle
 
 SIZES = [(80, 24), (120, 40), (160, 50)]
 SMALL = (80, 24)
@@ -172,7 +172,7 @@ async def test_problems_on_submit_are_each_said_once_next_to_their_field(demo_db
         await settle(pilot)
         assert not error_of(form, "speaker") and error_of(form, "tracks") == BAD_TRACK
         assert "1 problem: nothing was logged." in screen_text(app)
-        assert app.tracker.head()[0] == 113
+        assert app.tracker.head()[0] == DEMO_EVENTS
 
 
 @async_test

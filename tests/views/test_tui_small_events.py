@@ -111,7 +111,10 @@ async def test_event_log_rows_show_position_whole_date_type_and_claim(demo_db: P
             assert type_shown(line, row.event.type), line
             assert claim_shown(line, row), line
         text = screen_text(app)
-        assert ("10–18 Feb 2025" in text) and "10–18 Feb 2…" not in text
+        for row in visible:  # a date range fits whole where it fits at all
+            label = row.event.occurred.label()
+            if "–" in label and len(label) <= cols.occurred:
+                assert label in text, label
         if cols.marks:  # the marks are explained on screen
             assert LEGEND + " ⊘ retracted" in text
         else:
@@ -320,6 +323,9 @@ async def test_correcting_and_retracting_in_the_event_log_keep_the_cursor_on_the
         for _ in range(12):  # below the first screenful: the list has scrolled
             await pilot.press("down")
         await settle(pilot)
+        while lst.highlighted is not None and (lst.highlighted.retracted or lst.highlighted.corrected):
+            await pilot.press("down")  # an event as logged, not one amended already
+            await settle(pilot)
         target = lst.highlighted
         assert target is not None and lst.top > 0
         await amend(app, pilot, "c", "A corrected summary")

@@ -12,6 +12,9 @@ from tracker.cli.common import Context, emit_json, handle_errors, resolve_report
 from tracker.forms import DateReading, Draft, FieldSpec, build_event, field_specs, read_dates
 from tracker.service import EVENT_REF_FIELDS, InvalidEvents, Problem, UnknownEvent
 
+# The fields that name another event, by its position or its id: a --target, and what met a deadline.
+REF_FIELDS = (*EVENT_REF_FIELDS, "met_by")
+
 
 def _option(spec: FieldSpec) -> click.Option:
     flag = "--" + spec.name.replace("_", "-")
@@ -22,8 +25,11 @@ def _option(spec: FieldSpec) -> click.Option:
         "json": "A JSON object, e.g. '{\"summary\": \"...\"}'.",
         "commitments": "Repeatable 'id=text' (or a JSON list).",
     }.get(spec.kind, "")
-    if spec.name in EVENT_REF_FIELDS:
+    if spec.name in REF_FIELDS:
         help_text = "The event, by its position as 'tracker events' shows it (114 or #114) or its id."
+        if spec.name == "met_by":
+            help_text = ("The event that met the deadline (an agreement reached, a meeting held), by its position "
+                         "as 'tracker events' shows it (114 or #114) or its id; it must be in the log.")
     kwargs: dict[str, Any] = {"default": None, "help": ("Required. " if spec.required else "") + help_text}
     if spec.kind in ("list", "commitments"):
         kwargs["multiple"] = True
@@ -91,7 +97,7 @@ def _make_command(event_type: str) -> click.Command:
     specs = [s for s in every if s.name not in MERGED]
     about = {name: MERGED[name] for name in {s.name for s in every} & MERGED.keys()}
     names = {s.name for s in specs}
-    refs = [name for name in EVENT_REF_FIELDS if name in names]
+    refs = [name for name in REF_FIELDS if name in names]
 
     @click.pass_obj
     @handle_errors
@@ -136,8 +142,8 @@ def _make_command(event_type: str) -> click.Command:
 
 
 def _event_id(ctx: Context, name: str, ref: str) -> str:
-    """The id of the event a --target names by its position ('114', '#114', as 'tracker events'
-    shows it) or its id (Tracker.resolve_event); one that names no event is a usage error."""
+    """The id of the event a --target (or --met-by) names by its position ('114', '#114', as
+    'tracker events' shows it) or its id (Tracker.resolve_event); one that names no event is a usage error."""
     try:
         return ctx.existing().resolve_event(ref).id
     except UnknownEvent as exc:

@@ -48,6 +48,7 @@ from pydantic_core import from_json, to_json
 
 from projections import amend as am
 from projections import entities as ent
+from projections.families import FAMILIES
 from projections.fold import (
     FOLD_VERSION,
     LIST_NEEDS_BODY,
@@ -74,9 +75,11 @@ SNAPSHOT_EVERY = 1000  # facts of a track between two snapshots of a series
 REFRESH_AFTER = 8 * SNAPSHOT_EVERY  # facts appended to a track before its snapshots are redone
 BULK_AFTER = 10_000  # a catch-up of more new events than this, and than the log held, is a rebuild
 CHUNK = 500
-# Correction fields that move an event in the indexes (date, tracks, which entity it belongs to).
-RANKING_FIELDS = frozenset({"occurred", "tracks", "planned", "to_date", "meeting", "proposal", "agreement",
-                            "target", "actor", "type"})
+# Correction fields that move an event in the indexes (date, tracks, which entity it belongs to, a
+# planned date that ranks it): taken from the families' entities, so a new entity cannot miss it.
+RANKING_FIELDS = frozenset({"occurred", "tracks", "target", "actor", "type"}
+                           | {f for fam in FAMILIES if fam.entity for f in fam.entity.ids.values()}
+                           | {f for fam in FAMILIES if fam.entity for f in fam.entity.planned.values()})
 WHEN_FIELDS = frozenset({"occurred", "tracks"})
 ACTOR_FIELDS = frozenset({"name", "kind", "role", "affiliation"})  # what rm_actor_info copies
 
@@ -986,9 +989,10 @@ class ReadModel:
             return state.list_row()
         groups = self.entity_groups(track, moment)
         ids = needed_ids(acc)
-        for kind in ("meeting", "proposal", "agreement"):
-            for evs in groups.get(kind, {}).values():
-                ids.update(e.id for e in evs)
+        for kind, found in groups.items():  # every entity's events show their claim status
+            if kind != "claim":
+                for evs in found.values():
+                    ids.update(e.id for e in evs)
         claims = self.claims_for(ids, moment)
         denied_targets = list(groups.get("claim", {}))
         return freeze(acc, groups, claims, self.registry_for(acc_actors(acc), moment), as_of=moment.as_of,

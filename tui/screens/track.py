@@ -20,7 +20,7 @@ from tui.widgets.track.agreements import AgreementsView
 from tui.widgets.track.overview import Names, TrackOverview
 from tui.widgets.track.positions import PositionsMatrix, legend, render_stance
 from tui.widgets.track.proposals import ProposalsTable, render_proposal
-from tui.widgets.track.schedule import ScheduleTable, render_meeting
+from tui.widgets.track.schedule import ScheduleTable, render_item
 from tui.widgets.track.timeline import TIMELINE_LIMIT, TimelineTable
 
 TABS = ("overview", "positions", "proposals", "agreements", "timeline")
@@ -170,7 +170,7 @@ class TrackScreen(ViewScreen):
         matrix = self.query_one("#positions-matrix", PositionsMatrix)
         for section, show in (
             ("overview", lambda: self.query_one("#overview-body", TrackOverview).show(state, names)),
-            ("schedule", lambda: self.query_one("#schedule", ScheduleTable).show(state.meetings)),
+            ("schedule", lambda: self.query_one("#schedule", ScheduleTable).show(state.meetings, state.deadlines)),
             ("meeting", self._show_meeting),
             ("positions", lambda: matrix.show(state.stances, state.agenda, names)),
             ("stance", self._show_stance),
@@ -187,12 +187,12 @@ class TrackScreen(ViewScreen):
     # -- selection details --------------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#schedule")
     def _show_meeting(self) -> None:
-        meeting = self.query_one("#schedule", ScheduleTable).selected
+        item = self.query_one("#schedule", ScheduleTable).selected_item
         detail = self.query_one("#meeting-detail", Static)
-        if meeting is None:
+        if item is None:
             detail.update(Text("No meetings recorded on this track at this moment.", style="dim italic"))
         else:
-            detail.update(render_meeting(meeting, self.names))
+            detail.update(render_item(item, self.names))
 
     @on(DataTable.RowHighlighted, "#proposals-table")
     def _show_proposal(self) -> None:
@@ -294,7 +294,11 @@ class TrackScreen(ViewScreen):
         self.dismiss()
 
     def action_log_held(self) -> None:
-        meeting = self.query_one("#schedule", ScheduleTable).selected
+        schedule = self.query_one("#schedule", ScheduleTable)
+        meeting = schedule.selected
+        if meeting is None and schedule.selected_item is not None:  # a deadline: met or missed, never held
+            self.notify("A deadline is not held: n logs it as met, extended or missed.", severity="warning")
+            return
         if meeting is None:
             self.notify("Select a meeting in the schedule first.", severity="warning")
             return

@@ -26,16 +26,39 @@ def progress_bar(commitments: Sequence[Commitment], width: int = 20) -> Text:
     text = Text()
     used = 0
     for kind, n in cells:
-        k = round(width * n / total)
+        k = min(round(width * n / total), width - used)  # rounding up three thirds must not overflow
         text.append("█" * k, style=PROGRESS_STYLES[kind])
         used += k
     text.append("░" * max(0, width - used), style="dim")
+    # Every count, even a zero: "0 broken" is news too.
     text.append(f"  {done}/{total} done", style="bold")
-    if partial:
-        text.append(f", {partial} partial", style="yellow")
-    if broken:
-        text.append(f", {broken} broken", style="red")
+    text.append(f", {partial} partial", style="yellow" if partial else "dim")
+    text.append(f", {broken} broken", style="bold red" if broken else "dim")
     return text
+
+
+ACTED = {"signed": "Signed by", "ratified": "Ratified by", "withdrawn": "Withdrawal by"}
+
+
+def acts_grid(agreement: Agreement, names: Names) -> Padding:
+    """Signed, ratified, withdrawn from: a row each, its date first."""
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(ratio=1)
+    for x in agreement.acts:
+        what = Text(f"{ACTED.get(x.act, x.act)} {names.many(x.parties)}",
+                    style="bold red" if x.act == "withdrawn" else "")
+        if x.detail:
+            what.append(f" ({clean(x.detail)})", style="dim")
+        if x.effective:
+            what.append(f", effective {clean(x.effective.label())}")
+        if x.claim_status != "confirmed":
+            what.append(" ")
+            what.append_text(claim(x.claim_status))
+        if x.reason:
+            what.append(f"\n{clean(x.reason)}", style="italic dim")
+        grid.add_row(clean(x.occurred.label()) if x.occurred else "?", what)
+    return Padding(grid, (0, 0, 0, 2))
 
 
 def render_agreements(agreements: Sequence[Agreement], names: Names) -> Group:
@@ -52,6 +75,8 @@ def render_agreements(agreements: Sequence[Agreement], names: Names) -> Group:
         line.append("  ·  claim ")
         line.append_text(claim(a.claim_status))
         parts.append(line)
+        if a.acts:
+            parts.append(acts_grid(a, names))
         parts.append(progress_bar(a.commitments))
         if a.commitments:
             parts.append(commitments_grid(a.commitments, names))

@@ -1,4 +1,5 @@
-"""Proposals on a track: who tabled them, their stages, and the status of the claim over time."""
+"""Proposals on a track: who tabled them, their stages (those agreed marked), the answers of the
+parties, the versions before and after (counter-proposals), and the status of the claim over time."""
 
 from __future__ import annotations
 
@@ -25,13 +26,44 @@ def render_proposal(p: Proposal, names: Names) -> Group:
     by.append("  ·  claim ")
     by.append_text(claim(p.claim_status))
     lines.append(by)
+    if p.revises:
+        lines.append(Text(f"Revises {clean(p.revises)}", style="dim"))
     if p.stages:
         lines += [Text(), Text("Stages", style="bold underline")]
         for i, stage in enumerate(p.stages, start=1):
-            lines.append(Text(f"{i}. {clean(stage)}"))
+            row = Text(f"{i}. {clean(stage)}")
+            if i in p.agreed_stages:
+                row.append("  agreed", style="bold green")
+            lines.append(row)
+    if p.answers:
+        lines += [Text(), Text("Answers", style="bold underline"), answers(p, names)]
+    if p.revised_by:
+        lines += [Text(), Text(f"Revised by {', '.join(clean(x) for x in p.revised_by)}", style="bold")]
     if p.claim_history:
         lines += [Text(), Text("Claim history", style="bold underline"), claim_history(p, names)]
     return Group(*lines)
+
+
+ANSWER_STYLES = {"accepted": "bold green", "rejected": "bold red", "countered": "bold yellow"}
+
+
+def answers(p: Proposal, names: Names) -> Table:
+    """An answer a row: its date, then who answered what (and the counter-proposal), the reason below."""
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(ratio=1)
+    for a in p.answers:
+        what = Text(a.response, style=ANSWER_STYLES.get(a.response, ""))
+        what.append(f" by {names.many((a.responder,))}")
+        if a.claim_status != "confirmed":
+            what.append(" ")
+            what.append_text(claim(a.claim_status))
+        if a.counter:
+            what.append(f"  counter-proposal {clean(a.counter)}", style="dim")
+        if a.reason:
+            what.append(f"\n{clean(a.reason)}", style="italic dim")
+        grid.add_row(clean(a.occurred.label()) if a.occurred else "?", what)
+    return grid
 
 
 def claim_history(p: Proposal, names: Names) -> Table:

@@ -1,19 +1,24 @@
-"""A track's meetings: held, scheduled, postponed (with every postponement), cancelled."""
+"""A track's schedule: its meetings (held, scheduled, postponed with every postponement, cancelled)
+and its deadlines (due, extended, met, missed), each shown as what it is: a deadline is never "held"."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import DataTable
 
-from projections.state import Meeting
+from events.occurred import Occurred
+from projections.state import Deadline, Meeting
 from tracker.present import Names
 from tui.widgets.text import claim, clean, fit_table
 
 MEETING_STYLES = {"held": "green", "scheduled": "bold cyan", "postponed": "yellow", "cancelled": "red"}
+DEADLINE_STYLES = {"pending": "bold magenta", "extended": "yellow", "met": "green", "missed": "red", "passed": "yellow"}
+DEADLINE_MARK = "⚑ "  # before a deadline's title in the schedule: not a meeting
 
 
 def meeting_when(m: Meeting) -> Text:
@@ -83,7 +88,80 @@ def render_meeting(m: Meeting, names: Names) -> Group:
     return Group(*lines)
 
 
+def deadline_when(d: Deadline) -> Text:
+    when = d.closed if d.status in ("met", "missed") else d.due
+    text = Text("due ", style="magenta") if d.status not in ("met", "missed") else Text()
+    text.append(clean(when.label()) if when else "date unknown")
+    if d.uncertain:
+        text.append(" ?", style="yellow")
+    return text
+
+
+def deadline_status(d: Deadline, *, moves: bool = False) -> Text:
+    text = Text(clean(d.status), style=DEADLINE_STYLES.get(d.status, ""))
+    if moves and d.extensions:
+        text.append(f" ×{len(d.extensions)}", style="yellow")  # how many times it was extended
+    if d.upcoming:
+        text.append(" · upcoming", style="bold")
+    return text
+
+
+def render_deadline(d: Deadline, names: Names) -> Group:
+    """The full story of one deadline: its due date, every extension, what met it."""
+    head = Text(DEADLINE_MARK + "Deadline: ", style="bold magenta")
+    head.append(clean(d.title), style="bold")
+    head.append(f"  {clean(d.deadline)}", style="dim")
+    lines: list[RenderableType] = [head]
+    status = Text("Status: ")
+    status.append_text(deadline_status(d, moves=True))
+    if d.claim_status != "confirmed":
+        status.append("  claim ")
+        status.append_text(claim(d.claim_status))
+    lines.append(status)
+    if d.due:
+        lines.append(Text(f"Due: {clean(d.due.label())}"))
+    if d.original_due and d.original_due != d.due:
+        lines.append(Text(f"First due: {clean(d.original_due.label())}", style="dim"))
+    for i, x in enumerate(d.extensions, start=1):
+        line = Text(f"Extended ({i}): ", style="yellow")
+        line.append(f"{clean(x.from_date.label()) if x.from_date else '?'} → {clean(x.to_date.label()) if x.to_date else '?'}")
+        if x.by:
+            line.append(f" by {names.many(x.by)}")
+        if x.occurred:
+            line.append(f" (announced {clean(x.occurred.label())})", style="dim")
+        lines.append(line)
+        if x.reason:
+            lines.append(Text(f"   {clean(x.reason)}", style="italic dim"))
+    if d.set_by:
+        lines.append(Text(f"Set by: {names.many(d.set_by)}"))
+    if d.consequence:
+        lines.append(Text(f"If missed: {clean(d.consequence)}", style="italic"))
+    if d.status == "met":
+        line = Text(f"Met {clean(d.closed.label()) if d.closed else ''}", style="green")
+        if d.met_by_title:
+            line.append(f" by {clean(d.met_by_title)} ({clean((d.met_by_type or 'event').replace('_', ' '))})")
+        elif d.met_by:
+            line.append(f" by event {clean(d.met_by)}")
+        lines.append(line)
+    if d.status == "missed":
+        lines.append(Text(f"Missed{' (' + clean(d.closed.label()) + ')' if d.closed else ''}", style="red"))
+    if d.note:
+        lines.append(Text(f"Note: {clean(d.note, single_line=False)}"))
+    if d.status == "passed":
+        lines.append(Text("Its due date has passed: nothing logged says it was met, missed or extended.",
+                          style="yellow"))
+    if d.status in ("pending", "extended", "passed"):
+        lines.append(Text("n logs an event: deadline met, extended or missed", style="dim italic"))
+    return Group(*lines)
+
+
+def render_item(item: Meeting | Deadline, names: Names) -> Group:
+    """A row of the schedule in full: a meeting or a deadline."""
+    return render_deadline(item, names) if isinstance(item, Deadline) else render_meeting(item, names)
+
+
 HEADERS = {"when": "When", "title": "Meeting", "status": "Status"}
+WITH_DEADLINES = {**HEADERS, "title": "Meeting or ⚑ deadline"}
 # The date and the status (a word, a count of moves and "· upcoming" or "· past") are never cut; the
 # title takes what room is left, cut with an ellipsis, and reads whole in the meeting's detail.
 LEAST = {"title": 12}
@@ -93,12 +171,33 @@ def meeting_cells(m: Meeting) -> dict[str, Text]:
     return {"when": meeting_when(m), "title": Text(clean(m.title)), "status": meeting_status(m, moves=True)}
 
 
+def deadline_cells(d: Deadline) -> dict[str, Text]:
+    title = Text(DEADLINE_MARK, style="bold magenta")
+    title.append(clean(d.title))
+    return {"when": deadline_when(d), "title": title, "status": deadline_status(d, moves=True)}
+
+
+def cells_of(item: Meeting | Deadline) -> dict[str, Text]:
+    return deadline_cells(item) if isinstance(item, Deadline) else meeting_cells(item)
+
+
+def _day(item: Meeting | Deadline) -> date:
+    """Where a row sorts: its date's first day (as the state sorts meetings), undated ones first."""
+    when: Occurred | None = (item.due or item.occurred) if isinstance(item, Deadline) else (item.occurred or item.planned)
+    return when.earliest if when is not None else date.min
+
+
+DEADLINE_KEY = "deadline:"  # row keys of deadlines (a meeting's key is its id)
+
+
 class ScheduleTable(DataTable[Any]):
-    """One row per meeting, by date; its columns follow its width."""
+    """One row per meeting and per deadline (marked ⚑, its date "due ..."), by date; its columns
+    follow its width."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.meetings: dict[str, Meeting] = {}
+        self.items: dict[str, Meeting | Deadline] = {}
 
     def on_mount(self) -> None:
         # A scroll bar coming or going changes the room for the columns, without a resize.
@@ -108,17 +207,29 @@ class ScheduleTable(DataTable[Any]):
     def on_resize(self) -> None:
         self.refit()
 
-    def show(self, meetings: Sequence[Meeting]) -> None:
+    def show(self, meetings: Sequence[Meeting], deadlines: Sequence[Deadline] = ()) -> None:
         self.meetings = {m.meeting: m for m in meetings}
+        both: list[tuple[str, Meeting | Deadline]] = [*self.meetings.items(),
+                                                      *((DEADLINE_KEY + d.deadline, d) for d in deadlines)]
+        both.sort(key=lambda kv: (_day(kv[1]), kv[0]))
+        self.items = dict(both)
         self.refit(force=True)
 
     def refit(self, *, force: bool = False) -> None:
-        rows = {key: meeting_cells(m) for key, m in self.meetings.items()}
-        fit_table(self, HEADERS, rows, least=LEAST, grow=["title"], force=force)
+        rows = {key: cells_of(item) for key, item in self.items.items()}
+        headers = WITH_DEADLINES if any(isinstance(i, Deadline) for i in self.items.values()) else HEADERS
+        fit_table(self, headers, rows, least=LEAST, grow=["title"], force=force)
 
     @property
-    def selected(self) -> Meeting | None:
+    def selected_item(self) -> Meeting | Deadline | None:
+        """The meeting or deadline on the cursor's row."""
         if not self.row_count:
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return self.meetings.get(str(key))
+        return self.items.get(str(key))
+
+    @property
+    def selected(self) -> Meeting | None:
+        """The meeting on the cursor's row (None on a deadline's)."""
+        item = self.selected_item
+        return item if isinstance(item, Meeting) else None

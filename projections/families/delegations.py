@@ -1,0 +1,58 @@
+"""Delegations: the negotiators each side appoints, their lead and role (delegation_appointed).
+One entity per side; an appointment in a role a side already filled replaces that team."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
+from projections.family import Context, Entity, Family, Part, keyed
+from projections.records import Ev
+from projections.state import Change, Delegation, Team, TrackState
+
+ENTITY = Entity("delegation", ids={"delegation_appointed": "side"}, limit=20)
+
+
+def delegation(side: str, evs: Sequence[Ev], claims: Claims, as_of: date | None) -> Delegation | None:
+    teams: dict[str, Team] = {}
+    for e in by_key(evs):
+        b = e.body
+        status = claim_status(e.id, b.get("status", "confirmed"), claims)
+        if status == "denied":
+            continue
+        teams.pop(b.get("role") or "", None)  # re-appointed: now in date order at its latest
+        teams[b.get("role") or ""] = Team(
+            negotiators=tuple(b.get("negotiators") or ()), lead=b.get("lead"), role=b.get("role"), claim_status=status,
+            occurred=occ(b["occurred"]), uncertain=uncertain(b["occurred"], as_of), event_ids=(e.id,))
+    if not teams:
+        return None
+    chosen = list(teams.values())
+    leads = [t.lead for t in reversed(chosen) if t.lead]
+    people = list(dict.fromkeys([*leads, *(n for t in chosen for n in t.negotiators)]))
+    latest = chosen[-1]
+    return Delegation(side=side, negotiators=tuple(people), teams=tuple(chosen), occurred=latest.occurred,
+                      uncertain=latest.uncertain, event_ids=tuple(i for t in chosen for i in t.event_ids))
+
+
+def _freeze(acc: Acc, ctx: Context) -> Part:
+    found = [d for side, evs in ctx.chosen(ENTITY) if (d := delegation(side, evs, ctx.claims, ctx.as_of))]
+    found.sort(key=lambda d: d.side)
+    return Part({"delegations": tuple(found)}, [t for d in found for t in d.teams])
+
+
+def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
+    before = keyed(a.delegations, lambda d: d.side)
+    for d in b.delegations:
+        old = before.get(d.side)
+        known = {t.event_ids for t in old.teams} if old else set()
+        for t in d.teams:
+            if t.event_ids in known:
+                continue
+            yield Change(kind="delegation_appointed", subject=d.side,
+                         description=f"{d.side} appointed {', '.join(t.negotiators) or 'negotiators'}"
+                         + (f" (lead {t.lead})" if t.lead else "") + (f" as {t.role}" if t.role else ""),
+                         event_ids=t.event_ids)
+
+
+FAMILY = Family("delegations", entity=ENTITY, freeze=_freeze, diff=_diff, scores={"delegation_appointed": 1})

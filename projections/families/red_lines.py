@@ -1,0 +1,50 @@
+"""Red lines and preconditions: what an actor says must (or must not) happen on an issue
+(red_line_stated). One entity per issue; per actor (on_behalf_of, else the speaker) every demand
+stated, latest first, a restatement of the same demand counting at its latest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
+from projections.family import Context, Entity, Family, Part, first_day, neg
+from projections.records import Ev
+from projections.state import Change, RedLine, TrackState
+
+ENTITY = Entity("red_line", ids={"red_line_stated": "issue"}, limit=30)
+
+
+def red_lines(issue: str, evs: Sequence[Ev], claims: Claims, as_of: date | None) -> list[RedLine]:
+    """The issue's red lines, by actor, then latest first."""
+    found: dict[tuple[str, str, str], RedLine] = {}
+    for e in by_key(evs):
+        b = e.body
+        actor = b.get("on_behalf_of") or b["speaker"]
+        key = (actor, b.get("kind") or "red_line", " ".join(b["demand"].lower().split()))
+        earlier = found.pop(key, None)
+        found[key] = RedLine(
+            actor=actor, issue=issue, kind=key[1], demand=b["demand"], speaker=b["speaker"], quote=b.get("quote"),
+            claim_status=claim_status(e.id, b.get("status", "confirmed"), claims), occurred=occ(b["occurred"]),
+            uncertain=uncertain(b["occurred"], as_of), event_ids=(*(earlier.event_ids if earlier else ()), e.id))
+    out = list(found.values())
+    out.sort(key=lambda r: (r.actor, neg(first_day(r.occurred).isoformat()), r.demand))
+    return out
+
+
+def _freeze(acc: Acc, ctx: Context) -> Part:
+    found = [r for issue, evs in ctx.chosen(ENTITY) for r in red_lines(issue, evs, ctx.claims, ctx.as_of)]
+    found.sort(key=lambda r: (r.actor, r.issue))  # stable: latest first within each
+    return Part({"red_lines": tuple(found)}, found)
+
+
+def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
+    before = {(r.actor, r.issue, r.kind, r.demand) for r in a.red_lines}
+    for r in b.red_lines:
+        if (r.actor, r.issue, r.kind, r.demand) not in before:
+            yield Change(kind="red_line_new", subject=f"{r.actor}/{r.issue}",
+                         description=f"{r.actor} {r.kind.replace('_', ' ')} on {r.issue}: {r.demand}",
+                         event_ids=r.event_ids)
+
+
+FAMILY = Family("red_lines", entity=ENTITY, freeze=_freeze, diff=_diff, scores={"red_line_stated": -1})

@@ -1,0 +1,128 @@
+"""Agreements signed, ratified, withdrawn from and proposals answered, through the real command:
+logged, shown in status (text and --json), diff, why, timeline and the brief, exported and imported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from run_cli import tracker
+
+
+def ok(*args: str, db: Path) -> str:
+    done = tracker(*args, db=db)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def nuclear(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("nuclear") / "log.db"
+    common = ("--track", "nuclear", "--source", "Reuters")
+    for args in [
+        ("track-opened", "--when", "2013-01-01", "--title", "Nuclear talks", "--summary", "Talks open"),
+        ("agreement-reached", "--when", "2013-11-24", "--summary", "Interim deal", "--agreement", "jpoa",
+         "--title", "Joint Plan of Action", "--parties", "irn,usa", "--commitments", "enrich=Cap enrichment",
+         "--commitments", "inspect=Daily inspections", "--commitments", "relief=Sanctions relief"),
+        ("agreement-signed", "--when", "2013-11-24", "--summary", "Signed in Geneva", "--agreement", "jpoa",
+         "--signatories", "irn,usa", "--venue", "Geneva"),
+        ("agreement-ratified", "--when", "2014-01-12", "--summary", "Majlis approves", "--agreement", "jpoa",
+         "--party", "irn", "--ratified-by", "Majlis"),
+        ("commitment-progress", "--when", "2014-03-01", "--summary", "Enrichment capped", "--agreement", "jpoa",
+         "--commitment", "enrich", "--progress", "done"),
+        ("commitment-progress", "--when", "2014-04-01", "--summary", "Some relief", "--agreement", "jpoa",
+         "--commitment", "relief", "--progress", "partial"),
+        ("proposal-tabled", "--when", "2014-01-10", "--summary", "US framework", "--proposal", "p1",
+         "--proposer", "usa", "--title", "Framework v1", "--stages", "Freeze,Relief"),
+        ("proposal-answered", "--when", "2014-01-20", "--summary", "Iran counters", "--proposal", "p1",
+         "--responder", "irn", "--response", "countered", "--counter", "p2", "--reason", "Relief too late"),
+        ("proposal-tabled", "--when", "2014-01-20", "--summary", "Iran's counter", "--proposal", "p2",
+         "--proposer", "irn", "--title", "Framework v2", "--stages", "Relief,Freeze", "--revises", "p1",
+         "--agreed-stages", "1"),
+        ("proposal-answered", "--when", "2014-02-01", "--summary", "US accepts", "--proposal", "p2",
+         "--responder", "usa", "--response", "accepted"),
+        ("agreement-withdrawn", "--when", "2018-05-08", "--reported-on", "2018-05-08", "--summary", "US withdraws",
+         "--agreement", "jpoa", "--party", "usa", "--reason", "A one-sided deal", "--effective", "5 Nov 2018"),
+        ("commitment-progress", "--when", "2018-05-09", "--summary", "Inspections stop", "--agreement", "jpoa",
+         "--commitment", "inspect", "--progress", "broken"),
+    ]:
+        ok("log", *args, *common, db=db)
+    return db
+
+
+def test_help_reads_well() -> None:
+    for kind, flags in [("proposal-answered", ("--responder", "--response [accepted|rejected|countered]", "--counter")),
+                        ("agreement-signed", ("--signatories", "--venue")),
+                        ("agreement-ratified", ("--party", "--ratified-by")),
+                        ("agreement-withdrawn", ("--party", "--reason", "--effective DATE")),
+                        ("proposal-tabled", ("--revises", "--agreed-stages"))]:
+        done = tracker("log", kind, "--help")
+        assert done.returncode == 0, done.stderr
+        for flag in flags:
+            assert flag in done.stdout, (kind, flag)
+
+
+def test_status_shows_acts_answers_and_tallies(nuclear: Path) -> None:
+    out = ok("status", "nuclear", "--as-of", "2018-06-01", db=nuclear)
+    assert "Joint Plan of Action (irn, usa) 24 Nov 2013 - 3 commitments: 1 done, 1 partial, 1 broken (inspect)" in out
+    assert "signed by irn, usa (Geneva) 24 Nov 2013" in out
+    assert "ratified by irn (Majlis) 12 Jan 2014" in out
+    assert "withdrawal by usa 8 May 2018, effective 5 Nov 2018: A one-sided deal" in out
+    assert "countered by irn 20 Jan 2014, counter-proposal p2: Relief too late" in out
+    assert "accepted by usa 1 Feb 2014" in out
+    assert "stages:  1. Relief (agreed)  2. Freeze" in out
+    assert "revised by p2" in out and "revises p1" in out
+
+
+def test_status_json_as_of_several_dates(nuclear: Path) -> None:
+    def track(as_of: str) -> dict:
+        return json.loads(ok("status", "nuclear", "--as-of", as_of, "--json", db=nuclear))
+
+    assert track("2013-11-01")["agreements"] == []
+    g = track("2013-12-01")["agreements"][0]
+    assert (g["signatories"], g["ratified_by"], g["withdrawn"]) == (["irn", "usa"], [], [])
+    g = track("2014-02-01")["agreements"][0]
+    assert g["ratified_by"] == ["irn"] and g["withdrawn"] == []
+    p = {x["proposal"]: x for x in track("2014-01-25")["proposals"]}
+    assert p["p1"]["countered_by"] == ["irn"] and p["p1"]["revised_by"] == ["p2"] and p["p2"]["accepted_by"] == []
+    p = {x["proposal"]: x for x in track("2014-02-02")["proposals"]}
+    assert p["p2"]["accepted_by"] == ["usa"] and p["p2"]["agreed_stages"] == [1] and p["p2"]["revises"] == "p1"
+    g = track("2018-06-01")["agreements"][0]
+    assert g["withdrawn"] == ["usa"] and g["acts"][-1]["reason"] == "A one-sided deal"
+    assert g["acts"][-1]["effective"]["edtf"] == "2018-11-05"
+
+
+def test_diff_why_timeline_and_brief(nuclear: Path) -> None:
+    out = ok("diff", "nuclear", "2014-01-15", "2018-06-01", db=nuclear)
+    assert "proposal_answered" in out and "countered by irn (counter-proposal p2)" in out
+    assert "agreement_withdrawn" in out and "withdrawn by usa: A one-sided deal" in out
+    why = ok("why", "nuclear", "agreements", "jpoa", db=nuclear)
+    for kind in ("agreement_signed", "agreement_ratified", "agreement_withdrawn"):
+        assert kind in why
+    assert "proposal_answered" in ok("why", "nuclear", "proposals", "p2", db=nuclear)
+    timeline = ok("timeline", "nuclear", db=nuclear)
+    assert "agreement_withdrawn" in timeline and "US withdraws" in timeline and "proposal_answered" in timeline
+    brief = ok("brief", "--as-of", "2018-06-01", db=nuclear)
+    assert "3 commitments: 1 done, 1 partial, 1 broken (inspect)" in brief
+    assert "[broken] Daily inspections" in brief
+
+
+def test_export_import_round_trip(nuclear: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "log.jsonl"
+    ok("export", "--format", "jsonl", "-o", str(dump), db=nuclear)
+    other = tmp_path / "other.db"
+    ok("import", str(dump), db=other)
+    for args in (("status", "nuclear", "--json", "--as-of", "2018-06-01"), ("verify",)):
+        a, b = ok(*args, db=nuclear), ok(*args, db=other)
+        if args[0] == "status":
+            assert json.loads(a)["agreements"] == json.loads(b)["agreements"]
+            assert json.loads(a)["proposals"] == json.loads(b)["proposals"]
+    assert sum(json.loads(ln).get("type") == "agreement_withdrawn" for ln in dump.read_text().splitlines()) == 1
+
+
+def test_demo_commitment_counts_show_every_kind(demo_db: Path) -> None:
+    out = ok("brief", "--as-of", "2025-02-19", db=demo_db)
+    assert "8 commitments: 0 done, 0 partial, 0 broken" in out
+    assert "commitments done" not in out

@@ -199,6 +199,12 @@ class ProjectionProcess:
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
+            # Let the pool's manager thread finish closing its wake-up pipe before the interpreter's
+            # exit hook (concurrent.futures' _python_exit) writes to it: racing it printed an
+            # OSError traceback on quit, seen once under load in CI.
+            manager = getattr(pool, "_executor_manager_thread", None)
+            if manager is not None and manager is not threading.current_thread():
+                manager.join(timeout=2)
             # Let the pool's manager thread finish closing its wake-up pipe before the interpreter
             # exits: on Python 3.11, concurrent.futures' own exit hook can otherwise write to that
             # pipe while it closes ("OSError: Bad file descriptor" printed after quitting).

@@ -43,7 +43,8 @@ Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_c
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A field's docstring is its description: `tracker log TYPE --help` and the forms show it.
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
 class Source(Strict):

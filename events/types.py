@@ -67,10 +67,15 @@ class TrackOpened(EventBase):
 
     type: Literal["track_opened"] = "track_opened"
     track: Slug
+    """The track's id: lowercase, digits, '.', '_' and '-', e.g. 'ukraine-settlement'."""
     title: Line
+    """The track's name as readers know it, e.g. 'Ukraine settlement'."""
     description: Text | None = None
+    """What the track covers, in a sentence or two."""
     initial_status: TrackStatus = "exploratory"
-    agenda: Annotated[list[Slug], Field(max_length=100)] = Field(default_factory=list)  # issues: territory, sanctions, ...
+    """Its status when opened."""
+    agenda: Annotated[list[Slug], Field(max_length=100)] = Field(default_factory=list)
+    """The issues on the table, as ids: 'territory', 'sanctions', 'nato-membership'."""
 
 
 class TrackStatusChanged(EventBase):
@@ -78,8 +83,11 @@ class TrackStatusChanged(EventBase):
 
     type: Literal["track_status_changed"] = "track_status_changed"
     track: Slug
+    """The track whose status changes."""
     new_status: TrackStatus
+    """Its status from now on."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 class ActorDescribed(EventBase):
@@ -87,11 +95,17 @@ class ActorDescribed(EventBase):
 
     type: Literal["actor_described"] = "actor_described"
     actor: ActorId
+    """The actor's id, e.g. 'rubio', 'usa'."""
     name: Line
+    """The name as written in full, e.g. 'Marco Rubio'."""
     kind: ActorKind
-    role: Line | None = None  # "US Secretary of State"
-    affiliation: Slug | None = None  # rubio -> usa
+    """What sort of actor it is."""
+    role: Line | None = None
+    """Their office or function, e.g. 'US Secretary of State'."""
+    affiliation: Slug | None = None
+    """The actor's state or body, by id: rubio -> usa."""
     aliases: Annotated[list[Line], Field(max_length=50)] = Field(default_factory=list)
+    """Other names the actor goes by, e.g. 'Russian Federation'."""
 
 
 # -- meetings -----------------------------------------------------------------------------
@@ -100,12 +114,19 @@ class MeetingScheduled(EventBase):
 
     type: Literal["meeting_scheduled"] = "meeting_scheduled"
     meeting: Slug
+    """The meeting's id, used again when it is held, postponed or cancelled."""
     title: Line
-    planned: Planned  # when it is to take place (occurred is when it was scheduled)
+    """The meeting's name, e.g. 'US-Russia talks in Riyadh'."""
+    planned: Planned
+    """When it is to take place (--when is when it was announced)."""
     participants: Actors = Field(default_factory=list)
+    """Who is to take part, by actor id."""
     host: ActorId | None = None
-    format: MeetingFormat | None = added()  # in person, phone call, video call
-    round: Annotated[int, Field(ge=1, le=1000)] | None = added()  # "the third round"
+    """Who hosts it, by actor id."""
+    format: MeetingFormat | None = added()
+    """In person, by phone or by video."""
+    round: Annotated[int, Field(ge=1, le=1000)] | None = added()
+    """The round's number, for 'the third round'."""
 
 
 class MeetingHeld(EventBase):
@@ -113,16 +134,27 @@ class MeetingHeld(EventBase):
 
     type: Literal["meeting_held"] = "meeting_held"
     meeting: Slug
+    """The meeting's id: the same as when it was scheduled, if it was."""
     title: Line
+    """The meeting's name, e.g. 'US-Russia talks in Riyadh'."""
     participants: Actors = Field(default_factory=list)
+    """Who took part as parties, by actor id."""
     host: ActorId | None = None
+    """Who hosted it, by actor id."""
     duration_hours: Annotated[float, Field(gt=0, le=1000)] | None = None
+    """How long it lasted, in hours."""
     outcome: Text | None = None
-    format: MeetingFormat | None = added()  # in person, phone call, video call
+    """What came of it, as the source gives it."""
+    format: MeetingFormat | None = added()
+    """In person, by phone or by video."""
     round: Annotated[int, Field(ge=1, le=1000)] | None = added()
-    kind: MeetingKind | None = added()  # None: talks (logs from before it was asked)
-    mediators: Actors = added([])  # took part as mediators: not parties
-    observers: Actors = added([])  # took part as observers: not parties
+    """The round's number, for 'the third round'."""
+    kind: MeetingKind | None = added()
+    """Talks seat their participants at the table of the track; a consultation among allies or a conference panel does not. Unset: talks."""
+    mediators: Actors = added([])
+    """Who took part as mediators: not parties."""
+    observers: Actors = added([])
+    """Who took part as observers: not parties."""
 
 
 class MeetingPostponed(EventBase):
@@ -130,10 +162,15 @@ class MeetingPostponed(EventBase):
 
     type: Literal["meeting_postponed"] = "meeting_postponed"
     meeting: Slug
-    from_date: Planned | None = None  # the date it was to take place
-    to_date: Planned | None = None  # None: postponed sine die
+    """The meeting that is moved, by id."""
+    from_date: Planned | None = None
+    """The date it was to take place."""
+    to_date: Planned | None = None
+    """Its new date; unset: postponed sine die."""
     by: Actors = Field(default_factory=list)
+    """Who postponed it, by actor id."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 class MeetingCancelled(EventBase):
@@ -141,8 +178,11 @@ class MeetingCancelled(EventBase):
 
     type: Literal["meeting_cancelled"] = "meeting_cancelled"
     meeting: Slug
+    """The meeting called off, by id."""
     by: Actors = Field(default_factory=list)
+    """Who called it off, by actor id."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 # -- positions ----------------------------------------------------------------------------
@@ -151,19 +191,27 @@ class StatementMade(EventBase):
 
     type: Literal["statement_made"] = "statement_made"
     speaker: ActorId
-    on_behalf_of: ActorId | None = None  # lavrov speaks for rus
+    """Who spoke, by actor id."""
+    on_behalf_of: ActorId | None = None
+    """The side the speaker spoke for: lavrov speaks for rus."""
     quote: Text | None = None
+    """The words as quoted, kept exactly."""
     issue: Slug
+    """The issue the stance is on, by id, e.g. 'nato-membership'."""
     stance: Stance
+    """Where the speaker stands on the issue."""
     towards: Actors = Field(default_factory=list)
+    """Whom the statement is addressed to or about, by actor id."""
 
 
 class SeatDemanded(EventBase):
     """Someone demands a seat at the table. For themselves or for others."""
 
     type: Literal["seat_demanded"] = "seat_demanded"
-    claimant: ActorId  # who demands
-    seat_for: Actors  # whose seat: zelensky demands one for ukr (and eu, gbr, tur)
+    claimant: ActorId
+    """Who demands the seat, by actor id."""
+    seat_for: Actors
+    """Whose seat: zelensky demands one for ukr (and eu, gbr, tur)."""
 
 
 class PartyExcluded(EventBase):
@@ -171,8 +219,11 @@ class PartyExcluded(EventBase):
 
     type: Literal["party_excluded"] = "party_excluded"
     excluded: Actors
+    """Who is kept out, by actor id."""
     by: Actors
+    """Who keeps them out, by actor id (a party leaving of its own accord is party-left)."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 class PartyJoined(EventBase):
@@ -180,8 +231,11 @@ class PartyJoined(EventBase):
 
     type: Literal["party_joined"] = "party_joined"
     parties: Actors
+    """Who joins, by actor id."""
     role: TableRole = "party"
+    """At the table as a party, a mediator or an observer."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 class PartyLeft(EventBase):
@@ -191,17 +245,23 @@ class PartyLeft(EventBase):
 
     type: Literal["party_left"] = "party_left"
     parties: Actors
+    """Who leaves, by actor id."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 class DelegationAppointed(EventBase):
     """A side names its negotiators. Who, for which side, in which role."""
 
     type: Literal["delegation_appointed"] = "delegation_appointed"
-    side: ActorId  # the state or bloc they negotiate for
+    side: ActorId
+    """The state or bloc they negotiate for, by actor id."""
     negotiators: Actors
-    lead: ActorId | None = None  # the head of the delegation
-    role: Line | None = None  # "high-level team", "technical working group"
+    """The negotiators, by actor id."""
+    lead: ActorId | None = None
+    """The head of the delegation, by actor id."""
+    role: Line | None = None
+    """What the delegation is, e.g. 'high-level team', 'technical working group'."""
 
 
 class RedLineStated(EventBase):
@@ -209,11 +269,17 @@ class RedLineStated(EventBase):
 
     type: Literal["red_line_stated"] = "red_line_stated"
     speaker: ActorId
+    """Who stated it, by actor id."""
     on_behalf_of: ActorId | None = None
+    """The side the speaker spoke for, by actor id."""
     issue: Slug
+    """The issue it is on, by id, e.g. 'nato-membership'."""
     kind: RedLineKind = "red_line"
-    demand: Line  # what must (or must not) happen: "no NATO membership for Ukraine"
+    """A red line (never) or a precondition (not before)."""
+    demand: Line
+    """What must or must not happen: 'no NATO membership for Ukraine'."""
     quote: Text | None = None
+    """The words as quoted, kept exactly."""
 
 
 class MediationOffered(EventBase):
@@ -221,9 +287,13 @@ class MediationOffered(EventBase):
 
     type: Literal["mediation_offered"] = "mediation_offered"
     mediator: ActorId
+    """Who offers, by actor id."""
     role: MediationRole = "mediator"
+    """To mediate, host, facilitate or guarantee."""
     between: Actors = Field(default_factory=list)
+    """Between whom, by actor id."""
     venue: Line | None = None
+    """Where, e.g. 'Riyadh'."""
 
 
 # -- proposals and agreements -------------------------------------------------------------
@@ -232,11 +302,17 @@ class ProposalTabled(EventBase):
 
     type: Literal["proposal_tabled"] = "proposal_tabled"
     proposal: Slug
+    """The proposal's id, used again when it is answered or revised."""
     proposer: Actors
+    """Who puts it forward, by actor id."""
     title: Line
+    """The proposal's name, e.g. 'Three-step plan'."""
     stages: Annotated[list[Line], Field(max_length=50)] = Field(default_factory=list)
-    revises: Slug | None = added()  # the proposal this one answers or replaces (a counter-proposal)
-    agreed_stages: Annotated[list[int], Field(max_length=50)] = added([])  # 1-based: stages agreed so far
+    """Its steps, in order."""
+    revises: Slug | None = added()
+    """The proposal this one answers or replaces (a counter-proposal), by id."""
+    agreed_stages: Annotated[list[int], Field(max_length=50)] = added([])
+    """The steps agreed so far, by number (1 is the first)."""
 
 
 class ProposalAnswered(EventBase):
@@ -244,26 +320,38 @@ class ProposalAnswered(EventBase):
 
     type: Literal["proposal_answered"] = "proposal_answered"
     proposal: Slug
+    """The proposal answered, by id."""
     responder: ActorId
+    """Who answers, by actor id."""
     response: ProposalResponse
-    counter: Slug | None = None  # for "countered": the counter-proposal's id (tabled with revises=proposal)
+    """Accepted, rejected or countered."""
+    counter: Slug | None = None
+    """For 'countered': the counter-proposal's id (tabled with --revises set to this proposal)."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 class ClaimStatusChanged(EventBase):
     """A claim is confirmed, disputed or denied. The claim is an earlier event, named by --target."""
 
     type: Literal["claim_status_changed"] = "claim_status_changed"
-    target: str  # the event whose claim is now confirmed / disputed / denied
+    target: str
+    """The event whose claim is now confirmed, disputed or denied."""
     new_status: ClaimStatus
+    """How sure the claim is from now on."""
     by: Actors = Field(default_factory=list)
+    """Who confirmed, disputed or denied it, by actor id."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 class Commitment(Strict):
     id: Slug
+    """The commitment's id within the agreement."""
     text: Line
+    """What was committed to."""
     owners: Actors = Field(default_factory=list)
+    """Who must deliver it, by actor id."""
 
 
 class AgreementReached(EventBase):
@@ -271,9 +359,13 @@ class AgreementReached(EventBase):
 
     type: Literal["agreement_reached"] = "agreement_reached"
     agreement: Slug
+    """The agreement's id, used again when it is signed, ratified or left."""
     title: Line
+    """The agreement's name."""
     parties: Actors
+    """Who agreed, by actor id."""
     commitments: Annotated[list[Commitment], Field(max_length=200)] = Field(default_factory=list)
+    """What it commits its parties to, as 'id=text'."""
 
     @field_validator("commitments")
     @classmethod
@@ -289,8 +381,11 @@ class AgreementSigned(EventBase):
 
     type: Literal["agreement_signed"] = "agreement_signed"
     agreement: Slug
+    """The agreement signed, by id."""
     signatories: Actors
+    """Who signed, by actor id."""
     venue: Line | None = None
+    """Where, e.g. 'Geneva'."""
 
 
 class AgreementRatified(EventBase):
@@ -298,8 +393,11 @@ class AgreementRatified(EventBase):
 
     type: Literal["agreement_ratified"] = "agreement_ratified"
     agreement: Slug
+    """The agreement ratified, by id."""
     party: ActorId
-    ratified_by: Line | None = None  # "State Duma", "US Senate"
+    """The party that ratifies, by actor id."""
+    ratified_by: Line | None = None
+    """The body that ratified it: 'State Duma', 'US Senate'."""
 
 
 class AgreementWithdrawn(EventBase):
@@ -307,9 +405,13 @@ class AgreementWithdrawn(EventBase):
 
     type: Literal["agreement_withdrawn"] = "agreement_withdrawn"
     agreement: Slug
+    """The agreement left, by id."""
     party: ActorId
+    """The party that withdraws, by actor id."""
     reason: Text | None = None
-    effective: Planned | None = None  # when the withdrawal takes effect, if later
+    """Why, as the source gives it."""
+    effective: Planned | None = None
+    """When the withdrawal takes effect, if later."""
 
 
 class CommitmentProgress(EventBase):
@@ -317,9 +419,13 @@ class CommitmentProgress(EventBase):
 
     type: Literal["commitment_progress"] = "commitment_progress"
     agreement: Slug
+    """The agreement that holds the commitment, by id."""
     commitment: Slug
+    """The commitment, by its id within the agreement."""
     progress: Progress
+    """Not started, partial, done or broken."""
     note: Text | None = None
+    """What was done or not, as the source gives it."""
 
 
 # -- deadlines ----------------------------------------------------------------------------
@@ -330,10 +436,15 @@ class DeadlineSet(EventBase):
 
     type: Literal["deadline_set"] = "deadline_set"
     deadline: Slug
+    """The deadline's id, used again when it is extended, met or missed."""
     title: Line
+    """What is due, e.g. 'Comprehensive agreement'."""
     due: Planned
+    """By when."""
     set_by: Actors = Field(default_factory=list)
-    consequence: Text | None = None  # what was said would happen if it is missed
+    """Who set it, by actor id."""
+    consequence: Text | None = None
+    """What was said would happen if it is missed."""
 
 
 class DeadlineExtended(EventBase):
@@ -341,9 +452,13 @@ class DeadlineExtended(EventBase):
 
     type: Literal["deadline_extended"] = "deadline_extended"
     deadline: Slug
+    """The deadline moved, by id."""
     to_date: Planned
+    """Its new date."""
     by: Actors = Field(default_factory=list)
+    """Who extended it, by actor id."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 class DeadlineMet(EventBase):
@@ -353,8 +468,11 @@ class DeadlineMet(EventBase):
 
     type: Literal["deadline_met"] = "deadline_met"
     deadline: Slug
-    met_by: str | None = None  # the id of the event that met it
+    """The deadline met, by id."""
+    met_by: str | None = None
+    """The event that met it (an agreement reached, a meeting held), already logged."""
     note: Text | None = None
+    """How it was met, as the source gives it."""
 
 
 class DeadlineMissed(EventBase):
@@ -362,7 +480,9 @@ class DeadlineMissed(EventBase):
 
     type: Literal["deadline_missed"] = "deadline_missed"
     deadline: Slug
+    """The deadline missed, by id."""
     note: Text | None = None
+    """What happened instead, as the source gives it."""
 
 
 # -- ceasefires and sanctions -------------------------------------------------------------
@@ -371,10 +491,15 @@ class CeasefireDeclared(EventBase):
 
     type: Literal["ceasefire_declared"] = "ceasefire_declared"
     ceasefire: Slug
+    """The ceasefire's id, used again when it is violated or ends."""
     parties: Actors
-    scope: Line | None = None  # "energy infrastructure", "Black Sea", "full"
+    """Between whom, by actor id."""
+    scope: Line | None = None
+    """What it covers: 'energy infrastructure', 'Black Sea', 'full'."""
     starts: Planned | None = None
-    ends: Planned | None = None  # a ceasefire declared for a fixed time
+    """When it takes effect."""
+    ends: Planned | None = None
+    """When it ends, for a ceasefire declared for a fixed time."""
 
 
 class CeasefireViolated(EventBase):
@@ -382,8 +507,11 @@ class CeasefireViolated(EventBase):
 
     type: Literal["ceasefire_violated"] = "ceasefire_violated"
     ceasefire: Slug
+    """The ceasefire violated, by id."""
     by: Actors = Field(default_factory=list)
+    """Who violated it, per the source, by actor id."""
     details: Text | None = None
+    """What happened, as the source gives it."""
 
 
 class CeasefireEnded(EventBase):
@@ -391,19 +519,27 @@ class CeasefireEnded(EventBase):
 
     type: Literal["ceasefire_ended"] = "ceasefire_ended"
     ceasefire: Slug
+    """The ceasefire that ends, by id."""
     by: Actors = Field(default_factory=list)
+    """Who ended it, by actor id; none if it expired."""
     reason: Text | None = None
+    """Why, as the source gives it."""
 
 
 class SanctionsChanged(EventBase):
     """Sanctions change. Imposed, threatened, eased or lifted: by whom, on whom, which."""
 
     type: Literal["sanctions_changed"] = "sanctions_changed"
-    sanctions: Slug  # the measure, so a later easing or lifting names the same one
+    sanctions: Slug
+    """The measure's id, so a later easing or lifting names the same one."""
     action: SanctionsAction
+    """Imposed, threatened, eased or lifted."""
     by: Actors
+    """Who imposes, threatens, eases or lifts them, by actor id."""
     on: Actors
-    measure: Line | None = None  # "oil price cap", "SWIFT access of Rosselkhozbank"
+    """Whom they target, by actor id."""
+    measure: Line | None = None
+    """What they are: 'oil price cap', 'SWIFT access of Rosselkhozbank'."""
 
 
 # -- analysis and record-keeping ----------------------------------------------------------
@@ -412,10 +548,15 @@ class AnalysisPublished(EventBase):
 
     type: Literal["analysis_published"] = "analysis_published"
     authors: Actors = Field(default_factory=list)
+    """Who wrote it, by actor id."""
     publisher: ActorId
+    """The think tank or outlet, by actor id."""
     title: Line
+    """The analysis' title."""
     url: Annotated[str, Field(max_length=2000)] | None = None
+    """Where it is published."""
     findings: Annotated[list[Text], Field(max_length=100)] = Field(default_factory=list)
+    """Its findings, one per value."""
 
 
 class Correction(EventBase):
@@ -423,8 +564,11 @@ class Correction(EventBase):
 
     type: Literal["correction"] = "correction"
     target: str
+    """The event corrected."""
     changes: dict[str, Any]
+    """The fields replaced, with their new values."""
     reason: Text
+    """Why the event was wrong."""
 
     @field_validator("changes")
     @classmethod
@@ -459,7 +603,9 @@ class Retraction(EventBase):
 
     type: Literal["retraction"] = "retraction"
     target: str
+    """The event withdrawn."""
     reason: Text
+    """Why it is withdrawn."""
 
 
 Event = Annotated[

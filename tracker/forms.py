@@ -36,7 +36,7 @@ def normalise_type(name: str) -> str:
 
 
 # -- field kinds, for forms and command-line flags --------------------------------------------
-FieldKind = Literal["text", "list", "choice", "date", "number", "json", "commitments"]
+FieldKind = Literal["text", "list", "choice", "date", "number", "integer", "json", "commitments"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,9 @@ def field_specs(event_type: str) -> list[FieldSpec]:
             choices = tuple(str(a) for a in typing.get_args(ann))
         elif ann is Occurred:
             kind, choices = "date", ()
-        elif ann in (int, float):
+        elif ann is int:
+            kind, choices = "integer", ()
+        elif ann is float:
             kind, choices = "number", ()
         elif origin is list and _unwrap(typing.get_args(ann)[0]) is Commitment:
             kind, choices = "commitments", ()
@@ -278,6 +280,8 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
                 body[spec.name] = date_field(spec.name, spec.name, str(raw), spec.ahead)
             elif spec.kind == "number":
                 body[spec.name] = float(raw)
+            elif spec.kind == "integer":
+                body[spec.name] = int(raw)
             elif spec.kind == "json":
                 body[spec.name] = json.loads(raw) if isinstance(raw, str) else dict(raw)
             elif spec.kind == "commitments":
@@ -286,7 +290,8 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
                 # A quote is kept exactly as given; other text loses stray surrounding blanks.
                 body[spec.name] = str(raw) if spec.name == "quote" else str(raw).strip()
         except (ValueError, json.JSONDecodeError) as exc:
-            refuse(spec.name, f"a number, e.g. '2.5'; got {_shown(raw)}" if spec.kind == "number" else str(exc))
+            expected = {"number": "a number, e.g. '2.5'", "integer": "a whole number, e.g. '3'"}.get(spec.kind)
+            refuse(spec.name, f"{expected}; got {_shown(raw)}" if expected else str(exc))
     given_actors = _split(draft.actors)
     actors = list(given_actors)
     # Actors named in the type's own fields join `actors`, so a filter on an actor finds the event.

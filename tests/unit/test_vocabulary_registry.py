@@ -36,6 +36,13 @@ def test_fields_that_name_actors_are_marked_in_the_vocabulary(event_type: str) -
             assert name in marked, (event_type, name)
 
 
+def test_every_field_says_what_it_holds() -> None:
+    """`tracker log TYPE --help` and the form's placeholders read a field's docstring: a field added
+    without one would be a bare flag a new user has to guess."""
+    bare = [(t, s.name) for t in EVENT_TYPES for s in field_specs(t) if not s.description.strip()]
+    assert bare == []
+
+
 def test_logging_puts_every_actor_named_in_a_field_in_actors() -> None:
     event = build_event(Draft(
         type="analysis_published", when="2025-02-18", summary="ECFR commentary", tracks=["european-role"],

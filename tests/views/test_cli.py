@@ -191,3 +191,19 @@ def test_log_help_says_what_each_event_type_records(tmp_path):
 def test_python_dash_m_and_console_script_agree():
     run = tracker("--version")
     assert run.returncode == 0 and "tracker" in run.stdout
+
+
+def test_log_help_explains_each_field_of_a_type() -> None:
+    result = tracker("log", "deadline-extended", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "--to-date DATE Required. Its new date." in text
+    assert "--by TEXT Who extended it, by actor id." in text
+    result = tracker("log", "meeting-held", "--help")
+    assert "--round INTEGER The round's number" in " ".join(result.stdout.split())
+
+
+def test_a_round_must_be_a_whole_number() -> None:
+    result = tracker("log", "meeting-held", "--when", "2025-02-18", "--summary", "s", "--track", "t",
+                     "--meeting", "m", "--title", "T", "--round", "2.5", "--dry-run")
+    assert result.returncode == 2 and "'2.5' is not a valid integer" in result.stderr

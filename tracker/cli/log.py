@@ -26,11 +26,9 @@ def _option(spec: FieldSpec) -> click.Option:
         "commitments": "Repeatable 'id=text' (or a JSON list).",
     }.get(spec.kind, "")
     if spec.name in REF_FIELDS:
-        help_text = "The event, by its position as 'tracker events' shows it (114 or #114) or its id."
-        if spec.name == "met_by":
-            help_text = ("The event that met the deadline (an agreement reached, a meeting held), by its position "
-                         "as 'tracker events' shows it (114 or #114) or its id; it must be in the log.")
-    kwargs: dict[str, Any] = {"default": None, "help": ("Required. " if spec.required else "") + help_text}
+        help_text = "By its position as 'tracker events' shows it (114 or #114), or its id."
+    words = [w for w in ("Required." if spec.required else "", spec.description, help_text) if w]
+    kwargs: dict[str, Any] = {"default": None, "help": " ".join(words)}
     if spec.kind in ("list", "commitments"):
         kwargs["multiple"] = True
         kwargs["default"] = ()
@@ -38,6 +36,8 @@ def _option(spec: FieldSpec) -> click.Option:
         kwargs["type"] = click.Choice(spec.choices)
     if spec.kind == "number":
         kwargs["type"] = float
+    if spec.kind == "integer":
+        kwargs["type"] = int
     if spec.kind == "date":
         kwargs["metavar"] = "DATE"
     return click.Option([flag, spec.name], **kwargs)
@@ -53,11 +53,11 @@ COMMON = [
     click.Option(["--track", "tracks"], multiple=True, required=True, help="Track id(s). Repeatable."),
     click.Option(["--actor", "actors"], multiple=True,
                  help="Actor id(s) involved. Repeatable. Actors named in other fields are added."),
-    click.Option(["--location", "location"]),
-    click.Option(["--details", "details"]),
+    click.Option(["--location", "location"], help="Where it happened, e.g. 'Riyadh, Diriyah Palace'."),
+    click.Option(["--details", "details"], help="What happened, at more length than the summary."),
     click.Option(["--status", "status"], type=click.Choice(CLAIM_STATUSES), default="confirmed", show_default=True,
                  help="How sure: a report from unnamed sources is 'reported', not 'confirmed'."),
-    click.Option(["--tag", "tags"], multiple=True),
+    click.Option(["--tag", "tags"], multiple=True, help="A label of your own, e.g. 'leak'. Repeatable."),
     click.Option(["--source", "source_outlet"], metavar="OUTLET", help="Outlet, e.g. 'Reuters'."),
     SOURCE_URL,
     click.Option(["--published", "source_published"], metavar="DATE",

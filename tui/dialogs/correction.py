@@ -72,6 +72,8 @@ def convert(kind: str, text: str, *, ahead: bool = False) -> Any:
         return [p.strip() for p in text.split(",") if p.strip()]
     if kind == "number":
         return float(text)
+    if kind == "integer":
+        return int(text)
     if kind == "json":
         return json.loads(text)
     if kind == "commitments":

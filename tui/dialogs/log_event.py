@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
 from textual import on, work
@@ -40,11 +40,13 @@ if TYPE_CHECKING:
 FORM_TYPES = tuple(t for t in EVENT_TYPES if t not in ("correction", "retraction"))
 SOURCE_FIELDS = {"outlet": "source_outlet", "url": "source_url", "published": "source_published",
                  "quote": "source_quote", "via": "source_via"}
+INPUT_TYPES: dict[str, Literal["integer", "number", "text"]] = {"number": "number", "integer": "integer"}
 PLACEHOLDERS = {
     "list": "comma-separated",
     "json": '{"field": "new value"}',
     "commitments": "id=text; id2=text",
     "number": "a number",
+    "integer": "a whole number",
     "date": "e.g. 'March 10th', 'yesterday', 'week of 10 Feb 2025'",
     "planned": "planned, read forward: 'Thursday' is the next one; e.g. '10 March', 'next week'",
 }
@@ -264,11 +266,14 @@ class LogEventScreen(ModalScreen[Any]):
             return DateField(value, placeholder=PLACEHOLDERS["planned" if spec.ahead else "date"], input_id=wid,
                              id=f"df-{spec.name}", classes="type-date", ahead=spec.ahead, detailed=True,
                              compact=True)
-        placeholder = PLACEHOLDERS.get(spec.kind, "")
+        # A free-text field's own description is its placeholder: visible without a mouse.
+        placeholder = PLACEHOLDERS.get(spec.kind, spec.description)
         if spec.names_actors:
             placeholder = "actor id" + ("s, comma-separated" if spec.kind == "list" else "")
-        return Input(value, id=wid, placeholder=placeholder, suggester=self._suggester(spec),
-                     type="number" if spec.kind == "number" else "text", compact=True)
+        control = Input(value, id=wid, placeholder=placeholder, suggester=self._suggester(spec),
+                        type=INPUT_TYPES.get(spec.kind, "text"), compact=True)
+        control.tooltip = spec.description or None
+        return control
 
     async def build_type_fields(self) -> None:
         box = self.query_one("#type-fields", Vertical)

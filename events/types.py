@@ -24,8 +24,9 @@ MediationRole = Literal["mediator", "host", "facilitator", "guarantor"]
 TableRole = Literal["party", "mediator", "observer"]
 MeetingFormat = Literal["in_person", "phone", "video"]
 # What a meeting was, for the table: only talks seat their participants at the table of the track;
-# a consultation among one side's allies, or a conference panel, does not.
-MeetingKind = Literal["talks", "consultation", "conference"]
+# a consultation among one side's allies, a conference panel, or a contact about talks (a leaders'
+# call agreeing that their teams will negotiate) does not.
+MeetingKind = Literal["talks", "consultation", "conference", "contact"]
 ProposalResponse = Literal["accepted", "rejected", "countered"]
 RedLineKind = Literal["red_line", "precondition"]
 SanctionsAction = Literal["imposed", "threatened", "eased", "lifted"]
@@ -150,7 +151,7 @@ class MeetingHeld(EventBase):
     round: Annotated[int, Field(ge=1, le=1000)] | None = added()
     """The round's number, for 'the third round'."""
     kind: MeetingKind | None = added()
-    """Talks seat their participants at the table of the track; a consultation among allies or a conference panel does not. Unset: talks."""
+    """Talks seat their participants at the table of the track; a consultation among allies, a conference panel or a contact about talks (agreeing to negotiate) does not. Unset: talks."""
     mediators: Actors = added([])
     """Who took part as mediators: not parties."""
     observers: Actors = added([])

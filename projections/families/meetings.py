@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
+from projections.facts import Acc, Claims, by_key, event_claim, occ, uncertain
 from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed, when
 from projections.records import Ev
 from projections.state import Change, ChangeKind, Meeting, MeetingStatus, Postponement, TrackState
@@ -20,7 +20,7 @@ ENTITY = Entity("meeting", ids=dict.fromkeys(_STATUS, "meeting"), limit=40,
 
 def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | None, today: date | None) -> Meeting | None:
     ordered = by_key(evs)
-    live = [e for e in ordered if claim_status(e.id, e.body.get("status", "confirmed"), claims) != "denied"]
+    live = [e for e in ordered if event_claim(e, claims) != "denied"]
     if not ordered:
         return None
     deciding = live[-1] if live else ordered[-1]
@@ -70,7 +70,7 @@ def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | No
         participants=participants, host=host, location=location, postponements=tuple(postponements),
         held=occ(held) if status == "held" else None, outcome=outcome, cancelled_by=cancelled_by, reason=reason,
         upcoming=upcoming, date_passed=date_passed, format=fmt, round=round_no,
-        claim_status=claim_status(deciding.id, deciding.body.get("status", "confirmed"), claims),
+        claim_status=event_claim(deciding, claims),
         first_seen=occ(ordered[0].body["occurred"]),
         occurred=occ(at), uncertain=uncertain(deciding.body["occurred"], as_of),
         event_ids=tuple(e.id for e in ordered),
@@ -115,6 +115,16 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
             yield Change(kind="meeting_changed", subject=mt.meeting,
                          description=f"{mt.title}: planned {when(old.planned)} -> {when(mt.planned)}",
                          event_ids=mt.event_ids)
+        # A call that becomes a meeting in person, or talks that reach a new round.
+        moved = [f"{name} {_said(getattr(old, name))} -> {_said(getattr(mt, name))}"
+                 for name in ("format", "round") if getattr(old, name) != getattr(mt, name)]
+        if moved:
+            yield Change(kind="meeting_changed", subject=mt.meeting, description=f"{mt.title}: {'; '.join(moved)}",
+                         event_ids=mt.event_ids)
+
+
+def _said(value: object) -> str:
+    return "not given" if value is None else str(value).replace("_", " ")
 
 
 FAMILY = Family("meetings", entity=ENTITY, freeze=_freeze, diff=_diff, scores={

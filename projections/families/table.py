@@ -7,7 +7,7 @@ Decided from the latest facts (all by sort key):
   (party_joined, role "party"), who took part in talks held on the track as a negotiating party
   (the participants of a meeting_held whose kind is "talks" or not given; not its mediators or
   observers, not its host unless a participant, and no one at a "consultation" among one side's
-  allies or a "conference"), and the parties to an agreement (agreement_reached, or its
+  allies, a "conference" or a "contact" about talks, such as a leaders' call agreeing to negotiate), and the parties to an agreement (agreement_reached, or its
   signatories, agreement_signed).
 - A side is AT THE TABLE if it is seated and its latest seat is later than any exclusion of it,
   any demand of a seat for it (someone demanding a seat for you means you are not at the table
@@ -60,7 +60,7 @@ TALKS = (None, "talks")
 
 # -- fold -------------------------------------------------------------------------------------------
 def _meeting(acc: Acc, b: Body, key: Key, head: list[Any]) -> None:
-    if b.get("kind") not in TALKS:  # a consultation or a conference: no one sits at this table by it
+    if b.get("kind") not in TALKS:  # a consultation, conference or contact: seats no one
         return
     roles = {actor: role for role in ("mediator", "observer") for actor in b.get(role + "s") or ()}
     for actor in b.get("participants") or ():

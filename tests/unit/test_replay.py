@@ -153,9 +153,9 @@ def test_diff_between_16_and_18_february(demo: Tracker) -> None:
     kinds = {c.kind for c in result.changes}
     # France hosted the Europeans' Paris consultation, no talks: it speaks on the track, an observer.
     assert kinds == {"delegation_appointed", "red_line_new", "status", "excluded", "seat_demand", "mediator", "observer", "stance_new", "proposal_new",
-                     "agreement_new", "meeting_held", "meeting_new", "meeting_postponed"}
-    # The US and Russia were at the table already (the Trump–Putin call in the week of 10 Feb).
-    assert "party_joined" not in kinds
+                     "agreement_new", "meeting_held", "meeting_new", "meeting_postponed", "party_joined"}
+    # Riyadh seated the US and Russia (the Trump–Putin call before it agreed to talk: a contact, not talks).
+    assert sorted(c.subject for c in result.changes if c.kind == "party_joined") == ["rus", "usa"]
     assert any(c.kind == "stance_new" and c.subject == "rus/european-peacekeepers" for c in result.changes)
     postponed = [c for c in result.changes if c.kind == "meeting_postponed"]
     assert postponed and "10 Mar 2025" in postponed[0].description

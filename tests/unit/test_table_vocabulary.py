@@ -197,3 +197,20 @@ def test_the_table_does_not_depend_on_the_order_of_events() -> None:
         shuffled = list(events)
         rnd.shuffle(shuffled)
         assert state(shuffled) == expected
+
+
+def test_a_contact_about_talks_seats_no_one() -> None:
+    """A leaders' call agreeing that their teams will negotiate is not a round of the talks."""
+    events = [held("2025-02-12", ["usa", "rus"], kind="contact", format="phone"), held("2025-02-18", ["usa", "rus"])]
+    assert table(state(events, "2025-02-17")) == []
+    assert table(state(events, "2025-02-18")) == ["rus", "usa"]
+
+
+def test_diff_reports_a_meeting_moving_to_a_new_format_and_round() -> None:
+    scheduled = ev("meeting_scheduled", "2025-03-01", meeting="geneva", title="Geneva talks", planned={
+        "earliest": "2025-04-01", "latest": "2025-04-01", "precision": "day"}, format="video", round=2)
+    changed = ev("meeting_scheduled", "2025-03-10", meeting="geneva", title="Geneva talks", planned={
+        "earliest": "2025-04-01", "latest": "2025-04-01", "precision": "day"}, format="in_person", round=3)
+    changes = diff(state([scheduled], "2025-03-05"), state([scheduled, changed], "2025-03-15"))
+    assert [c.description for c in changes if c.kind == "meeting_changed"] == [
+        "Geneva talks: format video -> in person; round 2 -> 3"]

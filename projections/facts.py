@@ -130,6 +130,20 @@ def claim_status(ev_id: str, own: str, claims: Claims) -> str:
     return max(changes, key=lambda e: (e.body["occurred"]["earliest"], e.position)).body["new_status"]
 
 
+def event_claim(ev: Ev, claims: Claims) -> str:
+    """`ev`'s claim status as now known: as logged, or as a later claim_status_changed left it."""
+    return claim_status(ev.id, ev.body.get("status", "confirmed"), claims)
+
+
+def dated(ev: Ev, claims: Claims, as_of: date | None) -> dict[str, Any]:
+    """What each dated step of an entity's history (an act on an agreement, an answer to a proposal,
+    a change of sanctions...) takes from its event: its claim as now known, when, whether it may fall
+    after `as_of`, and the event itself."""
+    occurred = ev.body["occurred"]
+    return {"claim_status": event_claim(ev, claims), "occurred": occ(occurred),
+            "uncertain": uncertain(occurred, as_of), "event_ids": (ev.id,)}
+
+
 def claim_history(ev: Ev, claims: Claims, as_of: date | None) -> tuple[ClaimChange, ...]:
     b = ev.body
     original = ClaimChange(status=b.get("status", "confirmed"), by=tuple(b.get("proposer") or b.get("actors") or ())[:5],

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
+from projections.facts import Acc, Claims, by_key, claim_status, dated, event_claim, occ, uncertain
 from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed
 from projections.records import Ev
 from projections.state import Agreement, AgreementAct, Change, ChangeKind, Commitment, TrackState
@@ -26,9 +26,7 @@ def _act(e: Ev, claims: Claims, as_of: date | None) -> AgreementAct:
     parties = tuple(b.get("signatories") or ()) if kind == "signed" else (b["party"],)
     return AgreementAct(
         act=kind, parties=parties, detail=b.get("venue") if kind == "signed" else b.get("ratified_by"),
-        reason=b.get("reason"), effective=occ(b.get("effective")),
-        claim_status=claim_status(e.id, b.get("status", "confirmed"), claims),
-        occurred=occ(b["occurred"]), uncertain=uncertain(b["occurred"], as_of), event_ids=(e.id,))
+        reason=b.get("reason"), effective=occ(b.get("effective")), **dated(e, claims, as_of))
 
 
 def _who(acts: Sequence[AgreementAct], kind: str) -> tuple[str, ...]:
@@ -50,7 +48,7 @@ def agreement(agreement_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
         b = e.body
         if e.type != "commitment_progress":
             continue
-        if claim_status(e.id, b.get("status", "confirmed"), claims) == "denied":
+        if event_claim(e, claims) == "denied":
             continue
         slot = commitments.setdefault(b["commitment"], {"id": b["commitment"], "text": b["commitment"], "owners": (),
                                                         "event_ids": []})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
+from projections.facts import Acc, Claims, by_key, event_claim, occ, uncertain
 from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed, when
 from projections.records import Ev
 from projections.state import Ceasefire, CeasefireStatus, Change, TrackState, Violation
@@ -16,7 +16,7 @@ ENTITY = Entity("ceasefire", ids=dict.fromkeys(("ceasefire_declared", "ceasefire
 
 
 def _status(e: Ev, claims: Claims) -> str:
-    return claim_status(e.id, e.body.get("status", "confirmed"), claims)
+    return event_claim(e, claims)
 
 
 def ceasefire(ceasefire_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | None,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
+from projections.facts import Acc, Claims, by_key, event_claim, occ, uncertain
 from projections.families import agreements, meetings, proposals
 from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed, when
 from projections.records import Ev
@@ -38,7 +38,7 @@ def deadline(deadline_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | 
     ordered = by_key(evs)
     if not ordered:
         return None
-    live = [e for e in ordered if claim_status(e.id, e.body.get("status", "confirmed"), claims) != "denied"]
+    live = [e for e in ordered if event_claim(e, claims) != "denied"]
     deciding = live[-1] if live else ordered[-1]
     title = next((e.body["title"] for e in reversed(ordered) if e.body.get("title")), deadline_id)
     due: dict[str, Any] | None = None
@@ -75,7 +75,7 @@ def deadline(deadline_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | 
         extensions=tuple(extensions), set_by=set_by, consequence=consequence, met_by=met,
         met_by_type=found[0] if found else None, met_by_title=found[1] if found else None,
         closed=occ(closed), note=note, upcoming=upcoming,
-        claim_status=claim_status(deciding.id, deciding.body.get("status", "confirmed"), claims),
+        claim_status=event_claim(deciding, claims),
         first_seen=occ(ordered[0].body["occurred"]), occurred=occ(closed or due),
         uncertain=uncertain(deciding.body["occurred"], as_of), event_ids=tuple(e.id for e in ordered),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
+from projections.facts import Acc, Claims, by_key, dated
 from projections.family import Context, Entity, Family, Part, keyed
 from projections.records import Ev
 from projections.state import Change, Delegation, Team, TrackState
@@ -18,13 +18,12 @@ def delegation(side: str, evs: Sequence[Ev], claims: Claims, as_of: date | None)
     teams: dict[str, Team] = {}
     for e in by_key(evs):
         b = e.body
-        status = claim_status(e.id, b.get("status", "confirmed"), claims)
-        if status == "denied":
+        step = dated(e, claims, as_of)
+        if step["claim_status"] == "denied":
             continue
         teams.pop(b.get("role") or "", None)  # re-appointed: now in date order at its latest
         teams[b.get("role") or ""] = Team(
-            negotiators=tuple(b.get("negotiators") or ()), lead=b.get("lead"), role=b.get("role"), claim_status=status,
-            occurred=occ(b["occurred"]), uncertain=uncertain(b["occurred"], as_of), event_ids=(e.id,))
+            negotiators=tuple(b.get("negotiators") or ()), lead=b.get("lead"), role=b.get("role"), **step)
     if not teams:
         return None
     chosen = list(teams.values())

@@ -8,7 +8,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from projections.facts import Acc, Claims, by_key, claim_history, claim_status, occ, uncertain
+from projections.facts import (
+    Acc,
+    Claims,
+    by_key,
+    claim_history,
+    claim_status,
+    dated,
+    occ,
+    uncertain,
+)
 from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed
 from projections.records import Ev
 from projections.state import Change, ClaimChange, Proposal, ProposalAnswer, TrackState
@@ -20,8 +29,7 @@ def _answer(e: Ev, claims: Claims, as_of: date | None) -> ProposalAnswer:
     b = e.body
     return ProposalAnswer(
         responder=b["responder"], response=b["response"], counter=b.get("counter"), reason=b.get("reason"),
-        claim_status=claim_status(e.id, b.get("status", "confirmed"), claims),
-        occurred=occ(b["occurred"]), uncertain=uncertain(b["occurred"], as_of), event_ids=(e.id,))
+        **dated(e, claims, as_of))
 
 
 def _latest_by_responder(answers: Sequence[ProposalAnswer]) -> dict[str, tuple[str, ...]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
+from projections.facts import Acc, Claims, by_key, dated
 from projections.family import Context, Entity, Family, Part, first_day, neg
 from projections.records import Ev
 from projections.state import Change, RedLine, TrackState
@@ -25,8 +25,7 @@ def red_lines(issue: str, evs: Sequence[Ev], claims: Claims, as_of: date | None)
         earlier = found.pop(key, None)
         found[key] = RedLine(
             actor=actor, issue=issue, kind=key[1], demand=b["demand"], speaker=b["speaker"], quote=b.get("quote"),
-            claim_status=claim_status(e.id, b.get("status", "confirmed"), claims), occurred=occ(b["occurred"]),
-            uncertain=uncertain(b["occurred"], as_of), event_ids=(*(earlier.event_ids if earlier else ()), e.id))
+            **{**dated(e, claims, as_of), "event_ids": (*(earlier.event_ids if earlier else ()), e.id)})
     out = list(found.values())
     out.sort(key=lambda r: (r.actor, neg(first_day(r.occurred).isoformat()), r.demand))
     return out

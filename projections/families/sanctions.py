@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from projections.facts import Acc, Claims, by_key, claim_status, occ, uncertain
+from projections.facts import Acc, Claims, by_key, dated
 from projections.family import Context, Entity, Family, Part, appeared, first_day, keyed, when
 from projections.records import Ev
 from projections.state import Change, Sanctions, SanctionsStep, TrackState
@@ -19,8 +19,7 @@ def sanctions(sanctions_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
     if not ordered:
         return None
     steps = [SanctionsStep(action=b["action"], by=tuple(b.get("by") or ()), on=tuple(b.get("on") or ()),
-                           measure=b.get("measure"), claim_status=claim_status(e.id, b.get("status", "confirmed"), claims),
-                           occurred=occ(b["occurred"]), uncertain=uncertain(b["occurred"], as_of), event_ids=(e.id,))
+                           measure=b.get("measure"), **dated(e, claims, as_of))
              for e in ordered for b in (e.body,)]
     live = [s for s in steps if s.claim_status != "denied"]
     latest = (live or steps)[-1]

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from events.occurred import Occurred
-from projections.state import Deadline, Meeting
+from projections.state import Deadline, DeadlineExtension, Meeting, Postponement
 from tracker.present import Names
 from tui.widgets.text import claim, clean, fit_table
 
@@ -40,34 +40,44 @@ def meeting_status(m: Meeting, *, moves: bool = False) -> Text:
     return text
 
 
+def _status_line(state: Text, claim_status: str) -> Text:
+    line = Text("Status: ")
+    line.append_text(state)
+    if claim_status != "confirmed":
+        line.append("  claim ")
+        line.append_text(claim(claim_status))
+    return line
+
+
+def _moves(word: str, moves: Sequence[Postponement | DeadlineExtension], names: Names, open_end: str) -> list[Text]:
+    """One line per postponement of a meeting or extension of a deadline, each with its reason."""
+    lines = []
+    for i, x in enumerate(moves, start=1):
+        line = Text(f"{word} ({i}): ", style="yellow")
+        line.append(f"{clean(x.from_date.label()) if x.from_date else '?'} → "
+                    f"{clean(x.to_date.label()) if x.to_date else open_end}")
+        if x.by:
+            line.append(f" by {names.many(x.by)}")
+        if x.occurred:
+            line.append(f" (announced {clean(x.occurred.label())})", style="dim")
+        lines.append(line)
+        if x.reason:
+            lines.append(Text(f"   {clean(x.reason)}", style="italic dim"))
+    return lines
+
+
 def render_meeting(m: Meeting, names: Names) -> Group:
     """The full story of one meeting, postponements included."""
     head = Text(clean(m.title), style="bold")
     head.append(f"  {clean(m.meeting)}", style="dim")
-    lines: list[RenderableType] = [head]
-    status = Text("Status: ")
-    status.append_text(meeting_status(m))
-    if m.claim_status != "confirmed":
-        status.append("  claim ")
-        status.append_text(claim(m.claim_status))
-    lines.append(status)
+    lines: list[RenderableType] = [head, _status_line(meeting_status(m), m.claim_status)]
     if m.held:
         lines.append(Text(f"Held: {clean(m.held.label())}"))
     if m.planned:
         lines.append(Text(f"Planned: {clean(m.planned.label())}"))
     if m.first_planned and m.first_planned != m.planned:
         lines.append(Text(f"First announced for: {clean(m.first_planned.label())}", style="dim"))
-    for i, p in enumerate(m.postponements, start=1):
-        line = Text(f"Postponed ({i}): ", style="yellow")
-        line.append(f"{clean(p.from_date.label()) if p.from_date else '?'} → "
-                    f"{clean(p.to_date.label()) if p.to_date else 'sine die'}")
-        if p.by:
-            line.append(f" by {names.many(p.by)}")
-        if p.occurred:
-            line.append(f" (announced {clean(p.occurred.label())})", style="dim")
-        lines.append(line)
-        if p.reason:
-            lines.append(Text(f"   {clean(p.reason)}", style="italic dim"))
+    lines += _moves("Postponed", m.postponements, names, "sine die")
     if m.participants:
         lines.append(Text(f"Participants: {names.many(m.participants)}"))
     if m.host:
@@ -111,27 +121,12 @@ def render_deadline(d: Deadline, names: Names) -> Group:
     head = Text(DEADLINE_MARK + "Deadline: ", style="bold magenta")
     head.append(clean(d.title), style="bold")
     head.append(f"  {clean(d.deadline)}", style="dim")
-    lines: list[RenderableType] = [head]
-    status = Text("Status: ")
-    status.append_text(deadline_status(d, moves=True))
-    if d.claim_status != "confirmed":
-        status.append("  claim ")
-        status.append_text(claim(d.claim_status))
-    lines.append(status)
+    lines: list[RenderableType] = [head, _status_line(deadline_status(d, moves=True), d.claim_status)]
     if d.due:
         lines.append(Text(f"Due: {clean(d.due.label())}"))
     if d.original_due and d.original_due != d.due:
         lines.append(Text(f"First due: {clean(d.original_due.label())}", style="dim"))
-    for i, x in enumerate(d.extensions, start=1):
-        line = Text(f"Extended ({i}): ", style="yellow")
-        line.append(f"{clean(x.from_date.label()) if x.from_date else '?'} → {clean(x.to_date.label()) if x.to_date else '?'}")
-        if x.by:
-            line.append(f" by {names.many(x.by)}")
-        if x.occurred:
-            line.append(f" (announced {clean(x.occurred.label())})", style="dim")
-        lines.append(line)
-        if x.reason:
-            lines.append(Text(f"   {clean(x.reason)}", style="italic dim"))
+    lines += _moves("Extended", d.extensions, names, "?")
     if d.set_by:
         lines.append(Text(f"Set by: {names.many(d.set_by)}"))
     if d.consequence:

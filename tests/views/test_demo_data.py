@@ -374,3 +374,36 @@ def test_statement_issues_are_on_the_agenda_of_their_tracks(events):
     agenda = {e["track"]: set(e["agenda"]) for e in _of_type(events, "track_opened")}
     for e in _of_type(events, "statement_made"):
         assert any(e["issue"] in agenda[t] for t in e["tracks"]), f"{e['issue']!r}: {e['summary']}"
+
+
+def test_rubios_three_steps_are_a_proposal_whose_first_step_was_agreed(events):
+    plan = _one(events, "proposal_tabled", proposal="rubio-three-steps")
+    assert plan["proposer"] == ["usa"] and len(plan["stages"]) == 3
+    assert plan["agreed_stages"] == [1] and "embassies" in plan["stages"][0]
+    assert any(s["outlet"] == "NYT" for s in plan["sources"])
+
+
+def test_the_leaders_call_is_a_contact_about_talks_not_a_round_of_them(events):
+    call = _one(events, "meeting_held", meeting="trump-putin-call-2025-02")
+    assert call["format"] == "phone" and call["kind"] == "contact"
+
+
+def test_zelensky_supports_ukraine_taking_part_in_the_talks(events):
+    """He denounces talks 'on Ukraine without Ukraine': for Kyiv at the table, not against it."""
+    mine = [e for e in _of_type(events, "statement_made")
+            if e["speaker"] == "zelensky" and e["issue"] == "ukraine-participation"]
+    assert mine and all(e["stance"] == "supports" for e in mine)
+
+
+def test_the_unnamed_kremlin_spokesman_is_not_given_a_name(events):
+    said = [e for e in _of_type(events, "statement_made") if "ready to negotiate with Zelensky" in (e["quote"] or "")]
+    assert len(said) == 1 and said[0]["speaker"] == "rus" and "peskov" not in said[0]["actors"]
+    assert "Kremlin spokesman" in said[0]["summary"]
+
+
+def test_europe_and_kyiv_floated_a_european_force_as_reported(events):
+    floated = {e["speaker"]: e for e in _of_type(events, "statement_made")
+               if e["issue"] == "european-peacekeepers" and e["stance"] == "supports"}
+    assert set(floated) == {"europe", "ukr"}
+    for e in floated.values():
+        assert e["status"] == "reported" and "floated the idea" in e["sources"][0]["quote"]

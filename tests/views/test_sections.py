@@ -110,9 +110,11 @@ async def test_the_uncertain_mark_is_the_same_in_every_view(demo_db: Path) -> No
     status = run(demo_db, "status", TRACK, "--as-of", "2025-02-17")
     brief = brief_of(run(demo_db, "brief", "--as-of", "2025-02-17"), TITLE)
     tui = flat(await overview(demo_db, date(2025, 2, 17)))
+    note = re.search(rf"{UNCERTAIN_MARK} marks \d+ facts with an imprecise date that may fall after 17 Feb 2025", status)
+    assert note
     for view in (status, brief, tui):
         assert f"Kellogg–von der Leyen meeting: held {maybe}" in view
-        assert f"{UNCERTAIN_MARK} marks 6 facts with an imprecise date that may fall after 17 Feb 2025" in view
+        assert note.group(0) in view
         assert "(may be later)" not in view and "c. 17" not in view
     # A mark that follows a space or '(' can never close a GFM strikethrough ('~' from the log is escaped).
     assert not re.search(r"(?<![\s(\\])~", brief)
@@ -126,10 +128,10 @@ async def test_a_markdown_injection_in_an_actor_name_is_inert(demo_db: Path) -> 
     brief = run(demo_db, "brief")
     page = MarkdownIt("gfm-like").render(brief)
     assert "<script" not in page and "<a " not in page
-    assert f"{HOSTILE} (Rubio, Trump, Waltz, Witkoff), last 18 Feb 2025" in html.unescape(page)
+    assert f"{HOSTILE} (Rubio, Waltz, Witkoff), last 18 Feb 2025" in html.unescape(page)
     # The other views show the name as it is, never as markup.
-    assert f"{HOSTILE} (Rubio, Trump, Waltz, Witkoff), last 18 Feb 2025" in run(demo_db, "status", TRACK)
-    assert f"{HOSTILE} (Rubio, Trump, Waltz, Witkoff), last 18 Feb 2025" in flat(await overview(demo_db))
+    assert f"{HOSTILE} (Rubio, Waltz, Witkoff), last 18 Feb 2025" in run(demo_db, "status", TRACK)
+    assert f"{HOSTILE} (Rubio, Waltz, Witkoff), last 18 Feb 2025" in flat(await overview(demo_db))
 
 
 @async_test

@@ -19,6 +19,7 @@ from textual.widgets import Button, DataTable, Input, Select
 from tui.app import TrackerApp
 from tui.screens.tracks import TracksTable
 from tui.widgets.track.positions import PositionsMatrix
+from tui.widgets.track.proposals import ProposalsTable
 from tui.widgets.track.schedule import ScheduleTable, meeting_status, meeting_when
 from tui_helpers import async_test, screen_text, settle
 
@@ -158,6 +159,9 @@ async def test_a_proposal_shows_its_claim_and_date_whole(demo_db, size):
         assert "Claim" in header and "Tabled" in header
         row = next(line for line in text.splitlines() if "disputed" in line and "18 Feb 2025" in line)
         assert whole_or_cut(row, "Three-stage peace plan for Ukraine")
+        table = app.screen.query_one("#proposals-table", ProposalsTable)
+        table.move_cursor(row=table.get_row_index("three-stage-plan"))
+        await settle(pilot)
         assert "Tabled by United States, Russia, 18 Feb 2025" in region_text(app, app.screen.query_one("#proposal-detail"))
 
 

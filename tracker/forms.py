@@ -224,8 +224,26 @@ def parse_commitments(values: Any) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
+class SourceDraft:
+    """One source as typed: the outlet, and what else is known of it (all text, as typed)."""
+
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    via: str | None = None
+    quote: str | None = None
+
+    def blank(self) -> bool:
+        """Nothing typed at all: a form's empty source block, left out rather than refused."""
+        return not any((v or "").strip() for v in (self.outlet, self.url, self.published, self.via, self.quote))
+
+
+@dataclass(frozen=True)
 class Draft:
-    """What a person entered for a new event; everything as text, as typed."""
+    """What a person entered for a new event; everything as text, as typed.
+
+    `status` None is "not stated": `build_event` makes it 'confirmed' when the event has a source
+    and 'unverified' when it has none (UNSTATED_STATUS)."""
 
     type: str
     when: str
@@ -235,14 +253,20 @@ class Draft:
     actors: list[str] = field(default_factory=list)
     location: str | None = None
     details: str | None = None
-    status: str = "confirmed"
+    status: str | None = None
     tags: list[str] = field(default_factory=list)
-    source_outlet: str | None = None
-    source_url: str | None = None
-    source_published: str | None = None
-    source_via: str | None = None
-    source_quote: str | None = None
+    sources: list[SourceDraft] = field(default_factory=list)
     event_id: str | None = None
+
+
+# The claim status of an event whose status was not stated: one rule, for every view.
+UNSTATED_STATUS = {True: "confirmed", False: "unverified"}  # keyed by "it has a source"
+NEEDS_OUTLET = "a source needs its outlet (e.g. 'Reuters')"
+
+
+def resolved_status(draft: Draft) -> str:
+    """The status `build_event` stores for this draft: the one stated, else by its sources."""
+    return draft.status or UNSTATED_STATUS[any(not s.blank() for s in draft.sources)]
 
 
 def build_event(draft: Draft, reported_on: date | None = None) -> Event:
@@ -302,35 +326,52 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
                 actors.append(actor)
     body.update(
         tracks=_split(draft.tracks), actors=actors, location=draft.location or None,
-        summary=draft.summary.strip(), details=draft.details or None, status=draft.status,
+        summary=draft.summary.strip(), details=draft.details or None, status=resolved_status(draft),
         tags=_split(draft.tags),
     )
-    if draft.source_outlet:
+    # Blank blocks (a form's unused ones) are left out; a problem is named by the source's place
+    # in the draft ('sources.1.published'), which is where the form and the flags show it.
+    given = [(i, s) for i, s in enumerate(draft.sources) if not s.blank()]
+    sources = []
+    for i, src in given:
+        if not (src.outlet or "").strip():
+            refuse(f"sources.{i}.outlet", NEEDS_OUTLET)
         published = None
-        if draft.source_published:
+        if (src.published or "").strip():
             try:
-                published = read_date(draft.source_published, reported_on, name="published",
+                published = read_date(src.published or "", reported_on, name="published",
                                       day_only=True).occurred.earliest.isoformat()
             except DateParseError as exc:
-                refuse("source_published", str(exc))
-        body["sources"] = [{
-            "outlet": draft.source_outlet, "url": draft.source_url or None, "published": published,
-            "via": draft.source_via or None, "quote": draft.source_quote or None,
-        }]
-    elif draft.source_url or draft.source_quote or draft.source_via or draft.source_published:
-        refuse("source_outlet", "a source needs its outlet (e.g. 'Reuters')")
+                refuse(f"sources.{i}.published", str(exc))
+        sources.append({
+            "outlet": (src.outlet or "").strip(), "url": (src.url or "").strip() or None, "published": published,
+            "via": (src.via or "").strip() or None, "quote": src.quote or None,
+        })
+    if sources:
+        body["sources"] = sources
     try:
         event = EVENT_ADAPTER.validate_python(body)
     except ValidationError as exc:
         # An actor added from a type field is wrong there, and said there: not again under actors.
-        problems += [p for p in problems_in(exc, etype)
-                     if _top(p.field) not in reported and not _merged_actor(p.field, len(given_actors))]
+        found = [_in_draft(p, [i for i, _ in given]) for p in problems_in(exc, etype)]
+        problems += [p for p in found
+                     if p.field not in reported and _top(p.field) not in reported
+                     and not _merged_actor(p.field, len(given_actors))]
     if problems:
         raise InvalidEvents(problems)
     return event
 
 
 _STAND_IN_DAY = {"earliest": "2000-01-01", "latest": "2000-01-01", "precision": "day"}
+
+
+def _in_draft(problem: Problem, places: list[int]) -> Problem:
+    """A problem with the n-th stored source named by that source's place in the draft."""
+    parts = (problem.field or "").split(".")
+    if len(parts) > 1 and parts[0] == "sources" and parts[1].isdigit() and int(parts[1]) < len(places):
+        parts[1] = str(places[int(parts[1])])
+        return Problem(problem.line, ".".join(parts), problem.message)
+    return problem
 
 
 def _top(path: str | None) -> str:
@@ -410,7 +451,8 @@ def problems_in(exc: ValidationError, event_type: str | None) -> list[Problem]:
 
 def field_label(path: str | None) -> str:
     """The field a problem's path names, as a form labels it: 'tracks.0' -> 'Track id',
-    'sources.0.published' -> 'Source published', 'occurred.earliest' -> 'When it happened',
+    'sources.0.published' -> 'Source published', 'sources.1.url' -> 'Source 2 URL',
+    'occurred.earliest' -> 'When it happened',
     'changes.summary' (a correction's) -> 'Summary', 'on_behalf_of' -> 'On behalf of'."""
     parts = [p for p in (path or "").split(".") if p]
     if len(parts) > 1 and parts[0] == "changes":
@@ -419,7 +461,10 @@ def field_label(path: str | None) -> str:
         return "The event"
     head, rest = parts[0], [p for p in parts[1:] if not p.isdigit()]
     if head == "sources":
-        return FIELD_LABELS.get(f"source_{rest[0] if rest else 'outlet'}", "Source")
+        # The first source as 'Source published', any other by its number: 'Source 2 published'.
+        label = FIELD_LABELS.get(f"source_{rest[0] if rest else 'outlet'}", "Source")
+        nth = int(parts[1]) + 1 if len(parts) > 1 and parts[1].isdigit() else 1
+        return label if nth == 1 else label.replace("Source", f"Source {nth}", 1)
     if head in ITEM_LABELS and len(parts) > 1 and parts[1].isdigit():
         return ITEM_LABELS[head] + (f" {rest[0]}" if rest else "")
     return FIELD_LABELS.get(head, head.replace("_", " ").capitalize())
@@ -448,14 +493,16 @@ def _did_you_mean(value: Any) -> str:
 
 def read_dates(draft: Draft, reported_on: date | None = None) -> list[DateReading]:
     """Every date the draft gives, read as `build_event` reads it, in the event's order: occurred,
-    the type's date fields (planned ones forward), the source's published day. Unreadable ones are
+    the type's date fields (planned ones forward), each source's published day. Unreadable ones are
     left out (build_event names them)."""
     etype = normalise_type(draft.type)
     wanted: list[tuple[str, str, bool, bool]] = [("occurred", draft.when, False, False)]
     wanted += [(s.name, str(draft.fields.get(s.name) or ""), s.ahead, False)
                for s in field_specs(etype) if s.kind == "date"]
-    if draft.source_outlet:
-        wanted.append(("published", draft.source_published or "", False, True))
+    named = [s for s in draft.sources if (s.outlet or "").strip()]
+    # One source: its date is 'published'; several: each by its place, as problems name them.
+    wanted += [("published" if len(named) == 1 else f"sources.{i}.published", s.published or "", False, True)
+               for i, s in enumerate(draft.sources) if s in named]
     out = []
     for name, text, ahead, day_only in wanted:
         if not text.strip():
@@ -465,6 +512,10 @@ def read_dates(draft: Draft, reported_on: date | None = None) -> list[DateReadin
         except DateParseError:
             continue
     return out
+
+
+# A correction or retraction is the analyst's own act, sure by its nature: no source makes it so.
+OWN_ACT = "confirmed"
 
 
 def correction_for(target: StoredEvent, changes: Mapping[str, Any], reason: str, when: str = "today",
@@ -479,11 +530,12 @@ def correction_for(target: StoredEvent, changes: Mapping[str, Any], reason: str,
     return build_event(Draft(
         type="correction", when=when, summary=f"Correction: {target.event.summary}"[:500],
         tracks=list(target.event.tracks), fields={"target": target.id, "changes": dict(changes), "reason": reason},
+        status=OWN_ACT,
     ), reported_on)
 
 
 def retraction_for(target: StoredEvent, reason: str, when: str = "today", reported_on: date | None = None) -> Event:
     return build_event(Draft(
         type="retraction", when=when, summary=f"Retraction: {target.event.summary}"[:500],
-        tracks=list(target.event.tracks), fields={"target": target.id, "reason": reason},
+        tracks=list(target.event.tracks), fields={"target": target.id, "reason": reason}, status=OWN_ACT,
     ), reported_on)

@@ -429,7 +429,7 @@ BAD_FLAGS: dict[str, tuple[st.SearchStrategy[str], str]] = {
              "field 'id'"),
     "--expect-position": (st.text(max_size=8).filter(lambda s: not s.strip().lstrip("+-").isdigit()
                                                      and not s.startswith("-")), "--expect-position"),
-    "--published": (st.sampled_from(["2025-02-30", "03/04/2025", "soonish", "zqx"]), "field 'source_published'"),
+    "--published": (st.sampled_from(["2025-02-30", "03/04/2025", "soonish", "zqx"]), "field 'sources.0.published'"),
     "--quote": (st.one_of(st.text(max_size=10).map(lambda s: s + "\x00"), st.just("q" * 20_001)), "field 'quote'"),
     "--location": (st.one_of(st.just("l" * 501), st.just("Riyadh\x00")), "field 'location'"),
     "--reported-on": (st.sampled_from(["2025-02-30", "03/04/2025", "zqxj", ""]), "--reported-on"),
@@ -447,7 +447,7 @@ def test_cli_log_with_a_bad_argument_exits_non_zero_naming_it(seeded, data):
     command = "statement-made"
     if flag == "--url-without-source":
         args["--url"] = "https://example.org"
-        expected = "field 'source_outlet'"
+        expected = "--url 'https://example.org' comes before any --source"
     elif flag == "--duration":  # meeting-held's number field
         command = "meeting-held"
         args = {k: v for k, v in args.items() if k not in ("--speaker", "--issue", "--stance")}

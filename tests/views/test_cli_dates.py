@@ -182,14 +182,14 @@ def test_a_published_date_wider_than_a_day_is_refused(log_db: Path, published: s
     result = invoke(log_db, *STATEMENT, "--when", "2025-02-18", "--reported-on", "2025-02-18",
                     "--source", "TASS", "--published", published)
     assert result.exit_code == 1
-    assert "field 'source_published': a published date is" in result.stderr
+    assert "field 'sources.0.published': source 1 (--source 'TASS'): a published date is" in result.stderr
     assert reason in result.stderr
     assert head(log_db) == before
 
 
 def test_a_published_date_without_its_source_is_refused_not_dropped(log_db: Path) -> None:
     result = invoke(log_db, *STATEMENT, "--when", "2025-02-18", "--published", "2025-02-18", "--dry-run")
-    assert result.exit_code == 1 and "field 'source_outlet'" in result.stderr
+    assert result.exit_code == 2 and "--published '2025-02-18' comes before any --source" in result.stderr
 
 
 # -- a bad date: a clear message, no traceback, nothing written ---------------------------------

@@ -21,7 +21,15 @@ from textual.widgets import Input, Select, Static
 from events import EVENT_ADAPTER
 from projections.moment import Moment
 from run_cli import tracker as run_tracker
-from tracker.forms import Draft, build_event, field_label, plain_problem, plain_words, problems_in
+from tracker.forms import (
+    Draft,
+    SourceDraft,
+    build_event,
+    field_label,
+    plain_problem,
+    plain_words,
+    problems_in,
+)
 from tracker.service import EventFilter, InvalidEvents, Problem, Tracker
 from tui.app import TrackerApp
 from tui.dialogs.correction import CorrectionScreen
@@ -388,12 +396,39 @@ def test_plain_words_for_an_id_say_what_is_allowed_and_what_was_given():
      "one of 'supports', 'opposes', 'conditional' or 'neutral'; got 'maybe'"),
     (statement(fields={"issue": None}), "issue", "required field is missing"),
     (statement(location="Riyadh\x00"), "location", "text must not contain NUL bytes"),
-    (statement(source_url="https://x"), "source_outlet", "a source needs its outlet (e.g. 'Reuters')"),
+    (statement(sources=[SourceDraft("TASS"), SourceDraft(url="https://x")]), "sources.1.outlet",
+     "a source needs its outlet (e.g. 'Reuters')"),
+    (statement(sources=[SourceDraft("TASS", published="Feb 2025")]), "sources.0.published",
+     ("a published date is one day, and 'Feb 2025' means Feb 2025 (2025-02-01..2025-02-28, precision month): "
+      "give the day the source was published, e.g. '18 Feb 2025' (leave it empty if unknown)")),
     (statement(when=""), "when", "required, e.g. 'yesterday', '2025-02-18'"),
 ])
 def test_plain_words_for_every_kind_of_problem(draft, field, message):
     [problem] = refused(draft)
     assert (problem.field, problem.message) == (field, message)
+
+
+@pytest.mark.parametrize(("sources", "stated", "stored"), [
+    ([], None, "unverified"),  # no source, no status stated
+    ([SourceDraft()], None, "unverified"),  # a form's blank source block is no source
+    ([SourceDraft("TASS")], None, "confirmed"),
+    ([], "confirmed", "confirmed"),  # stated: the person's call
+    ([SourceDraft("TASS")], "reported", "reported"),
+])
+def test_the_status_not_stated_follows_the_sources(sources, stated, stored):
+    event = build_event(replace(statement(), sources=sources, status=stated))
+    assert event.status == stored and len(event.sources) == len([s for s in sources if s.outlet])
+
+
+def test_sources_are_stored_in_order_and_blank_blocks_left_out():
+    event = build_event(statement(sources=[SourceDraft("TASS", via="Russia Matters", quote=" as said "),
+                                           SourceDraft(), SourceDraft("Reuters", published="19 Feb 2025")]))
+    assert [(s.outlet, s.via, s.quote) for s in event.sources] == [("TASS", "Russia Matters", " as said "),
+                                                                    ("Reuters", None, None)]
+    assert str(event.sources[1].published) == "2025-02-19"
+    # A problem in the third block is named by its place in the draft, not in the stored list.
+    [problem] = refused(statement(sources=[SourceDraft("A"), SourceDraft(), SourceDraft("B", url="x" * 2001)]))
+    assert problem.field == "sources.2.url" and field_label(problem.field) == "Source 3 URL"
 
 
 def test_every_problem_is_found_at_once_and_none_twice():
@@ -419,6 +454,7 @@ def test_numbers_and_bounds_in_plain_words():
     ("occurred.earliest", "When it happened"), ("sources.0.published", "Source published"),
     ("sources.0", "Source outlet"), ("changes.summary", "Summary"), ("on_behalf_of", "On behalf of"),
     ("commitments.1.text", "Commitment text"), ("source_via", "Source via"), (None, "The event"),
+    ("sources.1.url", "Source 2 URL"), ("sources.2.published", "Source 3 published"),
 ])
 def test_field_labels(path, label):
     assert field_label(path) == label

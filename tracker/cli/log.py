@@ -9,7 +9,16 @@ import click
 from events import EVENT_TYPES, STANCES, describe
 from events.base import CLAIM_STATUSES
 from tracker.cli.common import Context, emit_json, handle_errors, resolve_reported_on, say, to_json
-from tracker.forms import DateReading, Draft, FieldSpec, build_event, field_specs, read_dates
+from tracker.forms import (
+    UNSTATED_STATUS,
+    DateReading,
+    Draft,
+    FieldSpec,
+    SourceDraft,
+    build_event,
+    field_specs,
+    read_dates,
+)
 from tracker.service import EVENT_REF_FIELDS, InvalidEvents, Problem, UnknownEvent
 
 # The fields that name another event, by its position or its id: a --target, and what met a deadline.
@@ -43,7 +52,11 @@ def _option(spec: FieldSpec) -> click.Option:
     return click.Option([flag, spec.name], **kwargs)
 
 
-SOURCE_URL = click.Option(["--source-url", "--url", "source_url"], metavar="URL", help="The source's URL.")
+SOURCE_URL = click.Option(["--source-url", "--url", "source_url"], metavar="URL", multiple=True,
+                          help="The URL of the source (the last --source). Repeatable, one per source.")
+# Each --source starts a source; the flags after it, up to the next --source, describe it.
+SOURCE_PARTS = {"source_url": "url", "source_published": "published", "source_via": "via",
+                "source_quote": "quote"}
 COMMON = [
     click.Option(["--when", "when"], required=True, metavar="DATE",
                  help="When it happened: '2025-02-18', 'yesterday', 'last week', 'week of 10 Feb', 'Feb 2025'."),
@@ -55,15 +68,21 @@ COMMON = [
                  help="Actor id(s) involved. Repeatable. Actors named in other fields are added."),
     click.Option(["--location", "location"], help="Where it happened, e.g. 'Riyadh, Diriyah Palace'."),
     click.Option(["--details", "details"], help="What happened, at more length than the summary."),
-    click.Option(["--status", "status"], type=click.Choice(CLAIM_STATUSES), default="confirmed", show_default=True,
-                 help="How sure: a report from unnamed sources is 'reported', not 'confirmed'."),
+    click.Option(["--status", "status"], type=click.Choice(CLAIM_STATUSES),
+                 help=f"How sure: a report from unnamed sources is 'reported', not 'confirmed'. Left out, it is "
+                      f"'{UNSTATED_STATUS[True]}' with a --source and '{UNSTATED_STATUS[False]}' without one: "
+                      f"'confirmed' without a source must be stated."),
     click.Option(["--tag", "tags"], multiple=True, help="A label of your own, e.g. 'leak'. Repeatable."),
-    click.Option(["--source", "source_outlet"], metavar="OUTLET", help="Outlet, e.g. 'Reuters'."),
+    click.Option(["--source", "source_outlet"], metavar="OUTLET", multiple=True,
+                 help="Outlet, e.g. 'Reuters'. Repeatable: each --source starts a source, and the "
+                      "--source-url/--published/--via/--source-quote after it are that source's."),
     SOURCE_URL,
-    click.Option(["--published", "source_published"], metavar="DATE",
-                 help="The day the source was published (one day: 'Feb 2025' is refused). Needs --source."),
-    click.Option(["--via", "source_via"], help="Where we read it, e.g. 'Russia Matters'."),
-    click.Option(["--source-quote", "source_quote"], help="Excerpt from the source."),
+    click.Option(["--published", "source_published"], metavar="DATE", multiple=True,
+                 help="The day the source was published (one day: 'Feb 2025' is refused). After its --source."),
+    click.Option(["--via", "source_via"], multiple=True,
+                 help="Where we read the source, e.g. 'Russia Matters'. After its --source."),
+    click.Option(["--source-quote", "source_quote"], multiple=True,
+                 help="Excerpt from the source. After its --source."),
     click.Option(["--id", "event_id"], help="Use this ULID instead of a new one (re-logging is a no-op)."),
     click.Option(["--expect-position", "expect_position"], type=int,
                  help="Fail unless the log is at this position (optimistic concurrency)."),
@@ -83,7 +102,7 @@ def _envelope(fields: set[str]) -> list[click.Option]:
     out = []
     for option in COMMON:
         if option is SOURCE_URL and "url" in fields:
-            option = click.Option(["--source-url", "source_url"], metavar="URL", help=SOURCE_URL.help)
+            option = click.Option(["--source-url", "source_url"], metavar="URL", multiple=True, help=SOURCE_URL.help)
         merged = [f for f, plural in MERGED.items() if plural == option.name and f in fields]
         if merged:
             option = click.Option(option.opts + [str(option.name)], multiple=True, required=option.required,
@@ -107,21 +126,22 @@ def _make_command(event_type: str) -> click.Command:
             if kw.get(name):
                 kw[name] = _event_id(ctx, name, kw[name])
         draft_lists = {"tracks": list(kw["tracks"]), "actors": list(kw["actors"])}
+        for name in ("source_outlet", *SOURCE_PARTS):
+            kw.pop(name)
+        sources = click.get_current_context().meta.get(SOURCES_KEY, [])
         draft = Draft(
             type=event_type, when=kw.pop("when"), summary=kw.pop("summary"), tracks=list(kw["tracks"]),
             actors=list(kw.pop("actors")), location=kw.pop("location"), details=kw.pop("details"),
-            status=kw.pop("status"), tags=list(kw.pop("tags")), source_outlet=kw.pop("source_outlet"),
-            source_url=kw.pop("source_url"), source_published=kw.pop("source_published"),
-            source_via=kw.pop("source_via"), source_quote=kw.pop("source_quote"), event_id=kw.pop("event_id"),
+            status=kw.pop("status"), tags=list(kw.pop("tags")), sources=sources, event_id=kw.pop("event_id"),
             fields={**{k: v for k, v in kw.items() if k in names},
                     **{field: given[0] for field, plural in about.items() if (given := draft_lists[plural])}},
         )
         try:
             event = build_event(draft, reported_on)
         except InvalidEvents as exc:
-            raise InvalidEvents(_said_once(exc.problems, about)) from None
+            raise InvalidEvents(_which_source(_said_once(exc.problems, about), sources)) from None
         readings = read_dates(draft, reported_on)
-        resolved = _echo(readings)
+        resolved = "\n".join(line for line in (_provenance(event), _echo(readings)) if line)
         if kw["dry_run"]:
             if kw["as_json"]:
                 emit_json(_with_readings(event, readings))
@@ -138,7 +158,79 @@ def _make_command(event_type: str) -> click.Command:
             say(f"logged {event.type} at position {stored.position} (id {stored.id})\n{resolved}")
 
     params: list[click.Parameter] = [*_envelope({s.name for s in every}), *(_option(s) for s in specs)]
-    return click.Command(event_type.replace("_", "-"), callback=run, params=params, help=describe(event_type))
+    return SourcedCommand(event_type.replace("_", "-"), callback=run, params=params, help=describe(event_type))
+
+
+SOURCES_KEY = "tracker.log.sources"
+
+
+class SourcedCommand(click.Command):
+    """A `tracker log TYPE` command: its source flags grouped by their order on the command line.
+
+    click gathers each repeated flag's values on their own, so which --via goes with which
+    --source is read from the parser's record of the order the flags came in (one entry per
+    flag given); the groups are left in ctx.meta[SOURCES_KEY] for the callback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, list(args))  # first: --help and plain usage errors as usual
+        opts, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        values = {name: list(opts.get(name) or []) for name in ("source_outlet", *SOURCE_PARTS)}
+        sources: list[dict[str, str]] = []
+        for param in order:
+            name = param.name or ""
+            if name not in values:
+                continue
+            value = str(values[name].pop(0))
+            if name == "source_outlet":
+                sources.append({"outlet": value})
+                continue
+            flag = _flag(param, args)
+            if not sources:
+                raise click.UsageError(
+                    f"{flag} {value!r} comes before any --source: each --source OUTLET starts a source, and the "
+                    f"{_part_flags(self)} after it describe that source; nothing was written", ctx)
+            part = SOURCE_PARTS[name]
+            if part in sources[-1]:
+                raise click.UsageError(
+                    f"{flag} given twice for the source --source {sources[-1]['outlet']!r} (source "
+                    f"{len(sources)}): each source has one; start another with --source; nothing was written", ctx)
+            sources[-1][part] = value
+        ctx.meta[SOURCES_KEY] = [SourceDraft(**s) for s in sources]
+        return rest
+
+
+def _flag(param: click.Parameter, args: list[str]) -> str:
+    """The spelling of a source flag the user typed (--url or --source-url), for the message."""
+    opts = getattr(param, "opts", [])
+    used = [o for o in opts if any(a == o or a.startswith(o + "=") for a in args)]
+    return used[0] if used else (opts[0] if opts else str(param.name))
+
+
+def _part_flags(command: click.Command) -> str:
+    return "/".join(p.opts[0] for p in command.params if isinstance(p, click.Option) and p.name in SOURCE_PARTS)
+
+
+def _which_source(problems: list[Problem], sources: list[SourceDraft]) -> list[Problem]:
+    """A problem with a source says which one, as typed: 'source 2 (--source 'TASS'): ...'."""
+    out = []
+    for p in problems:
+        parts = (p.field or "").split(".")
+        if len(parts) > 1 and parts[0] == "sources" and parts[1].isdigit() and int(parts[1]) < len(sources):
+            n = int(parts[1])
+            p = Problem(p.line, p.field, f"source {n + 1} (--source {sources[n].outlet!r}): {p.message}")
+        out.append(p)
+    return out
+
+
+def _provenance(event: Any) -> str:
+    """The claim status the event is stored with and each of its sources, a line each."""
+    lines = [f"  claim status: {event.status}" + ("" if event.sources else " (no source)")]
+    for n, src in enumerate(event.sources, 1):
+        extra = [f"{k} {v}" for k, v in (("url", src.url), ("published", src.published), ("via", src.via)) if v]
+        if src.quote:
+            extra.append(f"quote {src.quote!r}")
+        lines.append(f"  source {n}: {src.outlet}" + (f" ({'; '.join(str(x) for x in extra)})" if extra else ""))
+    return "\n".join(lines)
 
 
 def _event_id(ctx: Context, name: str, ref: str) -> str:

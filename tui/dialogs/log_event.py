@@ -4,12 +4,16 @@ Dates are resolved as they are typed and shown as the interval they mean (planne
 events.types, read forward; a source's published date must be one day); tracks, actors, meetings
 and issues complete from those already in the log; problems appear next to their field, in plain
 words (`tracker.forms.plain_problem`), once, and go as soon as the field is right; nothing is
-written until `build_event` accepts the whole event. The whole form, its source included, fits an
-80x24 terminal: one-line fields, labels beside them, pairs side by side when the terminal is wide.
+written until `build_event` accepts the whole event. The whole form, its first source included,
+fits an 80x24 terminal: one-line fields, labels beside them, pairs side by side when the terminal is
+wide. More sources are added a block each (ctrl+o) and removed by their own button. The claim status
+starts as "from the sources" (not stated: `build_event` decides); 'confirmed' chosen for an event
+with no source is asked about before anything is logged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,10 +29,20 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from events import CLAIM_STATUSES, EVENT_TYPES, describe
 from events.dates import DateParseError, bound_day
-from tracker.forms import Draft, FieldSpec, build_event, field_label, field_specs, plain_problem
+from tracker.forms import (
+    UNSTATED_STATUS,
+    Draft,
+    FieldSpec,
+    SourceDraft,
+    build_event,
+    field_label,
+    field_specs,
+    plain_problem,
+)
 from tracker.present import plural
 from tracker.service import Choices, InvalidEvents, Problem, StoreError, Tracker
 from tui.dialogs import DIALOG_HEIGHTS, DIALOG_WIDTHS
+from tui.dialogs.confirm import ConfirmScreen
 from tui.widgets.date_field import DateField
 from tui.widgets.suggest import ListSuggester
 from tui.widgets.text import clean
@@ -40,6 +54,9 @@ if TYPE_CHECKING:
 FORM_TYPES = tuple(t for t in EVENT_TYPES if t not in ("correction", "retraction"))
 SOURCE_FIELDS = {"outlet": "source_outlet", "url": "source_url", "published": "source_published",
                  "quote": "source_quote", "via": "source_via"}
+FROM_SOURCES = "(from the sources)"  # the status select's start: not stated, decided by build_event
+FROM_SOURCES_TIP = (f"Left as '{FROM_SOURCES}', the event is logged '{UNSTATED_STATUS[True]}' if it has a source "
+                    f"and '{UNSTATED_STATUS[False]}' if not.")
 INPUT_TYPES: dict[str, Literal["integer", "number", "text"]] = {"number": "number", "integer": "integer"}
 PLACEHOLDERS = {
     "list": "comma-separated",
@@ -64,16 +81,18 @@ class Prefill:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-def field_key(problem_field: str | None) -> str:
-    """Which form row a Problem.field belongs to ('tracks.0' -> 'tracks', 'occurred' -> 'when')."""
+def field_key(problem_field: str | None, blocks: Sequence[str] = ("",)) -> str:
+    """Which form row a Problem.field belongs to ('tracks.0' -> 'tracks', 'occurred' -> 'when',
+    'sources.1.via' -> 'source_via' + the suffix of the second source block in `blocks`)."""
     if not problem_field:
         return "general"
     parts = problem_field.split(".")
     if parts[0] == "occurred":
         return "when"
     if parts[0] == "sources":
+        n = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
         sub = next((p for p in parts[1:] if not p.isdigit()), "outlet")
-        return SOURCE_FIELDS.get(sub, "source_outlet")
+        return SOURCE_FIELDS.get(sub, "source_outlet") + (blocks[n] if n < len(blocks) else "")
     return parts[0]
 
 
@@ -113,6 +132,11 @@ class FieldRow(Horizontal):
                 yield Static(Text(self._hint), classes="field-hint")
             yield Static(classes="field-error")
 
+    def set_label(self, label: str) -> None:
+        self._label = label
+        if self.is_mounted:
+            self.query_one(".field-label", Label).update(Text(label, style="bold"))
+
     def show_error(self, message: str | None) -> None:
         self.set_class(bool(message), "-invalid")
         self.query_one(".field-error", Static).update(Text(clean(message or "", single_line=False)))
@@ -143,11 +167,67 @@ def pair(*rows: FieldRow) -> Horizontal:
     return Horizontal(*rows, classes="pair")
 
 
+class SourceBlock(Vertical):
+    """One source's fields: outlet and URL, published and via, quote; a compact block.
+
+    The first block's ids are plain ('f-source_outlet'); another's carry its serial
+    ('f-source_outlet-2'), which stays with it when a block before it is removed. Its labels say
+    its place ('Source 2 outlet'), renumbered when one goes."""
+
+    DEFAULT_CSS = """
+    SourceBlock { height: auto; }
+    """
+
+    def __init__(self, serial: int) -> None:
+        self.serial = serial
+        self.suffix = "" if serial == 1 else f"-{serial}"
+        super().__init__(id=f"source-block{self.suffix}", classes="source-block")
+
+    def compose(self) -> ComposeResult:
+        def row(part: str, control: Widget) -> FieldRow:
+            return FieldRow(SOURCE_FIELDS[part] + self.suffix, field_label(SOURCE_FIELDS[part]), control)
+
+        yield pair(row("outlet", self._input("outlet", "e.g. Reuters, AFP, TASS")),
+                   row("url", self._input("url", "https://...")))
+        yield pair(row("published", DateField(
+                       "", placeholder="the day, e.g. '18 Feb 2025'", input_id=self.input_id("published"),
+                       id=f"df-source_published{self.suffix}", day_only=True, detailed=True, compact=True)),
+                   row("via", self._input("via", "where read, e.g. Russia Matters")))
+        yield row("quote", self._input("quote", "the passage the event rests on"))
+        if self.serial > 1:
+            with Horizontal(classes="source-actions"):
+                yield Button("- remove this source", id=f"remove-source{self.suffix}", classes="remove-source",
+                             compact=True)
+
+    def input_id(self, part: str) -> str:
+        return f"f-{SOURCE_FIELDS[part]}{self.suffix}"
+
+    def _input(self, part: str, placeholder: str) -> Input:
+        return Input("", id=self.input_id(part), placeholder=placeholder, compact=True)
+
+    def number(self, place: int) -> None:
+        """Label the rows for the block's place among the sources (0: 'Source outlet')."""
+        for part, name in SOURCE_FIELDS.items():
+            rows = self.query(f"#row-{name}{self.suffix}").results(FieldRow)
+            for r in rows:
+                r.set_label(field_label(f"sources.{place}.{part}"))
+
+    def draft(self) -> SourceDraft:
+        def text(part: str) -> str:
+            found = self.query(f"#{self.input_id(part)}").results(Input)
+            return next((w.value for w in found), "")
+
+        return SourceDraft(outlet=text("outlet").strip() or None, url=text("url").strip() or None,
+                           published=text("published").strip() or None, via=text("via").strip() or None,
+                           quote=text("quote") or None)
+
+
 class LogEventScreen(ModalScreen[Any]):
     """Log one new event."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Log it"),
+        Binding("ctrl+o", "add_source", "Another source"),
         Binding("escape", "cancel", "Cancel"),
     ]
     HORIZONTAL_BREAKPOINTS = DIALOG_WIDTHS
@@ -162,6 +242,7 @@ class LogEventScreen(ModalScreen[Any]):
         self._etype = self.prefill.type if self.prefill.type in FORM_TYPES else "statement_made"
         self._saving = False
         self._general: list[str] = []  # problems of no field of the form, said above it
+        self._serials = 1  # source blocks made so far: each new one takes the next serial
 
     # -- layout -----------------------------------------------------------------------------
     # What every event has, then its source (the first logged event had none: it sat below the
@@ -184,23 +265,15 @@ class LogEventScreen(ModalScreen[Any]):
                     "summary", p.summary, "one line: what happened"), required=True)
                 yield FieldRow("tracks", field_label("tracks"), self._input(
                     "tracks", ", ".join(p.tracks), "comma-separated track ids"), required=True)
-                yield pair(
-                    FieldRow("source_outlet", field_label("source_outlet"), self._input(
-                        "source_outlet", "", "e.g. Reuters, AFP, TASS")),
-                    FieldRow("source_url", field_label("source_url"), self._input("source_url", "", "https://...")))
-                yield pair(
-                    FieldRow("source_published", field_label("source_published"), self._date(
-                        "source_published", "", "the day, e.g. '18 Feb 2025'", day_only=True)),
-                    FieldRow("source_via", field_label("source_via"), self._input(
-                        "source_via", "", "where read, e.g. Russia Matters")))
-                yield FieldRow("source_quote", field_label("source_quote"), self._input(
-                    "source_quote", "", "the passage the event rests on"))
+                yield SourceBlock(1)
+                with Horizontal(id="source-actions", classes="source-actions"):
+                    yield Button("+ another source  ctrl+o", id="add-source", compact=True)
                 yield Vertical(id="type-fields")
                 yield FieldRow("actors", field_label("actors"), self._input(
                     "actors", ", ".join(p.actors), "others involved; those named above are added"))
                 yield pair(
                     FieldRow("status", field_label("status"), Select(
-                        [(Text(s), s) for s in CLAIM_STATUSES], value="confirmed", allow_blank=False,
+                        [(Text(s), s) for s in CLAIM_STATUSES], prompt=FROM_SOURCES, allow_blank=True,
                         id="f-status", compact=True)),
                     FieldRow("location", field_label("location"), self._input("location", "", "")))
                 yield FieldRow("details", field_label("details"), self._input("details", "", ""))
@@ -219,6 +292,7 @@ class LogEventScreen(ModalScreen[Any]):
                          day_only=day_only, detailed=True, compact=True)
 
     async def on_mount(self) -> None:
+        self.query_one("#f-status", Select).tooltip = FROM_SOURCES_TIP
         await self.build_type_fields()
         self.fetch_choices()
         self.query_one("#f-type", Select).focus()
@@ -352,13 +426,47 @@ class LogEventScreen(ModalScreen[Any]):
             actors=[self._text("#f-actors")],
             location=self._text("#f-location").strip() or None,
             details=self._text("#f-details") or None,
-            status=self._text("#f-status") or "confirmed",
-            source_outlet=self._text("#f-source_outlet").strip() or None,
-            source_url=self._text("#f-source_url").strip() or None,
-            source_published=self._text("#f-source_published").strip() or None,
-            source_via=self._text("#f-source_via").strip() or None,
-            source_quote=self._text("#f-source_quote") or None,
+            status=self._text("#f-status") or None,  # the prompt: not stated
+            sources=[block.draft() for block in self.query(SourceBlock).results(SourceBlock)],
         )
+
+    def _key(self, problem_field: str | None) -> str:
+        """The row of the form a problem belongs to, source problems by their block's place."""
+        return field_key(problem_field, [block.suffix for block in self.query(SourceBlock).results(SourceBlock)])
+
+    # -- sources ----------------------------------------------------------------------------
+    async def action_add_source(self) -> None:
+        """Another source block, after the last one, its outlet focused."""
+        self._serials += 1
+        block = SourceBlock(self._serials)
+        await self.query_one("#form", VerticalScroll).mount(block, before="#source-actions")
+        self._renumber()
+        self._set_reference()
+        self.call_after_refresh(self._show_block, block)  # once laid out: where it is is known then
+
+    def _show_block(self, block: SourceBlock) -> None:
+        """The new block whole in view, its outlet focused."""
+        self.query_one("#form", VerticalScroll).scroll_to_widget(block, animate=False, top=False)
+        self.query_one(f"#{block.input_id('outlet')}", Input).focus(scroll_visible=False)
+
+    @on(Button.Pressed, "#add-source")
+    async def _add_source_pressed(self) -> None:
+        await self.action_add_source()
+
+    @on(Button.Pressed, ".remove-source")
+    async def _remove_source_pressed(self, event: Button.Pressed) -> None:
+        block = next((a for a in event.button.ancestors if isinstance(a, SourceBlock)), None)
+        if block is None:
+            return
+        await block.remove()
+        self._renumber()
+        self.query_one("#add-source", Button).focus()
+        if self.query_one("#form-error").has_class("-shown"):  # after a ctrl+s: say again what is wrong
+            self.show_problems(self.problems())
+
+    def _renumber(self) -> None:
+        for place, block in enumerate(self.query(SourceBlock).results(SourceBlock)):
+            block.number(place)
 
     def problems(self) -> list[Problem]:
         """Everything wrong with the form as it stands (`build_event` names every field at once)."""
@@ -370,15 +478,15 @@ class LogEventScreen(ModalScreen[Any]):
 
     def recheck(self, row: FieldRow) -> None:
         """Say again what is wrong with one field, or that nothing is; leave the others as they are."""
-        row.show_problems([p for p in self.problems() if field_key(p.field) == row.field_name])
+        row.show_problems([p for p in self.problems() if self._key(p.field) == row.field_name])
         if self.query_one("#form-error").has_class("-shown"):  # after a ctrl+s: keep its count right
             self._summarise()
 
     def show_problems(self, problems: list[Problem]) -> None:
         rows = {row.field_name: row for row in self.query(FieldRow)}
         for name, row in rows.items():
-            row.show_problems([p for p in problems if field_key(p.field) == name])
-        self._general = [plain_problem(p) for p in problems if field_key(p.field) not in rows]
+            row.show_problems([p for p in problems if self._key(p.field) == name])
+        self._general = [plain_problem(p) for p in problems if self._key(p.field) not in rows]
         self._summarise()
         first = next((row for row in rows.values() if row.has_class("-invalid")), None)
         if first is not None:
@@ -412,7 +520,23 @@ class LogEventScreen(ModalScreen[Any]):
             return
         self.show_problems([])
         self._saving = True
+        if self._text("#f-status") == "confirmed" and not event.sources:
+            # Stated, but resting on nothing the log can show: asked, not refused.
+            self.app.push_screen(ConfirmScreen(
+                "Confirmed without a source?",
+                "This event has no source, and its claim status is set to 'confirmed'. Log it as "
+                "confirmed anyway? (No goes back to the form: add a source, or leave the status "
+                "'from the sources' to log it as unverified.)", yes="Log as confirmed", no="Back to the form"),
+                lambda yes: self._confirmed(event, bool(yes)))
+            return
         self.write(event)
+
+    def _confirmed(self, event: Any, yes: bool) -> None:
+        if yes:
+            self.write(event)
+        else:
+            self._saving = False
+            self.query_one("#f-status", Select).focus()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="log-form-write")
     def write(self, event: Any) -> None:

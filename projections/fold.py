@@ -14,7 +14,8 @@ event, the folds the families registered for its type.
 
 What the accumulator holds is bounded by the number of distinct actors and issues on a track, not
 by the number of events: meetings, proposals, agreements and claim status changes, which grow
-with the log, are folded per entity when a view needs them (projections.entities).
+with the log, are folded per entity when a view needs them (projections.entities). One exception:
+the stances' dated history keeps six compact values per statement (projections.families.stances).
 
 Claim status (reported / disputed / denied) never changes what the fold keeps: it is looked up
 when the state is frozen for a view, so a denial logged later marks the fact as denied instead of
@@ -44,7 +45,7 @@ from projections.family import Fold
 from projections.records import Ev
 from projections.trend import score
 
-FOLD_VERSION = 4  # bump when the accumulator's layout changes: stored read models are then rebuilt
+FOLD_VERSION = 5  # bump when the accumulator's layout changes: stored read models are then rebuilt
 
 # Event types that are not activity on the track (descriptions of the cast).
 NOT_ACTIVITY = ("actor_described",)

@@ -104,6 +104,20 @@ class Exclusion(Dated):
     reason: str | None = None
 
 
+# Stances from furthest from agreement to closest: a shift up this scale moves towards support.
+STANCE_RANK: dict[str, int] = {"opposes": 0, "neutral": 1, "conditional": 2, "supports": 3}
+
+
+def shift_direction(before: str | None, after: str) -> str | None:
+    """'up' (towards support), 'down' (away from it), 'across' (an unranked stance), or None (no shift)."""
+    if before is None or before == after:
+        return None
+    a, b = STANCE_RANK.get(before), STANCE_RANK.get(after)
+    if a is None or b is None:
+        return "across"
+    return "up" if b > a else "down"
+
+
 class Stance(Dated):
     """An actor's latest stance on one issue, and the statement it comes from."""
 
@@ -115,6 +129,56 @@ class Stance(Dated):
     summary: str = ""
     claim_status: str = "confirmed"
     event_id: str = ""
+    previous: str | None = None  # the stance before the last change (None: it never changed)
+    history: tuple[str, ...] = ()  # the statements of this actor on this issue, in date order (event ids)
+
+    @property
+    def direction(self) -> str | None:
+        """How the last change moved: 'up' (towards support), 'down', 'across', or None."""
+        return shift_direction(self.previous, self.stance)
+
+
+class StanceStep(Dated):
+    """One dated statement in an actor's history on an issue (Tracker.stance_history)."""
+
+    stance: str
+    speaker: str
+    previous: str | None = None  # the stance before this one, when this one changed it
+    quote: str | None = None
+    summary: str = ""
+    claim_status: str = "confirmed"
+    event_id: str = ""
+    sources: tuple[tuple[str, str | None], ...] = ()  # (outlet, via) of each source
+
+    @property
+    def direction(self) -> str | None:
+        return shift_direction(self.previous, self.stance)
+
+
+class StanceHistory(Frozen):
+    """Every statement of one actor on one issue, at the moment viewed (oldest first)."""
+
+    track: str
+    actor: str
+    issue: str
+    steps: tuple[StanceStep, ...] = ()
+
+
+class Voice(Dated):
+    """What one speaker last said for one actor on an issue (a member of a Contradiction)."""
+
+    actor: str  # on_behalf_of, else the speaker
+    speaker: str
+    stance: str
+    claim_status: str = "confirmed"
+
+
+class Contradiction(Sourced):
+    """Voices of one side (projections.family.side_of) whose latest statements on one issue differ."""
+
+    side: str
+    issue: str
+    voices: tuple[Voice, ...] = ()  # by actor, then speaker
 
 
 class ClaimChange(Dated):
@@ -387,6 +451,7 @@ class TrackState(Frozen):
     agenda: tuple[str, ...] = ()
     agenda_event_ids: tuple[str, ...] = ()
     stances: tuple[Stance, ...] = ()  # sorted by (issue, actor)
+    contradictions: tuple[Contradiction, ...] = ()  # sorted by (issue, side)
     proposals: tuple[Proposal, ...] = ()
     agreements: tuple[Agreement, ...] = ()
     meetings: tuple[Meeting, ...] = ()  # by date

@@ -15,7 +15,6 @@ so any view can use it and it can never reach the log by itself (tests/unit/test
 from __future__ import annotations
 
 import re
-import typing
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,11 +25,9 @@ from events.occurred import Occurred
 from projections.state import (
     ActorInfo,
     Agreement,
-    Dated,
     Deadline,
     Meeting,
     Proposal,
-    Sourced,
     TrackState,
 )
 
@@ -323,6 +320,17 @@ def _agenda(s: TrackState, names: Names) -> list[Line]:
     return [line(spans)]
 
 
+# How a stance last moved (projections.state.shift_direction): towards support, away from it, sideways.
+SHIFT_ARROWS = {"up": "\u2191", "down": "\u2193", "across": "\u2194"}
+
+
+def shift(previous: str | None, direction: str | None) -> list[Span]:
+    """' ↑ was opposes' after a stance that changed; nothing if it never did."""
+    if previous is None or direction is None:
+        return []
+    return [Span(f" {SHIFT_ARROWS[direction]} was "), Span(previous, "stance")]
+
+
 def _stances(s: TrackState, names: Names) -> list[Line]:
     """By issue (the state keeps them sorted by issue, then actor): the issue, then who says what."""
     out: list[Line] = []
@@ -333,9 +341,24 @@ def _stances(s: TrackState, names: Names) -> list[Line]:
             out.append(line(data(issue), ":"))
         out.append(line(subject(names(st.actor)),
                         [Span(" ("), Span(names.short(st.speaker), "name"), Span(")")] if st.speaker != st.actor else None,
-                        ": ", Span(st.stance, "stance"), _claim(st.claim_status, loud=True),
+                        ": ", Span(st.stance, "stance"), shift(st.previous, st.direction),
+                        _claim(st.claim_status, loud=True),
                         [Span(" "), *quote(st.quote)] if st.quote else None,
                         " ", dated(st.occurred, st.uncertain), level=1))
+    return out
+
+
+def _contradictions(s: TrackState, names: Names) -> list[Line]:
+    """Voices of one side that say different things on one issue: the side and issue, then each voice."""
+    out: list[Line] = []
+    for c in s.contradictions:
+        out.append(line(subject(names(c.side)), " on ", data(c.issue), ":"))
+        for v in c.voices:
+            speaker = names.short(v.speaker)
+            out.append(line(Span(speaker, "name"),
+                            [Span(" for "), Span(names.short(v.actor), "name")] if v.actor not in (v.speaker, c.side) else None,
+                            ": ", Span(v.stance, "stance"), _claim(v.claim_status, loud=True),
+                            " ", dated(v.occurred, v.uncertain), level=1))
     return out
 
 
@@ -618,6 +641,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("observers", "Observers", _observers),
     Section("agenda", "Agenda", _agenda, empty="not set"),
     Section("stances", "Stances", _stances),
+    Section("contradictions", "Contradictions", _contradictions),
     Section("red_lines", "Red lines and preconditions", _red_lines),
     Section("proposals", "Proposals", _proposals),
     Section("agreements", "Agreements", _agreements),
@@ -675,57 +699,6 @@ def markdown_escape(text: str) -> str:
 def markdown_line(ln: Line) -> str:
     """A line as Markdown: our words as they are, everything else escaped."""
     return "".join(s.text if s.trusted else markdown_escape(s.text) for s in ln.spans)
-
-
-# -- provenance: which events a fact of a track stands on ------------------------------------------
-class UnknownFact(ValueError):
-    """A `why` path that names no fact of the track at the moment viewed."""
-
-
-class UnknownField(UnknownFact):
-    """A `why` path that names no field of a track at all (a usage error)."""
-
-
-# Facts held as one value, traced by the ids of the events behind them.
-_SINGLE_FACTS: dict[str, str] = {
-    "status": "status_event_ids", "status_since": "status_event_ids", "title": "status_event_ids",
-    "agenda": "agenda_event_ids", "last_activity": "last_activity_event_ids",
-}
-
-
-def _families(state: TrackState) -> dict[str, tuple[list[str], tuple[Sourced, ...]]]:
-    """Each field of TrackState that holds sourced facts, with the names of its items' own fields
-    (an item is found by its leading ones: an actor, a meeting id, an actor and an issue ...).
-    Derived from the state's types, so a new family of facts is traceable without a change here."""
-    out: dict[str, tuple[list[str], tuple[Sourced, ...]]] = {}
-    for name, info in TrackState.model_fields.items():
-        args = typing.get_args(info.annotation)
-        if typing.get_origin(info.annotation) is tuple and args and isinstance(args[0], type) \
-                and issubclass(args[0], Sourced):
-            own = [f for f in args[0].model_fields if f not in Dated.model_fields]
-            out[name] = (own, getattr(state, name))
-    return out
-
-
-def sources_of(state: TrackState, path: Sequence[str]) -> tuple[str, tuple[str, ...]]:
-    """(what, event ids) for a fact of the track: 'status', 'agenda', 'parties usa',
-    'stances rus european-peacekeepers', 'meetings ID', 'proposals ID', 'excluded ACTOR', ...
-    (a field of TrackState, then the values of its items' leading fields)."""
-    parts = [p for item in path for p in item.replace(".", " ").replace("/", " ").split()]
-    if not parts:
-        raise UnknownField("name a field, e.g. 'status' or 'stances rus european-peacekeepers'")
-    head, rest = parts[0].replace("-", "_"), parts[1:]
-    if head in _SINGLE_FACTS and not rest:
-        return head, tuple(getattr(state, _SINGLE_FACTS[head]))
-    families = _families(state)
-    if head not in families:
-        raise UnknownField(f"unknown field {parts[0]!r}; try one of: {', '.join([*_SINGLE_FACTS, *families])}")
-    keys, items = families[head]
-    chosen = [i for i in items if all(getattr(i, k) == v for k, v in zip(keys, rest, strict=False))]
-    if not chosen:
-        which = f" {' '.join(rest)!r}" if rest else ""
-        raise UnknownFact(f"no {head}{which} on {state.track} ({state.moment})")
-    return " ".join([head, *rest]), tuple(dict.fromkeys(i for item in chosen for i in item.event_ids))
 
 
 # -- columns ---------------------------------------------------------------------------------------

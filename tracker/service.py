@@ -36,7 +36,17 @@ from projections.actors import actor_state as fold_actor
 from projections.actors import named_by, names
 from projections.diff import diff as diff_states
 from projections.entities import Claims, actor_info, claim_status
+from projections.family import side_of
 from projections.moment import Moment
+from projections.provenance import (
+    Provenance,
+    ProvenanceEntry,
+    UnknownFact,
+    UnknownField,
+    record,
+    sources_of,
+    trace,
+)
 from projections.records import AMENDMENT_TYPES, Ev, normalise
 from projections.replay import (
     claims_index,
@@ -46,7 +56,15 @@ from projections.replay import (
     state_from_facts,
     tracks_of,
 )
-from projections.state import ActorInfo, ActorState, TimelineEntry, TrackDiff, TrackState
+from projections.state import (
+    ActorInfo,
+    ActorState,
+    StanceHistory,
+    StanceStep,
+    TimelineEntry,
+    TrackDiff,
+    TrackState,
+)
 from projections.timeline import NOT_HAPPENINGS, in_range
 from projections.timeline import timeline as timeline_of
 from tracker.gcpause import paused_collector
@@ -494,6 +512,36 @@ class Tracker:
         """What changed on a track from d1 to d2: parties, stances, status, meetings, proposals..."""
         return diff_states(self.track(track_id, d1), self.track(track_id, d2), track_id, d1.label(), d2.label())
 
+    @paused_collector
+    def stance_history(self, track_id: str, moment: Moment = Moment(), *, actor: str | None = None,
+                       issue: str | None = None) -> list[StanceHistory] | None:
+        """Every statement behind each stance of a track at `moment`, oldest first, each as known
+        then (corrected, claim status) with its sources; None if nothing is known about the track.
+        `actor` keeps the stances of that actor and the statements that speaker made for others."""
+        state = self.track(track_id, moment)
+        if state is None:
+            return None
+        cells = [s for s in state.stances if issue in (None, s.issue)]
+        stored = [e for s in cells for i in s.history if (e := self.store.get(i)) is not None]
+        rows = {r.id: r for r in self.as_known(stored, moment)}
+        out = []
+        for s in cells:
+            steps: list[StanceStep] = []
+            before: str | None = None
+            for row in (rows[i] for i in s.history if i in rows):
+                ev: Any = row.event  # a statement_made
+                changed = before if before is not None and before != ev.stance else None
+                before = ev.stance
+                if actor in (None, s.actor, ev.speaker):
+                    steps.append(StanceStep(
+                        stance=ev.stance, speaker=ev.speaker, previous=changed, quote=ev.quote, summary=ev.summary,
+                        claim_status=row.claim_status, event_id=row.id, occurred=ev.occurred, event_ids=(row.id,),
+                        uncertain=bool(moment.as_of and ev.occurred.latest > moment.as_of),
+                        sources=tuple((src.outlet, src.via) for src in ev.sources)))
+            if steps:
+                out.append(StanceHistory(track=track_id, actor=s.actor, issue=s.issue, steps=tuple(steps)))
+        return out
+
     # -- timeline -----------------------------------------------------------------------------
     @paused_collector
     def timeline(self, track_id: str | None, moment: Moment = Moment(), date_from: date | None = None,
@@ -615,6 +663,46 @@ class Tracker:
                     frontier.append(e.id)
         return first + sorted(related, key=lambda e: e.position)
 
+    @paused_collector
+    def provenance(self, track_id: str, path: Sequence[str], moment: Moment = Moment()) -> Provenance | None:
+        """Every event behind the fact a why path names ('parties usa', 'stances rus ISSUE',
+        'meetings ID' ...) as it stood at `moment`, by date then position, each with its role (it
+        sets the fact, corroborates it, was superseded, or bears on one of them: a correction,
+        retraction or claim status change); projections.provenance. None if nothing is known
+        about the track then; UnknownField / UnknownFact (projections.provenance) for a path that names
+        nothing."""
+        state = self.track(track_id, moment)
+        if state is None:
+            return None
+        what, ids = sources_of(state, path)
+        rm = self._read_model()
+        if rm.current():
+            positions = {p for page in rm.timeline_page_positions(track_id, moment.valid_bound, moment) for p in page}
+            evs = rm.fetch_positions(sorted(positions | set(rm.moved_positions(moment))))
+            facts = [e for e in self._prepared(rm, evs, moment) if track_id in e.body["tracks"]]
+            found = rm.registry_for({a for e in facts for a in named_by(e.body)}, moment)
+        else:
+            everything = prepare(rm.all_events(), moment)
+            facts = [e for e in everything if track_id in e.body["tracks"]]
+            found = registry(everything)
+        notes = record(facts, track_id)
+        field_name, *rest = what.split()
+        traced = trace(field_name, rest, ids, facts, notes, lambda actor: side_of(actor, found))
+        _, claims = self._amendments([t.event.id for t in traced], moment)
+        entries = [ProvenanceEntry(t.role, t.event.position, EVENT_ADAPTER.validate_python(t.event.body),
+                                   t.event.corrected, claim_status(t.event.id, t.event.body.get("status", "confirmed"),
+                                                                   claims))
+                   for t in traced]
+        listed = {t.event.id for t in traced}
+        for e in self.why(list(listed)):  # what bears on them, as known at the moment
+            recorded, happened = e.event.recorded_at, e.event.occurred.earliest
+            if (e.id in listed or (moment.known_at is not None and recorded is not None and recorded > moment.known_at)
+                    or (e.event.type not in AMENDMENT_TYPES and moment.as_of is not None and happened > moment.as_of)):
+                continue  # (record-keeping acts count by when they were logged only: projections.moment)
+            entries.append(ProvenanceEntry("bears on", e.position, e.event, claim_status=e.event.status))
+        entries.sort(key=lambda x: (x.event.occurred.earliest, x.position))
+        return Provenance(track_id, what, moment.label(), ids, tuple(entries))
+
     def _unreadable(self, exc: ValidationError) -> UnreadableEvent:
         walk = (self._integrity or self.check()).walk
         if walk.unreadable:
@@ -661,14 +749,43 @@ def _readable(method: _M) -> _M:
 # event this release refuses (logged by an earlier release with looser rules) raises pydantic's
 # ValidationError there. Every read that folds says instead which event it is (UnreadableEvent).
 for _name in ("resolve_event", "events", "event", "as_known", "amendments_of", "choices", "rebuild", "tracks", "kept_tracks",
-              "track", "diff", "timeline", "actors", "actor_roster", "actor", "why"):
+              "track", "diff", "timeline", "actors", "actor_roster", "actor", "why", "provenance"):
     setattr(Tracker, _name, _readable(getattr(Tracker, _name)))
 
 
 __all__ = [
-    "EVENT_REF_FIELDS", "ActorInfo", "ActorRoster", "ActorState", "Choices", "ConcurrencyConflict", "EventFilter", "EventRow",
-    "Head", "IdConflict", "ImportReport", "InvalidEvents", "MissingDatabase", "Moment", "Problem", "Progress",
-    "ReadOnlyStore", "RebuildReport", "StoreError", "StoredEvent", "TimelineEntry", "TrackCount", "TrackDiff",
-    "TrackState", "Tracker", "UnknownEvent", "UnreadableEvent", "VerifyResult", "Waiting",
+    "EVENT_REF_FIELDS",
+    "ActorInfo",
+    "ActorRoster",
+    "ActorState",
+    "Choices",
+    "ConcurrencyConflict",
+    "EventFilter",
+    "EventRow",
+    "Head",
+    "IdConflict",
+    "ImportReport",
+    "InvalidEvents",
+    "MissingDatabase",
+    "Moment",
+    "Problem",
+    "Progress",
+    "Provenance",
+    "ProvenanceEntry",
+    "ReadOnlyStore",
+    "RebuildReport",
+    "StoreError",
+    "StoredEvent",
+    "TimelineEntry",
+    "TrackCount",
+    "TrackDiff",
+    "TrackState",
+    "Tracker",
+    "UnknownEvent",
+    "UnknownFact",
+    "UnknownField",
+    "UnreadableEvent",
+    "VerifyResult",
+    "Waiting",
     "demo_lines",
 ]

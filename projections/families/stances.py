@@ -1,8 +1,25 @@
-"""Stances: who supports, opposes or sets conditions on which issue (statement_made)."""
+"""Stances: who supports, opposes or sets conditions on which issue (statement_made).
+
+The rule of who holds a stance:
+- a cell of the positions matrix is an actor (the statement's on_behalf_of, else its speaker) x
+  an issue, and shows the latest statement made for that actor, whoever spoke (`stances` slot);
+- every statement stays in its cell's dated history (`stance_log` slot: compact entries
+  [position, event id, claim status, occurred, stance, speaker], in sort-key order), so a view
+  can show a shift (`Stance.previous`: the stance before the last change) and the whole history
+  (`Stance.history`, event ids; `Tracker.stance_history` builds the rich entries when asked);
+- a voice is one speaker for one actor; each voice holds the stance of its own latest statement
+  until it speaks again. Voices of the same side (`family.side_of`: an envoy and a ministry
+  affiliated to one state, or two officials speaking for it) whose held stances differ on an issue
+  are a `Contradiction` (a denied statement holds nothing). So two officials speaking for one state
+  share one cell (the latest wins) but are still seen to disagree.
+Retracted statements never reach the fold (projections.amend), so they drop out of the history;
+the fold only sees the statements of the moment viewed, so the history is cut there too.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import insort
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -17,23 +34,41 @@ from projections.facts import (
     claim_status,
     occ_of,
     put,
+    slot_key,
 )
 from projections.family import Context, Family, Part
 from projections.records import Body
-from projections.state import Change, Stance, TrackState
+from projections.state import Change, Contradiction, Stance, TrackState, Voice, shift_direction
 
+STANCE, SPEAKER = VALUES, VALUES + 1  # in a stance_log entry, after the slot head
+
+# Frozen stances, shared while the same statement is seen the same way (see _freeze); bounded by
+# the event ids their histories hold, so a huge log cannot grow it without end.
 _STANCES: dict[tuple[Any, ...], Stance] = {}
+_HELD = [0]
+_HELD_LIMIT = 500_000
 
 
 def _statement(acc: Acc, b: Body, key: Key, head: list[Any]) -> None:
     # actor SEP issue -> [.., stance, speaker, quote, summary if no quote]  latest
+    name = (b.get("on_behalf_of") or b["speaker"]) + SEP + b["issue"]
     quote = b.get("quote")
-    put(acc["stances"], (b.get("on_behalf_of") or b["speaker"]) + SEP + b["issue"], key, head, b["stance"],
-        b["speaker"], quote, None if quote else b["summary"])
+    put(acc["stances"], name, key, head, b["stance"], b["speaker"], quote, None if quote else b["summary"])
+    # The history, in sort-key order whatever order the events come in (snapshots compose).
+    insort(acc["stance_log"].setdefault(name, []), [*head, b["stance"], b["speaker"]], key=slot_key)
+
+
+def _previous(log: Sequence[Sequence[Any]]) -> str | None:
+    """The stance before the last change in a cell's history; None if it never changed."""
+    if not log:
+        return None
+    latest = log[-1][STANCE]
+    return next((entry[STANCE] for entry in reversed(log) if entry[STANCE] != latest), None)
 
 
 def _freeze(acc: Acc, ctx: Context) -> Part:
     claims, unsure = ctx.claims, ctx.unsure
+    logs: dict[str, list[list[Any]]] = acc["stance_log"]
     stances = []
     for name, slot in acc["stances"].items():
         # The same statement seen the same way is the same (immutable) Stance: reuse it, so a
@@ -42,24 +77,69 @@ def _freeze(acc: Acc, ctx: Context) -> Part:
         eid = slot[EID]
         own = slot[STATUS] or "confirmed"  # (slot_status, inlined: a busy track has thousands)
         claim, unsure_now = claim_status(eid, own, claims) if eid in claims else own, unsure(slot)
-        key = (name, eid, claim, unsure_now, slot[OCCURRED], *slot[VALUES:VALUES + 4])
+        log = logs.get(name, [])
+        history = tuple(entry[EID] for entry in log)
+        previous = _previous(log)
+        key = (name, eid, claim, unsure_now, slot[OCCURRED], *slot[VALUES:VALUES + 4], history, previous)
         found = _STANCES.get(key)
         if found is None:
             actor, issue = name.split(SEP, 1)
-            if len(_STANCES) > 200_000:
+            _HELD[0] += len(history)
+            if _HELD[0] > _HELD_LIMIT:
                 _STANCES.clear()
+                _HELD[0] = len(history)
             found = _STANCES[key] = Stance.fast(
                 actor=actor, issue=issue, stance=slot[VALUES], speaker=slot[VALUES + 1], quote=slot[VALUES + 2],
                 summary=slot[VALUES + 3] or "", claim_status=claim, event_id=slot[EID],
                 occurred=occ_of(slot[OCCURRED]), uncertain=unsure_now, event_ids=(slot[EID],),
+                previous=previous, history=history,
             )
         stances.append(found)
     stances.sort(key=attrgetter("issue", "actor"))
-    return Part({"stances": tuple(stances)}, stances)
+    return Part({"stances": tuple(stances), "contradictions": _contradictions(logs, ctx)}, stances)
+
+
+def _contradictions(logs: dict[str, list[list[Any]]], ctx: Context) -> tuple[Contradiction, ...]:
+    claims = ctx.claims
+    # (side, issue) -> [(actor, speaker, that voice's latest statement, its claim status)]
+    groups: dict[tuple[str, str], list[tuple[str, str, list[Any], str]]] = {}
+    for name, log in logs.items():
+        actor, issue = name.split(SEP, 1)
+        group = groups.setdefault((ctx.side(actor), issue), [])
+        # Oldest first: the latest statement of each speaker stays.
+        for speaker, entry in {entry[SPEAKER]: entry for entry in log}.items():
+            eid = entry[EID]
+            own = entry[STATUS] or "confirmed"
+            claim = claim_status(eid, own, claims) if eid in claims else own
+            if claim != "denied":  # a denied statement holds nothing
+                group.append((actor, speaker, entry, claim))
+    out = []
+    for (side, issue), voices in groups.items():
+        if len(voices) < 2 or len({entry[STANCE] for _, _, entry, _ in voices}) < 2:
+            continue
+        voices.sort(key=lambda v: (v[0], v[1]))
+        members = tuple(Voice.fast(actor=actor, speaker=speaker, stance=entry[STANCE], claim_status=claim,
+                                   occurred=occ_of(entry[OCCURRED]), uncertain=ctx.unsure(entry),
+                                   event_ids=(entry[EID],))
+                        for actor, speaker, entry, claim in voices)
+        out.append(Contradiction.fast(side=side, issue=issue, voices=members,
+                                      event_ids=tuple(v.event_ids[0] for v in members)))
+    out.sort(key=attrgetter("issue", "side"))
+    return tuple(out)
 
 
 def _claim_ids(acc: Acc) -> Iterable[str]:
-    return [slot[EID] for slot in acc["stances"].values()]
+    ids = [slot[EID] for slot in acc["stances"].values()]
+    for log in acc["stance_log"].values():  # each voice's latest (a denied one is no contradiction)
+        ids += [entry[EID] for entry in {entry[SPEAKER]: entry for entry in log}.values()]
+    return ids
+
+
+def _actors(acc: Acc) -> Iterable[str]:
+    return {name.split(SEP, 1)[0] for name in acc["stances"]}
+
+
+_TOWARDS = {"up": " (towards support)", "down": " (away from support)"}
 
 
 def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
@@ -71,8 +151,9 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
             yield Change(kind="stance_new", subject=f"{s.actor}/{s.issue}",
                          description=f"{s.actor} {s.stance} {s.issue}{quote}", event_ids=s.event_ids)
         elif old.stance != s.stance:
+            towards = _TOWARDS.get(shift_direction(old.stance, s.stance) or "", "")
             yield Change(kind="stance_changed", subject=f"{s.actor}/{s.issue}",
-                         description=f"{s.actor} on {s.issue}: {old.stance} -> {s.stance}{quote}",
+                         description=f"{s.actor} on {s.issue}: shifted {old.stance} -> {s.stance}{towards}{quote}",
                          event_ids=(*old.event_ids, *s.event_ids))
 
 
@@ -80,8 +161,8 @@ _STANCE = {"supports": 1, "opposes": -1}
 
 FAMILY = Family(
     "stances",
-    slots={"stances": dict},
+    slots={"stances": dict, "stance_log": dict},
     folds={"statement_made": _statement},
-    freeze=_freeze, diff=_diff, claim_ids=_claim_ids,
+    freeze=_freeze, diff=_diff, claim_ids=_claim_ids, actors=_actors,
     scores={"statement_made": lambda b: _STANCE.get(b.get("stance", ""), 0)},
 )

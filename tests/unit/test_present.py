@@ -71,7 +71,7 @@ def test_the_sections_in_their_order() -> None:
     assert [s.title for s in SECTIONS] == [
         "Status", "Trend", "Last activity", "Next deadline", "At the table", "Negotiators", "Left the table",
         "Excluded", "Demanding a seat", "Mediators and hosts", "Observers", "Agenda", "Stances",
-        "Red lines and preconditions", "Proposals", "Agreements", "Ceasefires", "Sanctions",
+        "Contradictions", "Red lines and preconditions", "Proposals", "Agreements", "Ceasefires", "Sanctions",
         "Upcoming meetings", "Meetings", "Deadlines", "Denied claims", "Uncertain dates",
     ]
     assert len({s.key for s in SECTIONS}) == len(SECTIONS)
@@ -169,7 +169,7 @@ def test_a_line_escapes_the_log_and_keeps_our_words() -> None:
 
 
 def test_why_finds_a_fact_by_its_field_and_leading_values(demo_db: Path) -> None:
-    from tracker.present import UnknownFact, sources_of
+    from projections.provenance import UnknownFact, sources_of
     from tracker.service import Tracker
 
     with Tracker.open(demo_db) as tracker:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
-from tracker.cli import bench, demo, views
+from tracker.cli import bench, demo, stances, views
 from tracker.cli.common import Context
 from tracker.cli.log import log
 from tracker.cli.records import events, export, import_, verify
@@ -22,7 +22,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj = Context(db)
 
 
-for command in (log, import_, export, events, verify, *demo.COMMANDS, *views.COMMANDS, *bench.COMMANDS):
+for command in (log, import_, export, events, verify, *demo.COMMANDS, *views.COMMANDS, *stances.COMMANDS, *bench.COMMANDS):
     cli.add_command(command)
 
 

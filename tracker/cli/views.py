@@ -7,6 +7,7 @@ with one meaning per option (events.dates.bound_day): --from the phrase's first 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import click
@@ -26,17 +27,15 @@ from tracker.cli.common import (
 )
 from tracker.present import (
     Names,
-    UnknownFact,
-    UnknownField,
     columns,
     markdown_escape,
     markdown_line,
     plural,
     quoted,
     sections,
-    sources_of,
     when,
 )
+from tracker.service import Provenance, UnknownFact, UnknownField
 from tracker.textsafe import printable
 
 
@@ -173,6 +172,41 @@ def diff(ctx: Context, track: str, d1: str, d2: str, known_at: str | None, as_js
 
 
 # -- why ----------------------------------------------------------------------------------------
+ROLE_WIDTH = len("corroborates")  # the widest role (projections.provenance.Role)
+QUOTE_CHARS = 240  # a source's quote is shortened beyond this: `why` lists many
+
+
+def shortened(text: str, limit: int = QUOTE_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def why_lines(result: Provenance) -> list[str]:
+    """Each event behind the fact by date then position: its role, date, position, type, id and
+    claim status, its summary, then each source (outlet, via, published, link, grade, quote)."""
+    out = [f"{result.track} {result.fact} ({result.moment}): {plural(len(result.event_ids), 'event')}"]
+    counts = Counter(x.role for x in result.entries if x.role != "sets")
+    if counts:  # the first line counts those the fact stands on now, as before roles were shown
+        out.append("  also: " + ", ".join(f"{n} {role}" for role in ("corroborates", "superseded", "bears on")
+                                          if (n := counts[role])))
+    for entry in result.entries:
+        e = entry.event
+        target = getattr(e, "target", None)
+        bears = f"  (on {target})" if entry.role == "bears on" and target else ""
+        flags = " *corrected" if entry.corrected else ""
+        grade = f" grade {entry.grade}" if entry.grade else ""  # (issue 18: grades are not logged yet)
+        out.append(f"- {entry.role:<{ROLE_WIDTH}} {e.occurred.label()}  #{entry.position} {e.type} {e.id} "
+                   f"[{entry.claim_status}]{flags}{grade}{bears}")
+        out.append(f"    {e.summary}")
+        for src in e.sources:
+            bits = [src.outlet] + ([f"via {src.via}"] if src.via else []) + ([str(src.published)] if src.published else [])
+            graded = getattr(src, "grade", None)
+            out.append(f"    source: {', '.join(bits)}" + (f" <{src.url}>" if src.url else "")
+                       + (f" [grade {graded}]" if graded else ""))
+            if src.quote:
+                out.append(f"      {quoted(shortened(src.quote))}")
+    return out
+
+
 @click.command(short_help="The events and sources behind a fact.")
 @click.argument("track")
 @click.argument("field", nargs=-1, required=True)
@@ -181,34 +215,31 @@ def diff(ctx: Context, track: str, d1: str, d2: str, known_at: str | None, as_js
 @click.pass_obj
 @handle_errors
 def why(ctx: Context, track: str, field: tuple[str, ...], as_of: str | None, known_at: str | None, as_json: bool) -> None:
-    """The events and sources behind a fact: tracker why ukraine-settlement stances rus european-peacekeepers."""
+    """Every event behind a fact, by date: tracker why ukraine-settlement stances rus european-peacekeepers.
+
+    Each is marked: 'sets' (the state names it for the fact), 'corroborates' (an earlier event
+    that said the same: another seat of the side, the same stance again), 'superseded' (an
+    earlier event that said otherwise: an earlier, different stance) or 'bears on' (a
+    correction, retraction or claim status change of one of them). Retracted events are left out.
+    """
     tracker = ctx.existing()
     moment = parse_moment(as_of, known_at)
-    state = tracker.track(track, moment)
-    if state is None:
-        raise click.ClickException(f"nothing is known about track {track!r} ({moment.label()})")
     try:
-        what, ids = sources_of(state, field)
+        result = tracker.provenance(track, field, moment)
     except UnknownField as exc:
         raise click.BadParameter(str(exc), param_hint="FIELD") from None
     except UnknownFact as exc:
         raise click.ClickException(str(exc)) from None
-    events = tracker.why(ids)
+    if result is None:
+        raise click.ClickException(f"nothing is known about track {track!r} ({moment.label()})")
     if as_json:
-        emit_json({"field": what, "moment": moment.label(), "event_ids": list(ids), "events": events})
+        emit_json({"field": result.fact, "moment": result.moment, "event_ids": list(result.event_ids),
+                   "events": [{"role": x.role, "position": x.position, **x.event.model_dump(mode="json"),
+                               "claim_status": x.claim_status, "corrected": x.corrected, "grade": x.grade}
+                              for x in result.entries]})
         return
-    say(f"{track} {what} ({moment.label()}): {plural(len(ids), 'event')}")
-    direct = set(ids)
-    for row in events:
-        e = row.event
-        role = "" if e.id in direct else f"  (bears on {getattr(e, 'target', '')})"
-        say(f"- #{row.position} {e.id} {e.occurred.label()} {e.type} [{e.status}]{role}")
-        say(f"    {e.summary}")
-        for src in e.sources:
-            bits = [src.outlet] + ([f"via {src.via}"] if src.via else []) + ([str(src.published)] if src.published else [])
-            say(f"    source: {', '.join(bits)}" + (f" <{src.url}>" if src.url else ""))
-            if src.quote:
-                say(f"      {quoted(src.quote)}")
+    for line in why_lines(result):
+        say(line)
 
 
 # -- brief --------------------------------------------------------------------------------------

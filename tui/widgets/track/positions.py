@@ -1,7 +1,8 @@
-"""Who stands where: actors × issues, a stance glyph and colour in each cell.
+"""Who stands where: actors × issues, a stance glyph and colour in each cell, and an arrow when
+the stance changed (↑ towards support, ↓ away from it: tracker.present.SHIFT_ARROWS).
 
-Selecting a cell shows the statement behind it: who said it, the quote, and (fetched with
-`tracker.queries.why`) the sources of the events that established it.
+Selecting a cell shows the statement behind it: who said it, the quote, what it shifted from, and
+(fetched with `tracker.queries.why`) the sources of the events that established it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from projections.state import Stance
-from tracker.present import Names
+from tracker.present import SHIFT_ARROWS, Names
 from tracker.service import StoredEvent
 from tui.widgets.text import STANCE_GLYPHS, claim, clean, day, quotation, stance
 
@@ -24,7 +25,8 @@ def legend() -> Columns:
     """What the glyphs mean: on one line if it fits, else in aligned columns, each meaning whole
     (wrapped as text, '? date may lie after this moment' broke after 'date' at 80 columns)."""
     items = [Text(f"{glyph} {word}", style=style) for word, (glyph, style) in STANCE_GLYPHS.items()]
-    items += [Text("· no statement", style="dim"), Text("? date may lie after this moment", style="yellow")]
+    items += [Text("· no statement", style="dim"), Text(f"{SHIFT_ARROWS['up']}{SHIFT_ARROWS['down']} shifted towards / away from support", style="magenta"),
+              Text("? date may lie after this moment", style="yellow")]
     return Columns(items, padding=(0, 3))
 
 
@@ -36,6 +38,9 @@ def render_stance(s: Stance, names: Names, sources: Sequence[StoredEvent] | None
     head.append(clean(s.issue), style="bold")
     head.append(": ")
     head.append_text(stance(s.stance, with_word=True))
+    if s.previous and s.direction:
+        head.append(f"  {SHIFT_ARROWS[s.direction]} was ", style="magenta")
+        head.append_text(stance(s.previous, with_word=True))
     lines: list[RenderableType] = [head]
     said = Text()
     said.append("Said by ", style="dim")
@@ -46,6 +51,8 @@ def render_stance(s: Stance, names: Names, sources: Sequence[StoredEvent] | None
             said.append(" (may be later than the moment shown)", style="yellow")
     said.append("  ·  claim ", style="dim")
     said.append_text(claim(s.claim_status))
+    if len(s.history) > 1:
+        said.append(f"  ·  the latest of {len(s.history)} statements ('tracker stances' lists them)", style="dim")
     lines.append(said)
     if s.summary:
         lines += [Text(), Text(clean(s.summary, single_line=False))]
@@ -113,6 +120,8 @@ class PositionsMatrix(DataTable[Any]):
             for issue in issues:
                 s = self.cells.get((actor, issue))
                 cell = stance(s.stance if s else None)
+                if s is not None and s.direction:
+                    cell.append(SHIFT_ARROWS[s.direction], style="magenta")
                 if s is not None and s.uncertain:
                     cell.append("?", style="yellow")
                 cell.justify = "center"

@@ -315,7 +315,9 @@ async def test_tui_write_waiting_for_the_lock_says_so_then_logs(demo_db: Path, m
         finally:
             other.execute("ROLLBACK")
             other.close()
-        await settle(pilot)
+        deadline = time.monotonic() + 30  # the writer retries the lock on its own clock: wait for it
+        while time.monotonic() < deadline and isinstance(app.screen, LogEventScreen):
+            await settle(pilot)
         assert not isinstance(app.screen, LogEventScreen)
         assert app.tracker.head()[0] == before + 1
         assert "waiting for another writer" not in screen_text(app)

@@ -198,7 +198,7 @@ class StatementMade(EventBase):
     quote: Text | None = None
     """The words as quoted, kept exactly."""
     issue: Slug
-    """The issue the stance is on, by id, e.g. 'nato-membership'."""
+    """The issue, by id: 'nato-membership', 'ceasefire'."""
     stance: Stance
     """Where the speaker stands on the issue."""
     towards: Actors = Field(default_factory=list)
@@ -274,7 +274,7 @@ class RedLineStated(EventBase):
     on_behalf_of: ActorId | None = None
     """The side the speaker spoke for, by actor id."""
     issue: Slug
-    """The issue it is on, by id, e.g. 'nato-membership'."""
+    """The issue, by id: 'nato-membership', 'ceasefire'."""
     kind: RedLineKind = "red_line"
     """A red line (never) or a precondition (not before)."""
     demand: Line

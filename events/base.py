@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -42,6 +42,15 @@ Line = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterVali
 Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_control_chars)]
 
 
+def added(default: Any = None) -> Any:
+    """A field added to a model after events with it were stored: left out of the body while it
+    holds its default, so an older event validated again (an import of an export) keeps its exact
+    bytes and its hash."""
+    if isinstance(default, list):
+        return Field(default_factory=list, exclude_if=lambda v: not v)
+    return Field(default=default, exclude_if=lambda v: v == default)
+
+
 class Strict(BaseModel):
     # A field's docstring is its description: `tracker log TYPE --help` and the forms show it.
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
@@ -53,6 +62,9 @@ class Source(Strict):
     published: date | None = None
     via: Line | None = None  # "NYT via Russia Matters": who we actually read it in
     quote: Text | None = None
+    # The Admiralty grading's second half, for this report: 1 confirmed by other sources, 2 probably
+    # true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.
+    credibility: Annotated[int, Field(ge=1, le=6, strict=True)] | None = added()
 
     @field_validator("published")
     @classmethod

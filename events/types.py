@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
-from events.base import ClaimStatus, EventBase, Line, Slug, Stance, Strict, Text
+from events.base import ClaimStatus, EventBase, Line, Slug, Stance, Strict, Text, added
 from events.occurred import Occurred
 
 TrackStatus = Literal["exploratory", "active", "stalled", "suspended", "concluded", "collapsed"]
@@ -30,15 +30,8 @@ MeetingKind = Literal["talks", "consultation", "conference", "contact"]
 ProposalResponse = Literal["accepted", "rejected", "countered"]
 RedLineKind = Literal["red_line", "precondition"]
 SanctionsAction = Literal["imposed", "threatened", "eased", "lifted"]
-
-
-def added(default: Any = None) -> Any:
-    """A field added to a type after events of it were stored: left out of the body while it holds
-    its default, so an older event validated again (an import of an export) keeps its exact bytes
-    and its hash."""
-    if isinstance(default, list):
-        return Field(default_factory=list, exclude_if=lambda v: not v)
-    return Field(default=default, exclude_if=lambda v: v == default)
+# The Admiralty (NATO) grading of a source's reliability: A completely reliable ... F cannot be judged.
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
 
 
 class ActorRef:
@@ -543,6 +536,22 @@ class SanctionsChanged(EventBase):
     """What they are: 'oil price cap', 'SWIFT access of Rosselkhozbank'."""
 
 
+# -- sources ----------------------------------------------------------------------------------
+class SourceGraded(EventBase):
+    """An outlet's reliability is graded, A (completely reliable) to F (cannot be judged).
+
+    The grade holds for every source from that outlet, on every track, from this event's date
+    until the outlet is graded again (projections.grades)."""
+
+    type: Literal["source_graded"] = "source_graded"
+    outlet: Line
+    """The outlet as sources name it, e.g. 'Reuters' (case and spacing do not matter)."""
+    reliability: Reliability
+    """A completely reliable, B usually, C fairly, D not usually, E unreliable, F cannot be judged."""
+    reason: Text | None = None
+    """Why this grade: its record, its access, its owners."""
+
+
 # -- analysis and record-keeping ----------------------------------------------------------
 class AnalysisPublished(EventBase):
     """A think tank or analyst publishes findings."""
@@ -617,7 +626,7 @@ Event = Annotated[
     | ProposalTabled | ProposalAnswered | ClaimStatusChanged
     | AgreementReached | AgreementSigned | AgreementRatified | AgreementWithdrawn | CommitmentProgress
     | DeadlineSet | DeadlineExtended | DeadlineMet | DeadlineMissed
-    | CeasefireDeclared | CeasefireViolated | CeasefireEnded | SanctionsChanged
+    | CeasefireDeclared | CeasefireViolated | CeasefireEnded | SanctionsChanged | SourceGraded
     | AnalysisPublished | Correction | Retraction,
     Field(discriminator="type"),
 ]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from events import Event
@@ -31,6 +31,7 @@ from projections.entities import entity_of
 from projections.facts import EID, SEP, VALUES, by_key
 from projections.families import FAMILIES
 from projections.fold import Acc, apply, empty
+from projections.grades import Support
 from projections.records import Ev
 from projections.state import Dated, Sourced, TrackState
 
@@ -271,8 +272,7 @@ class ProvenanceEntry:
     event: Event  # corrections known at the moment applied
     corrected: bool = False
     claim_status: str = "confirmed"  # after the claim status changes known at the moment
-    # Grades (issue 18) are not logged yet: the grade of the event's sources goes here.
-    grade: str | None = None
+    grades: tuple[str, ...] = ()  # of each of the event's sources, in order ('B2', '?3', ''; projections.grades)
 
 
 @dataclass(frozen=True)
@@ -284,3 +284,5 @@ class Provenance:
     moment: str  # the moment's label
     event_ids: tuple[str, ...]  # those the state names for the fact (the entries that set it)
     entries: tuple[ProvenanceEntry, ...]
+    # The sources of the events that set or corroborate the fact: "3 sources, 2 independent (B2, C3)".
+    support: Support = field(default_factory=lambda: Support(0, 0))

@@ -149,6 +149,7 @@ class StanceStep(Dated):
     claim_status: str = "confirmed"
     event_id: str = ""
     sources: tuple[tuple[str, str | None], ...] = ()  # (outlet, via) of each source
+    grades: tuple[str, ...] = ()  # of each source, in order ('B2', '?3', '': projections.grades)
 
     @property
     def direction(self) -> str | None:

@@ -232,10 +232,12 @@ class SourceDraft:
     published: str | None = None
     via: str | None = None
     quote: str | None = None
+    credibility: str | None = None  # 1-6 (events.base.Source)
 
     def blank(self) -> bool:
         """Nothing typed at all: a form's empty source block, left out rather than refused."""
-        return not any((v or "").strip() for v in (self.outlet, self.url, self.published, self.via, self.quote))
+        return not any((v or "").strip() for v in (self.outlet, self.url, self.published, self.via, self.quote,
+                                                   self.credibility))
 
 
 @dataclass(frozen=True)
@@ -343,9 +345,16 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
                                       day_only=True).occurred.earliest.isoformat()
             except DateParseError as exc:
                 refuse(f"sources.{i}.published", str(exc))
+        credibility = None
+        if (src.credibility or "").strip():
+            try:
+                credibility = int(str(src.credibility).strip())
+            except ValueError:
+                refuse(f"sources.{i}.credibility", f"a grade from 1 to 6; got {_shown(src.credibility)}")
         sources.append({
             "outlet": (src.outlet or "").strip(), "url": (src.url or "").strip() or None, "published": published,
             "via": (src.via or "").strip() or None, "quote": src.quote or None,
+            **({"credibility": credibility} if credibility is not None else {}),
         })
     if sources:
         body["sources"] = sources

@@ -31,12 +31,14 @@ from typing import IO, Any, TypeVar
 from pydantic import ValidationError
 
 from events import EVENT_ADAPTER, Event
+from events.types import SourceGraded
 from projections import amend as am
 from projections.actors import actor_state as fold_actor
 from projections.actors import named_by, names
 from projections.diff import diff as diff_states
 from projections.entities import Claims, actor_info, claim_status
 from projections.family import side_of
+from projections.grades import Grades, grades_from, support
 from projections.moment import Moment
 from projections.provenance import (
     Provenance,
@@ -524,6 +526,7 @@ class Tracker:
         cells = [s for s in state.stances if issue in (None, s.issue)]
         stored = [e for s in cells for i in s.history if (e := self.store.get(i)) is not None]
         rows = {r.id: r for r in self.as_known(stored, moment)}
+        graded = self.grades(moment)
         out = []
         for s in cells:
             steps: list[StanceStep] = []
@@ -537,7 +540,8 @@ class Tracker:
                         stance=ev.stance, speaker=ev.speaker, previous=changed, quote=ev.quote, summary=ev.summary,
                         claim_status=row.claim_status, event_id=row.id, occurred=ev.occurred, event_ids=(row.id,),
                         uncertain=bool(moment.as_of and ev.occurred.latest > moment.as_of),
-                        sources=tuple((src.outlet, src.via) for src in ev.sources)))
+                        sources=tuple((src.outlet, src.via) for src in ev.sources),
+                        grades=tuple(graded.of(src) for src in ev.sources)))
             if steps:
                 out.append(StanceHistory(track=track_id, actor=s.actor, issue=s.issue, steps=tuple(steps)))
         return out
@@ -689,19 +693,33 @@ class Tracker:
         field_name, *rest = what.split()
         traced = trace(field_name, rest, ids, facts, notes, lambda actor: side_of(actor, found))
         _, claims = self._amendments([t.event.id for t in traced], moment)
-        entries = [ProvenanceEntry(t.role, t.event.position, EVENT_ADAPTER.validate_python(t.event.body),
-                                   t.event.corrected, claim_status(t.event.id, t.event.body.get("status", "confirmed"),
-                                                                   claims))
-                   for t in traced]
+        graded = self.grades(moment)
+        entries = []
+        for t in traced:
+            event = EVENT_ADAPTER.validate_python(t.event.body)
+            entries.append(ProvenanceEntry(
+                t.role, t.event.position, event, t.event.corrected,
+                claim_status(t.event.id, t.event.body.get("status", "confirmed"), claims),
+                tuple(graded.of(src) for src in event.sources)))
+        backing = support((src for x in entries if x.role in ("sets", "corroborates") for src in x.event.sources), graded)
         listed = {t.event.id for t in traced}
         for e in self.why(list(listed)):  # what bears on them, as known at the moment
             recorded, happened = e.event.recorded_at, e.event.occurred.earliest
             if (e.id in listed or (moment.known_at is not None and recorded is not None and recorded > moment.known_at)
                     or (e.event.type not in AMENDMENT_TYPES and moment.as_of is not None and happened > moment.as_of)):
                 continue  # (record-keeping acts count by when they were logged only: projections.moment)
-            entries.append(ProvenanceEntry("bears on", e.position, e.event, claim_status=e.event.status))
+            entries.append(ProvenanceEntry("bears on", e.position, e.event, claim_status=e.event.status,
+                                           grades=tuple(graded.of(src) for src in e.event.sources)))
         entries.sort(key=lambda x: (x.event.occurred.earliest, x.position))
-        return Provenance(track_id, what, moment.label(), ids, tuple(entries))
+        return Provenance(track_id, what, moment.label(), ids, tuple(entries), backing)
+
+    def grades(self, moment: Moment = Moment()) -> Grades:
+        """The reliability of each graded outlet at `moment` (source_graded events, log-wide: a
+        later grade replaces an earlier one; a retracted or denied grade counts for nothing)."""
+        rows = self.events(EventFilter(types=("source_graded",)), moment, limit=100_000, newest_first=False)
+        live = sorted((r for r in rows if not r.retracted and r.claim_status != "denied"),
+                      key=lambda r: (r.event.occurred.earliest, r.position))
+        return grades_from((e.outlet, e.reliability) for r in live if isinstance(e := r.event, SourceGraded))
 
     def _unreadable(self, exc: ValidationError) -> UnreadableEvent:
         walk = (self._integrity or self.check()).walk

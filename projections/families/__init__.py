@@ -12,6 +12,7 @@ from projections.families import (
     claims,
     deadlines,
     delegations,
+    grades,
     meetings,
     proposals,
     red_lines,
@@ -25,5 +26,5 @@ from projections.family import Family
 FAMILIES: tuple[Family, ...] = (
     track.FAMILY, table.FAMILY, agenda.FAMILY, stances.FAMILY, proposals.FAMILY, agreements.FAMILY,
     meetings.FAMILY, claims.FAMILY, actors.FAMILY,
-    delegations.FAMILY, red_lines.FAMILY, ceasefires.FAMILY, sanctions.FAMILY, deadlines.FAMILY,
+    delegations.FAMILY, red_lines.FAMILY, ceasefires.FAMILY, sanctions.FAMILY, deadlines.FAMILY, grades.FAMILY,
 )

@@ -56,7 +56,7 @@ SOURCE_URL = click.Option(["--source-url", "--url", "source_url"], metavar="URL"
                           help="The URL of the source (the last --source). Repeatable, one per source.")
 # Each --source starts a source; the flags after it, up to the next --source, describe it.
 SOURCE_PARTS = {"source_url": "url", "source_published": "published", "source_via": "via",
-                "source_quote": "quote"}
+                "source_quote": "quote", "source_credibility": "credibility"}
 COMMON = [
     click.Option(["--when", "when"], required=True, metavar="DATE",
                  help="When it happened: '2025-02-18', 'yesterday', 'last week', 'week of 10 Feb', 'Feb 2025'."),
@@ -83,6 +83,10 @@ COMMON = [
                  help="Where we read the source, e.g. 'Russia Matters'. After its --source."),
     click.Option(["--source-quote", "source_quote"], multiple=True,
                  help="Excerpt from the source. After its --source."),
+    click.Option(["--credibility", "source_credibility"], type=click.IntRange(1, 6), multiple=True,
+                 help="How credible this report is, 1 (confirmed by other sources) to 6 (cannot be judged): "
+                      "the second half of an Admiralty grade; the outlet's reliability is graded with "
+                      "'tracker log source-graded'. After its --source."),
     click.Option(["--id", "event_id"], help="Use this ULID instead of a new one (re-logging is a no-op)."),
     click.Option(["--expect-position", "expect_position"], type=int,
                  help="Fail unless the log is at this position (optimistic concurrency)."),
@@ -226,7 +230,8 @@ def _provenance(event: Any) -> str:
     """The claim status the event is stored with and each of its sources, a line each."""
     lines = [f"  claim status: {event.status}" + ("" if event.sources else " (no source)")]
     for n, src in enumerate(event.sources, 1):
-        extra = [f"{k} {v}" for k, v in (("url", src.url), ("published", src.published), ("via", src.via)) if v]
+        extra = [f"{k} {v}" for k, v in (("url", src.url), ("published", src.published), ("via", src.via),
+                                          ("credibility", src.credibility)) if v]
         if src.quote:
             extra.append(f"quote {src.quote!r}")
         lines.append(f"  source {n}: {src.outlet}" + (f" ({'; '.join(str(x) for x in extra)})" if extra else ""))

@@ -33,8 +33,8 @@ def history_lines(histories: Sequence[StanceHistory], names: Names) -> list[str]
                 out.append(f"      {quoted(step.quote)}")
             elif step.summary:
                 out.append(f"      {step.summary}")
-            for outlet, via in step.sources:
-                out.append(f"      source: {outlet}" + (f" via {via}" if via else ""))
+            for (outlet, via), grade in zip(step.sources, step.grades or [""] * len(step.sources), strict=True):
+                out.append(f"      source: {outlet}" + (f" via {via}" if via else "") + (f" [{grade}]" if grade else ""))
             if not step.sources:
                 out.append("      source: none recorded")
     return out

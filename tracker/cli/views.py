@@ -183,7 +183,8 @@ def shortened(text: str, limit: int = QUOTE_CHARS) -> str:
 def why_lines(result: Provenance) -> list[str]:
     """Each event behind the fact by date then position: its role, date, position, type, id and
     claim status, its summary, then each source (outlet, via, published, link, grade, quote)."""
-    out = [f"{result.track} {result.fact} ({result.moment}): {plural(len(result.event_ids), 'event')}"]
+    out = [(f"{result.track} {result.fact} ({result.moment}): {plural(len(result.event_ids), 'event')}; "
+           f"support: {result.support}")]
     counts = Counter(x.role for x in result.entries if x.role != "sets")
     if counts:  # the first line counts those the fact stands on now, as before roles were shown
         out.append("  also: " + ", ".join(f"{n} {role}" for role in ("corroborates", "superseded", "bears on")
@@ -193,15 +194,13 @@ def why_lines(result: Provenance) -> list[str]:
         target = getattr(e, "target", None)
         bears = f"  (on {target})" if entry.role == "bears on" and target else ""
         flags = " *corrected" if entry.corrected else ""
-        grade = f" grade {entry.grade}" if entry.grade else ""  # (issue 18: grades are not logged yet)
         out.append(f"- {entry.role:<{ROLE_WIDTH}} {e.occurred.label()}  #{entry.position} {e.type} {e.id} "
-                   f"[{entry.claim_status}]{flags}{grade}{bears}")
+                   f"[{entry.claim_status}]{flags}{bears}")
         out.append(f"    {e.summary}")
-        for src in e.sources:
+        for src, grade in zip(e.sources, entry.grades or [""] * len(e.sources), strict=True):
             bits = [src.outlet] + ([f"via {src.via}"] if src.via else []) + ([str(src.published)] if src.published else [])
-            graded = getattr(src, "grade", None)
             out.append(f"    source: {', '.join(bits)}" + (f" <{src.url}>" if src.url else "")
-                       + (f" [grade {graded}]" if graded else ""))
+                       + (f" [{grade}]" if grade else ""))
             if src.quote:
                 out.append(f"      {quoted(shortened(src.quote))}")
     return out
@@ -233,9 +232,13 @@ def why(ctx: Context, track: str, field: tuple[str, ...], as_of: str | None, kno
     if result is None:
         raise click.ClickException(f"nothing is known about track {track!r} ({moment.label()})")
     if as_json:
+        backing = result.support
         emit_json({"field": result.fact, "moment": result.moment, "event_ids": list(result.event_ids),
+                   "support": {"sources": backing.sources, "independent": backing.independent,
+                               "grades": list(backing.grades), "text": str(backing)},
                    "events": [{"role": x.role, "position": x.position, **x.event.model_dump(mode="json"),
-                               "claim_status": x.claim_status, "corrected": x.corrected, "grade": x.grade}
+                               "claim_status": x.claim_status, "corrected": x.corrected,
+                               "source_grades": list(x.grades)}
                               for x in result.entries]})
         return
     for line in why_lines(result):

@@ -110,6 +110,8 @@ def render_event(row: EventRow, later: list[StoredEvent] | None = None) -> Group
             line.append(f"  published {day(src.published)}", style="dim")
         if src.via:
             line.append(f"  via {clean(src.via)}", style="dim")
+        if src.credibility:
+            line.append(f"  credibility {src.credibility}", style="dim")  # the report's half of a grade
         parts.append(line)
         if src.url:
             parts.append(Text("   ") + safe(src.url, "underline"))

@@ -74,6 +74,8 @@ def render_stance(s: Stance, names: Names, sources: Sequence[StoredEvent] | None
                     line.append(f"  {day(src.published)}", style="dim")
                 if src.via:
                     line.append(f"  via {clean(src.via)}", style="dim")
+                if src.credibility:
+                    line.append(f"  credibility {src.credibility}", style="dim")  # the report's half of a grade
                 line.append(f"  (event #{stored.position})", style="dim")
                 lines.append(line)
                 if src.url:

@@ -1,0 +1,62 @@
+"""Grading sources on the command line (issue 18): an outlet graded with `source-graded`, a report's
+credibility with `--credibility`, and `why` showing each source's grade and the fact's support, as
+the grades stood at the moment viewed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from run_cli import tracker
+
+
+def ok(*args: str, db: Path) -> str:
+    run = tracker(*args, db=db)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_why_shows_grades_and_support_as_they_stood(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    ok("log", "statement-made", "--when", "2025-02-18", "--summary", "Lavrov: no European troops", "--track", "t",
+       "--speaker", "lavrov", "--on-behalf-of", "rus", "--issue", "peacekeepers", "--stance", "opposes",
+       "--source", "NYT", "--via", "Russia Matters", "--credibility", "2",
+       "--source", "NYT", "--via", "Twitter", "--source", "TASS", "--credibility", "3", db=db)
+    ok("log", "source-graded", "--when", "2025-02-20", "--summary", "NYT graded", "--track", "t",
+       "--outlet", "nyt", "--reliability", "B", "--status", "confirmed", db=db)
+    now = ok("why", "t", "stances", "rus", "peacekeepers", db=db)
+    assert "support: 3 sources, 2 independent (B2, ?3)" in now.splitlines()[0]
+    assert "source: NYT, via Russia Matters [B2]" in now and "source: TASS [?3]" in now
+    before = ok("why", "t", "stances", "rus", "peacekeepers", "--as-of", "2025-02-19", db=db)
+    assert "(?2, ?3)" in before.splitlines()[0]  # the outlet was not graded yet
+    data = json.loads(ok("why", "t", "stances", "rus", "peacekeepers", "--json", db=db))
+    assert data["support"] == {"sources": 3, "independent": 2, "grades": ["B2", "?3"],
+                               "text": "3 sources, 2 independent (B2, ?3)"}
+    assert data["events"][0]["source_grades"] == ["B2", "B?", "?3"]
+    history = ok("stances", "t", db=db)
+    assert "source: NYT via Russia Matters [B2]" in history and "source: TASS [?3]" in history
+
+
+def test_a_credibility_outside_one_to_six_is_refused_and_nothing_is_logged(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    run = tracker("log", "statement-made", "--when", "2025-02-18", "--summary", "s", "--track", "t",
+                  "--speaker", "lavrov", "--issue", "i", "--stance", "opposes", "--source", "TASS",
+                  "--credibility", "7", db=db)
+    assert run.returncode == 2 and "--credibility" in run.stderr and "Traceback" not in run.stderr
+    assert not db.exists() or "no events" in tracker("events", db=db).stdout + tracker("events", db=db).stderr
+
+
+def test_the_tui_event_detail_shows_a_reports_credibility(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from tracker.service import Tracker
+    from tui.widgets.event_detail import render_event
+
+    db = tmp_path / "log.db"
+    ok("log", "statement-made", "--when", "2025-02-18", "--summary", "s", "--track", "t", "--speaker", "lavrov",
+       "--issue", "i", "--stance", "opposes", "--source", "TASS", "--credibility", "4", db=db)
+    with Tracker.open(db) as service:
+        (row,) = service.events()
+        console = Console(record=True, width=100)
+        console.print(render_event(row))
+    assert "TASS  credibility 4" in console.export_text()

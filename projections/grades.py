@@ -12,10 +12,11 @@ grade of each independent outlet, best first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from events.base import Source
+from projections.state import TrackState, sourced_fields
 
 RELIABILITY: dict[str, str] = {
     "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
@@ -44,6 +45,19 @@ class Grades:
         if not letter and source.credibility is None:
             return ""
         return f"{letter or '?'}{source.credibility or '?'}"
+
+    def meets(self, source: Source, minimum: str) -> bool:
+        """The source's outlet is graded `minimum` or better (A is best); an ungraded outlet is not."""
+        letter = self.reliability.get(outlet_key(source.outlet), "")
+        return bool(letter) and letter <= minimum
+
+
+def keep_backed(state: TrackState, backed: Callable[[str], bool]) -> TrackState:
+    """The state with only the sourced facts (stances, meetings, parties ...) that at least one
+    event passing `backed` stands behind; facts held as one value (the status) stay."""
+    kept = {name: tuple(item for item in items if any(backed(i) for i in item.event_ids))
+            for name, (_, items) in sourced_fields(state).items()}
+    return state.model_copy(update=kept)
 
 
 def grades_from(graded: Iterable[tuple[str, str]]) -> Grades:

@@ -21,7 +21,6 @@ the state names already: the latest sets, earlier ones of the same type corrobor
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -33,7 +32,7 @@ from projections.families import FAMILIES
 from projections.fold import Acc, apply, empty
 from projections.grades import Support
 from projections.records import Ev
-from projections.state import Dated, Sourced, TrackState
+from projections.state import TrackState, sourced_fields
 
 
 # -- paths: which fact of a track a `why` path names ------------------------------------------
@@ -52,20 +51,6 @@ _SINGLE_FACTS: dict[str, str] = {
 }
 
 
-def _families(state: TrackState) -> dict[str, tuple[list[str], tuple[Sourced, ...]]]:
-    """Each field of TrackState that holds sourced facts, with the names of its items' own fields
-    (an item is found by its leading ones: an actor, a meeting id, an actor and an issue ...).
-    Derived from the state's types, so a new family of facts is traceable without a change here."""
-    out: dict[str, tuple[list[str], tuple[Sourced, ...]]] = {}
-    for name, info in TrackState.model_fields.items():
-        args = typing.get_args(info.annotation)
-        if typing.get_origin(info.annotation) is tuple and args and isinstance(args[0], type) \
-                and issubclass(args[0], Sourced):
-            own = [f for f in args[0].model_fields if f not in Dated.model_fields]
-            out[name] = (own, getattr(state, name))
-    return out
-
-
 def sources_of(state: TrackState, path: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     """(what, event ids) for a fact of the track: 'status', 'agenda', 'parties usa',
     'stances rus european-peacekeepers', 'meetings ID', 'proposals ID', 'excluded ACTOR', ...
@@ -76,7 +61,7 @@ def sources_of(state: TrackState, path: Sequence[str]) -> tuple[str, tuple[str, 
     head, rest = parts[0].replace("-", "_"), parts[1:]
     if head in _SINGLE_FACTS and not rest:
         return head, tuple(getattr(state, _SINGLE_FACTS[head]))
-    families = _families(state)
+    families = sourced_fields(state)
     if head not in families:
         raise UnknownField(f"unknown field {parts[0]!r}; try one of: {', '.join([*_SINGLE_FACTS, *families])}")
     keys, items = families[head]

@@ -10,6 +10,7 @@ on that day. See `projections.replay` for the rule.
 
 from __future__ import annotations
 
+import typing
 from datetime import date
 from typing import Any, Literal, TypeVar
 
@@ -571,3 +572,17 @@ class TrackDiff(Frozen):
     before: str  # moment labels
     after: str
     changes: tuple[Change, ...] = ()
+
+
+def sourced_fields(state: TrackState) -> dict[str, tuple[list[str], tuple[Sourced, ...]]]:
+    """Each field of TrackState that holds sourced facts, with the names of its items' own fields
+    (an item is found by its leading ones: an actor, a meeting id, an actor and an issue ...).
+    Derived from the state's types, so a new family of facts is traceable without a change here."""
+    out: dict[str, tuple[list[str], tuple[Sourced, ...]]] = {}
+    for name, info in TrackState.model_fields.items():
+        args = typing.get_args(info.annotation)
+        if typing.get_origin(info.annotation) is tuple and args and isinstance(args[0], type) \
+                and issubclass(args[0], Sourced):
+            own = [f for f in args[0].model_fields if f not in Dated.model_fields]
+            out[name] = (own, getattr(state, name))
+    return out

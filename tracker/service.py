@@ -38,7 +38,7 @@ from projections.actors import named_by, names
 from projections.diff import diff as diff_states
 from projections.entities import Claims, actor_info, claim_status
 from projections.family import side_of
-from projections.grades import Grades, grades_from, support
+from projections.grades import RELIABILITY, Grades, grades_from, keep_backed, support
 from projections.moment import Moment
 from projections.provenance import (
     Provenance,
@@ -66,6 +66,7 @@ from projections.state import (
     TimelineEntry,
     TrackDiff,
     TrackState,
+    sourced_fields,
 )
 from projections.timeline import NOT_HAPPENINGS, in_range
 from projections.timeline import timeline as timeline_of
@@ -505,9 +506,19 @@ class Tracker:
         return rm.kept_list_states(self._today(Moment()))
 
     @paused_collector
-    def track(self, track_id: str, moment: Moment = Moment()) -> TrackState | None:
-        """One track at `moment`, in full; None if nothing is known about it then."""
-        return self._read_model().state(track_id, moment, self._today(moment))
+    def track(self, track_id: str, moment: Moment = Moment(), *, min_grade: str | None = None) -> TrackState | None:
+        """One track at `moment`, in full; None if nothing is known about it then. With
+        `min_grade` ('A'...'F'), only the facts an event stands behind that has a source from an
+        outlet graded that well or better (as the grades and sources stood at the moment)."""
+        state = self._read_model().state(track_id, moment, self._today(moment))
+        if state is None or min_grade is None:
+            return state
+        graded = self.grades(moment)
+        ids = {i for _, items in sourced_fields(state).values() for item in items for i in item.event_ids}
+        stored = [e for i in sorted(ids) if (e := self.store.get(i)) is not None]
+        backed = {r.id for r in self.as_known(stored, moment)
+                  if any(graded.meets(src, min_grade) for src in r.event.sources)}
+        return keep_backed(state, backed.__contains__)
 
     @paused_collector
     def diff(self, track_id: str, d1: Moment, d2: Moment) -> TrackDiff:
@@ -773,6 +784,7 @@ for _name in ("resolve_event", "events", "event", "as_known", "amendments_of", "
 
 __all__ = [
     "EVENT_REF_FIELDS",
+    "RELIABILITY",
     "ActorInfo",
     "ActorRoster",
     "ActorState",
@@ -780,6 +792,7 @@ __all__ = [
     "ConcurrencyConflict",
     "EventFilter",
     "EventRow",
+    "Grades",
     "Head",
     "IdConflict",
     "ImportReport",

@@ -60,3 +60,26 @@ def test_the_tui_event_detail_shows_a_reports_credibility(tmp_path: Path) -> Non
         console = Console(record=True, width=100)
         console.print(render_event(row))
     assert "TASS  credibility 4" in console.export_text()
+
+
+def test_status_min_grade_keeps_only_facts_backed_by_a_well_graded_outlet(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    for speaker, issue, outlet in (("rubio", "ceasefire", "NYT"), ("lavrov", "territory", "TASS"),
+                                   ("waltz", "sanctions", "Unnamed blog")):
+        ok("log", "statement-made", "--when", "2025-02-18", "--summary", f"{speaker} on {issue}", "--track", "t",
+           "--speaker", speaker, "--issue", issue, "--stance", "opposes", "--source", outlet, db=db)
+    for outlet, grade in (("NYT", "B"), ("TASS", "D")):
+        ok("log", "source-graded", "--when", "2025-02-19", "--summary", f"{outlet} graded", "--track", "t",
+           "--outlet", outlet, "--reliability", grade, "--status", "confirmed", db=db)
+
+    def issues(*args: str) -> set[str]:
+        return {s["issue"] for s in json.loads(ok("status", "t", *args, "--json", db=db))["stances"]}
+
+    assert issues() == {"ceasefire", "territory", "sanctions"}
+    assert issues("--min-grade", "B") == {"ceasefire"}
+    assert issues("--min-grade", "D") == {"ceasefire", "territory"}  # an ungraded outlet never passes
+    assert issues("--min-grade", "B", "--as-of", "2025-02-18") == set()  # graded only on the 19th
+    shown = ok("status", "t", "--min-grade", "B", db=db)
+    assert shown.startswith("Only facts backed by a source graded B or better (usually reliable)")
+    refused = tracker("status", "--min-grade", "B", db=db)
+    assert refused.returncode == 2 and "needs a TRACK" in refused.stderr

@@ -35,7 +35,7 @@ from tracker.present import (
     sections,
     when,
 )
-from tracker.service import Provenance, UnknownFact, UnknownField
+from tracker.service import RELIABILITY, Provenance, UnknownFact, UnknownField
 from tracker.textsafe import printable
 
 
@@ -79,13 +79,19 @@ def summary_lines(states: Sequence[TrackState]) -> list[str]:
 @click.command(short_help="Where TRACK (or every track) stands, at any date.")
 @click.argument("track", required=False)
 @moment_options
+@click.option("--min-grade", type=click.Choice(list(RELIABILITY)),
+              help="Only facts backed by a source from an outlet graded this well or better "
+                   "('tracker log source-graded'); needs TRACK.")
 @click.option("--json", "as_json", is_flag=True, help="The projected state as JSON.")
 @click.pass_obj
 @handle_errors
-def status(ctx: Context, track: str | None, as_of: str | None, known_at: str | None, as_json: bool) -> None:
+def status(ctx: Context, track: str | None, as_of: str | None, known_at: str | None, min_grade: str | None,
+           as_json: bool) -> None:
     """The state of TRACK (or a line per track), now or as it stood / as we knew it then."""
     tracker = ctx.existing()
     moment = parse_moment(as_of, known_at)
+    if min_grade and track is None:
+        raise click.UsageError("--min-grade needs a TRACK: it filters the facts of one track")
     if track is None:
         states = tracker.tracks(moment)
         if as_json:
@@ -98,12 +104,14 @@ def status(ctx: Context, track: str | None, as_of: str | None, known_at: str | N
         for line in summary_lines(states):
             say(line)
         return
-    state = tracker.track(track, moment)
+    state = tracker.track(track, moment, min_grade=min_grade)
     if state is None:
         raise click.ClickException(f"nothing is known about track {track!r} ({moment.label()})")
     if as_json:
         emit_json(state)
         return
+    if min_grade:
+        say(f"Only facts backed by a source graded {min_grade} or better ({RELIABILITY[min_grade]})")
     for line in status_lines(state, Names(tracker.actors())):
         say(line)
 

@@ -5,9 +5,11 @@ the grades stood at the moment viewed."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from run_cli import tracker
+from tui_helpers import async_test, screen_text, settle
 
 
 def ok(*args: str, db: Path) -> str:
@@ -83,3 +85,30 @@ def test_status_min_grade_keeps_only_facts_backed_by_a_well_graded_outlet(tmp_pa
     assert shown.startswith("Only facts backed by a source graded B or better (usually reliable)")
     refused = tracker("status", "--min-grade", "B", db=db)
     assert refused.returncode == 2 and "needs a TRACK" in refused.stderr
+
+
+@async_test
+async def test_the_tui_event_log_shows_each_sources_grade(tmp_path: Path) -> None:
+    from tui.app import TrackerApp
+    from tui.widgets.event_detail import EventDetail
+    from tui.widgets.event_list import EventList
+
+    db = tmp_path / "log.db"
+    ok("log", "statement-made", "--when", "2025-02-18", "--summary", "Lavrov on troops", "--track", "t",
+       "--speaker", "lavrov", "--issue", "i", "--stance", "opposes", "--source", "TASS", "--credibility", "4",
+       "--source", "Reuters", db=db)
+    ok("log", "source-graded", "--when", "2025-02-19", "--summary", "TASS graded", "--track", "t",
+       "--outlet", "tass", "--reliability", "D", "--status", "confirmed", db=db)
+    app = TrackerApp(db, poll=False)
+    async with app.run_test(size=(150, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        events = app.screen.query_one(EventList)
+        assert events.select_position(1)
+        deadline = time.monotonic() + 10  # the grades are fetched once the cursor rests
+        while time.monotonic() < deadline and "grade D4" not in screen_text(app):
+            await settle(pilot)
+        text = screen_text(app)
+        assert "TASS  grade D4" in text and "Reuters" in text and "grade ?" not in text
+        assert app.screen.query_one(EventDetail).row is not None

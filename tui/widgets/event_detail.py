@@ -15,7 +15,7 @@ from textual.widgets import Static
 from events import Occurred
 from events.types import Commitment, type_fields
 from tracker.present import joined
-from tracker.service import EventRow, StoredEvent
+from tracker.service import EventRow, Grades, StoredEvent
 from tui.widgets.event_list import claim_mark
 from tui.widgets.text import claim, clean, day, quotation, safe, stance
 
@@ -56,9 +56,10 @@ def _grid() -> Table:
     return grid
 
 
-def render_event(row: EventRow, later: list[StoredEvent] | None = None) -> Group:
+def render_event(row: EventRow, later: list[StoredEvent] | None = None, grades: Grades | None = None) -> Group:
     """The renderable for one event as known at the moment viewed (corrected, retracted and
-    claim status marked): every string from the log goes in as `Text`."""
+    claim status marked): every string from the log goes in as `Text`. With `grades` (the
+    outlets' reliability at that moment), each source shows its grade ('B2')."""
     stored, e = row.stored, row.event
     head = Text()
     head.append(f"#{stored.position}  ", style="bold")
@@ -110,7 +111,10 @@ def render_event(row: EventRow, later: list[StoredEvent] | None = None) -> Group
             line.append(f"  published {day(src.published)}", style="dim")
         if src.via:
             line.append(f"  via {clean(src.via)}", style="dim")
-        if src.credibility:
+        grade = grades.of(src) if grades is not None else ""
+        if grade:
+            line.append(f"  grade {grade}", style="bold cyan")
+        elif src.credibility:
             line.append(f"  credibility {src.credibility}", style="dim")  # the report's half of a grade
         parts.append(line)
         if src.url:
@@ -175,13 +179,17 @@ class EventDetail(VerticalScroll, can_focus=True):
         if self.row is not row:
             return
 
+        moment = self.app.moment  # type: ignore[attr-defined]
+
         def work() -> None:
             later = self.app.browse(lambda tracker: tracker.amendments_of(row.id), "scan")  # type: ignore[attr-defined]
-            if later:
-                self.app.call_from_thread(self._show_later, row, later)
+            grades = (self.app.browse(lambda tracker: tracker.grades(moment), "scan")  # type: ignore[attr-defined]
+                      if row.event.sources else None)
+            if later or (grades and grades.reliability):
+                self.app.call_from_thread(self._show_later, row, later, grades)
 
         self.run_worker(work, thread=True, exit_on_error=False, exclusive=True, group=f"detail-{id(self)}")
 
-    def _show_later(self, row: EventRow, later: list[StoredEvent]) -> None:
+    def _show_later(self, row: EventRow, later: list[StoredEvent], grades: Grades | None = None) -> None:
         if self.row is row:
-            self.query_one("#event-detail-body", Static).update(render_event(row, later))
+            self.query_one("#event-detail-body", Static).update(render_event(row, later, grades))

@@ -538,7 +538,7 @@ class SanctionsChanged(EventBase):
 
 # -- sources ----------------------------------------------------------------------------------
 class SourceGraded(EventBase):
-    """An outlet's reliability is graded, A (completely reliable) to F (cannot be judged).
+    """An outlet is graded for reliability, A to F.
 
     The grade holds for every source from that outlet, on every track, from this event's date
     until the outlet is graded again (projections.grades)."""

@@ -112,3 +112,37 @@ async def test_the_tui_event_log_shows_each_sources_grade(tmp_path: Path) -> Non
         text = screen_text(app)
         assert "TASS  grade D4" in text and "Reuters" in text and "grade ?" not in text
         assert app.screen.query_one(EventDetail).row is not None
+
+
+@async_test
+async def test_g_on_a_track_hides_facts_without_a_well_graded_source(demo_db: Path) -> None:
+    from tracker.service import Tracker
+    from tui.app import TrackerApp
+    from tui.screens.track import TrackScreen
+
+    ok("log", "source-graded", "--when", "2025-02-18", "--summary", "FT graded", "--track", "ukraine-settlement",
+       "--outlet", "FT", "--reliability", "B", "--status", "confirmed", db=demo_db)
+    with Tracker.open(demo_db, readonly=True) as service:
+        everything = service.track("ukraine-settlement")
+        assert everything is not None
+    app = TrackerApp(demo_db, poll=False)
+    async with app.run_test(size=(150, 44)) as pilot:
+        await settle(pilot)
+        await app.open_track("ukraine-settlement")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TrackScreen) and screen.state is not None
+        assert len(screen.state.stances) == len(everything.stances)
+        for _ in range(2):  # all -> A -> B
+            await pilot.press("g")
+            await settle(pilot)
+        shown = screen.state
+        assert shown is not None and "only facts with a source graded B or better" in screen_text(app)
+        cells = {(s.actor, s.issue) for s in shown.stances}
+        assert ("rus", "european-peacekeepers") in cells  # Grushko, in the FT
+        assert 0 < len(cells) < len(everything.stances)
+        for _ in range(5):  # C, D, E, F, then every fact again
+            await pilot.press("g")
+            await settle(pilot)
+        assert screen.state is not None and len(screen.state.stances) == len(everything.stances)
+        assert "only facts with a source graded" not in screen_text(app)

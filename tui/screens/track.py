@@ -24,6 +24,9 @@ from tui.widgets.track.schedule import ScheduleTable, render_item
 from tui.widgets.track.timeline import TIMELINE_LIMIT, TimelineTable
 
 TABS = ("overview", "positions", "proposals", "agreements", "timeline")
+# What `g` steps through: every fact, then only those backed by a source from an outlet graded
+# A, B ... or better (Tracker.track's min_grade; the grades as they stood at the moment viewed).
+GRADE_STEPS: tuple[str | None, ...] = (None, "A", "B", "C", "D", "E", "F")
 
 
 def held_prefill(track: str, meeting: Meeting) -> Prefill:
@@ -55,6 +58,7 @@ class TrackScreen(ViewScreen):
         Binding("l", "tab('timeline')", "Timeline", show=False),
         Binding("h", "log_held", "Log meeting held"),
         Binding("o", "toggle_order", "Order"),
+        Binding("g", "cycle_grade", "Hide weaker sources (A, B ... F, all)", show=False),
         Binding("c", "correct", "Correct"),
         Binding("x", "retract", "Retract"),
     ]
@@ -71,6 +75,7 @@ class TrackScreen(ViewScreen):
         self.state: TrackState | None = None
         self.names = Names()
         self.newest_first = True
+        self.min_grade: str | None = None  # hide facts with weaker support (g; GRADE_STEPS)
         self.timeline: list[TimelineEntry] = []
         self.timeline_row: EventRow | None = None  # the highlighted entry's event, for its detail
 
@@ -130,7 +135,7 @@ class TrackScreen(ViewScreen):
     def load_state(self) -> None:
         moment = self.moment
         try:
-            state = self.app.project(Tracker.track, self.track_id, moment)
+            state = self.app.project(Tracker.track, self.track_id, moment, min_grade=self.min_grade)
             names = Names(self.app.project(Tracker.actors))  # descriptions: people go by surname
             timeline = self.app.project(Tracker.timeline, self.track_id, moment, limit=TIMELINE_LIMIT)
         except Exception as exc:  # noqa: BLE001 - shown, not a crash
@@ -161,6 +166,8 @@ class TrackScreen(ViewScreen):
         head = Text(clean(state.title), style="bold")
         head.append("  ")
         head.append_text(track_status(state.status))
+        if self.min_grade:
+            head.append(f"  ·  only facts with a source graded {self.min_grade} or better (g)", style="bold magenta")
         if state.next_meeting is not None:
             nm = state.next_meeting
             when = nm.planned or nm.occurred
@@ -306,6 +313,11 @@ class TrackScreen(ViewScreen):
             self.notify("This meeting is already recorded as held.", severity="warning")
             return
         self.app.action_log_event(held_prefill(self.track_id, meeting))
+
+    def action_cycle_grade(self) -> None:
+        """Hide the facts with weaker support, one grade at a time (g), back to every fact."""
+        self.min_grade = GRADE_STEPS[(GRADE_STEPS.index(self.min_grade) + 1) % len(GRADE_STEPS)]
+        self.reload()
 
     def action_toggle_order(self) -> None:
         self.newest_first = not self.newest_first

@@ -137,7 +137,7 @@ async def test_g_on_a_track_hides_facts_without_a_well_graded_source(demo_db: Pa
             await pilot.press("g")
             await settle(pilot)
         shown = screen.state
-        assert shown is not None and "only facts with a source graded B or better" in screen_text(app)
+        assert shown is not None and "only sources graded B or better (g)" in screen_text(app)
         cells = {(s.actor, s.issue) for s in shown.stances}
         assert ("rus", "european-peacekeepers") in cells  # Grushko, in the FT
         assert 0 < len(cells) < len(everything.stances)
@@ -145,4 +145,4 @@ async def test_g_on_a_track_hides_facts_without_a_well_graded_source(demo_db: Pa
             await pilot.press("g")
             await settle(pilot)
         assert screen.state is not None and len(screen.state.stances) == len(everything.stances)
-        assert "only facts with a source graded" not in screen_text(app)
+        assert "sources graded" not in screen_text(app)

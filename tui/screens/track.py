@@ -167,7 +167,7 @@ class TrackScreen(ViewScreen):
         head.append("  ")
         head.append_text(track_status(state.status))
         if self.min_grade:
-            head.append(f"  ·  only facts with a source graded {self.min_grade} or better (g)", style="bold magenta")
+            head.append(f"  ·  only sources graded {self.min_grade} or better (g)", style="bold magenta")
         if state.next_meeting is not None:
             nm = state.next_meeting
             when = nm.planned or nm.occurred

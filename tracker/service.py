@@ -515,7 +515,7 @@ class Tracker:
             return state
         graded = self.grades(moment)
         ids = {i for _, items in sourced_fields(state).values() for item in items for i in item.event_ids}
-        stored = [e for i in sorted(ids) if (e := self.store.get(i)) is not None]
+        stored = self.store.get_many(sorted(ids))
         backed = {r.id for r in self.as_known(stored, moment)
                   if any(graded.meets(src, min_grade) for src in r.event.sources)}
         return keep_backed(state, backed.__contains__)
@@ -535,7 +535,7 @@ class Tracker:
         if state is None:
             return None
         cells = [s for s in state.stances if issue in (None, s.issue)]
-        stored = [e for s in cells for i in s.history if (e := self.store.get(i)) is not None]
+        stored = self.store.get_many([i for s in cells for i in s.history])
         rows = {r.id: r for r in self.as_known(stored, moment)}
         graded = self.grades(moment)
         out = []
@@ -664,7 +664,7 @@ class Tracker:
         """The events behind a fact, then what bears on them: corrections, retractions, claim
         status changes (each with its sources), in log order."""
         rm = self._read_model()
-        first = [e for eid in dict.fromkeys(event_ids) if (e := self.store.get(eid)) is not None]
+        first = self.store.get_many(event_ids)
         seen = {e.id for e in first}
         related: list[StoredEvent] = []
         frontier = [e.id for e in first]

@@ -191,3 +191,12 @@ def test_a_correction_must_leave_its_target_valid_and_refiles_it_under_corrected
     found = store.query(EventFilter(actors=("grand",)))
     assert target["id"] in {e.id for e in found}
     assert store.verify().ok
+
+
+def test_get_many_returns_the_events_asked_for_in_that_order_across_chunks(store, body):
+    stored = store.append([body() for _ in range(1203)]).appended
+    ids = [e.id for e in reversed(stored)]
+    asked = [ids[5], "01NOSUCHEVENT0000000000000", *ids, ids[5]]  # an unknown id, and one twice
+    got = store.get_many(asked)
+    assert [e.id for e in got] == ids[5:6] + [i for i in ids if i != ids[5]]
+    assert got[1] == store.get(ids[0])

@@ -51,6 +51,41 @@ def _state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _mirror_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Server logs are mirrored in the user's cache (tracker.store.postgres): the suite's, apart."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRACKER_MIRROR_DIR", str(tmp_path_factory.mktemp("tracker-mirrors")))
+        yield
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster per test process (tests/helpers/pgserver.py)."""
+    import os
+
+    import pgserver
+
+    bindir = pgserver.bin_dir()
+    if bindir is None:
+        if os.environ.get(pgserver.REQUIRE_ENV):
+            pytest.fail("PostgreSQL's server (initdb, pg_ctl) is not installed, and CI requires it")
+        pytest.skip("PostgreSQL's server (initdb, pg_ctl) is not installed")
+    cluster = pgserver.Cluster(bindir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Any) -> str:
+    """A new, empty database's URL, with the log's schema and roles made by `init-server`."""
+    from tracker.store.postgres import init_server
+
+    url = pg_cluster.url(pg_cluster.new_database())
+    init_server(url)
+    return str(url)
+
+
 @pytest.fixture
 def body() -> Callable[..., dict[str, Any]]:
     return make_body

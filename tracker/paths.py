@@ -1,4 +1,5 @@
-"""Where the log lives: --db, then $TRACKER_DB, then the user's data directory."""
+"""Where the log lives: --db, then $TRACKER_DB, then the user's data directory; a file, or a
+PostgreSQL server's URL."""
 
 from __future__ import annotations
 
@@ -21,6 +22,14 @@ def resolve_db(explicit: str | os.PathLike[str] | None = None) -> Path:
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR]).expanduser()
     return default_db()
+
+
+def resolve_location(explicit: str | os.PathLike[str] | None = None) -> Path | str:
+    """resolve_db, but a server log's URL (postgresql://...) is kept as it is, a string."""
+    given = explicit or os.environ.get(ENV_VAR)
+    if isinstance(given, str) and given.startswith(("postgresql://", "postgres://")):
+        return given
+    return resolve_db(explicit)
 
 
 def demo_db() -> Path:

@@ -71,7 +71,7 @@ from projections.state import (
 from projections.timeline import NOT_HAPPENINGS, in_range
 from projections.timeline import timeline as timeline_of
 from tracker.gcpause import paused_collector
-from tracker.paths import demo_db, resolve_db
+from tracker.paths import demo_db, resolve_location
 from tracker.readmodel import Progress, ReadModel
 from tracker.store import (
     ConcurrencyConflict,
@@ -90,6 +90,7 @@ from tracker.store import (
 from tracker.store.base import BrokenChain, validation_problems
 from tracker.store.heads import Head, Integrity, Verification
 from tracker.store.jsonl import ImportReport, export_jsonl, import_file, import_lines
+from tracker.store.postgres import ServerStore, init_server
 from tracker.store.sqlite import Waiting
 
 MAX_SPAN_DAYS = 366  # the longest date interval the paged timeline looks back for
@@ -194,13 +195,19 @@ class Tracker:
     def open(cls, db: str | Path | None = None, *, readonly: bool = False) -> Tracker:
         """The log at `db` (default: TRACKER_DB, then the user's data directory). Writable opens
         create a new log if there is none; read-only ones raise MissingDatabase."""
-        return cls(EventStore(resolve_db(db), readonly=readonly))
+        location = resolve_location(db)
+        if isinstance(location, str):
+            return cls(ServerStore(location, readonly=readonly))
+        return cls(EventStore(location, readonly=readonly))
 
     @classmethod
     def open_existing(cls, db: str | Path | None = None) -> Tracker:
         """An existing log, writable if possible (so the read model can be brought up to date),
-        read-only otherwise; a missing file is MissingDatabase rather than a new empty log."""
-        path = resolve_db(db)
+        read-only otherwise; a missing file is MissingDatabase rather than a new empty log (a
+        server log must have been made by `init-server`)."""
+        path = resolve_location(db)
+        if isinstance(path, str):
+            return cls.open(path)
         if not path.exists():
             return cls.open(path, readonly=True)  # raises MissingDatabase, clearly
         return cls.open_any(path)
@@ -208,7 +215,9 @@ class Tracker:
     @classmethod
     def open_any(cls, db: str | Path | None = None) -> Tracker:
         """Open for writing; if the file cannot be written, read-only (browse, no logging)."""
-        path = resolve_db(db)
+        path = resolve_location(db)
+        if isinstance(path, str):
+            return cls.open(path)
         try:
             return cls(EventStore(path))
         except (StoreError, OSError):
@@ -241,7 +250,8 @@ class Tracker:
 
     @property
     def readonly(self) -> bool:
-        return self.store.readonly
+        """Nothing can be logged: a read-only file, or a server log this role may only read."""
+        return not self.store.can_append
 
     def close(self) -> None:
         self.store.close()
@@ -819,4 +829,5 @@ __all__ = [
     "VerifyResult",
     "Waiting",
     "demo_lines",
+    "init_server",
 ]

@@ -22,9 +22,10 @@ import stat
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 import sqlite_utils
 from pydantic import ValidationError
@@ -368,7 +369,7 @@ class EventStore:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> EventStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -442,6 +443,20 @@ class EventStore:
             raise ReadOnlyStore(f"{self.path} is read-only: it can be browsed, but nothing can be logged to it")
         return EventStore._Tx(self)
 
+    @property
+    def can_append(self) -> bool:
+        """Whether events may be logged (a read-only file, or a reader's server log: not)."""
+        return not self.readonly
+
+    def _log_transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """The transaction that appends to the log (append, import): here the file's write
+        transaction; a server log's mirror (tracker.store.postgres) also holds the server's."""
+        return self._write_transaction()
+
+    def _clock(self) -> datetime:
+        """The logging time of what is appended now."""
+        return utc_now()
+
     def _bulk_load(self) -> EventStore._BulkLoad:
         """Inside a write transaction: set the secondary indexes of `events` aside and build them
         again when the block succeeds (one sorted pass each instead of a B-tree insert per row).
@@ -475,7 +490,7 @@ class EventStore:
     ) -> AppendResult:
         """Append a batch atomically. Dicts are upcast and validated; models are taken as valid."""
         prepared = self._prepare(events)
-        with self._write_transaction():
+        with self._log_transaction():
             return self._append_prepared(prepared, expected_position)
 
     def _prepare(self, events: Iterable[Event | dict[str, Any]]) -> list[tuple[Event, dict[str, Any] | None]]:
@@ -500,7 +515,7 @@ class EventStore:
         expected_position: int | None,
     ) -> AppendResult:
         """Inside a write transaction: stamp, then dedupe, check references, chain and insert."""
-        now = format_recorded_at(utc_now())
+        now = format_recorded_at(self._clock())
         return self._append_records([prepare_record(e, o, now) for e, o in prepared], expected_position)
 
     def _append_records(
@@ -560,12 +575,19 @@ class EventStore:
             if collect:
                 appended.append((pos, prev, rec))
         extra_index = self._check_references(refs, in_batch, in_batch_pos, lines) if refs else ([], [])
+        self._insert(rows, track_rows, actor_rows, extra_index)
+        return AppendResult([_stored(p, h, r) for p, h, r in appended], skipped, pos)
+
+    def _insert(self, rows: Sequence[tuple[Any, ...]], track_rows: Sequence[tuple[str, int]],
+                actor_rows: Sequence[tuple[str, int]], extra: tuple[list[tuple[str, int]], list[tuple[str, int]]]) -> None:
+        """Write checked, chained rows (EVENT_COLUMNS) and their index rows: the one place rows
+        reach the file (a server log's mirror also sends them to the server here)."""
+        conn = self.conn
         conn.executemany(INSERT_EVENT, rows)
         conn.executemany("INSERT INTO event_tracks(track, position) VALUES (?, ?)", track_rows)
         conn.executemany("INSERT INTO event_actors(actor, position) VALUES (?, ?)", actor_rows)
-        conn.executemany("INSERT OR IGNORE INTO event_tracks(track, position) VALUES (?, ?)", extra_index[0])
-        conn.executemany("INSERT OR IGNORE INTO event_actors(actor, position) VALUES (?, ?)", extra_index[1])
-        return AppendResult([_stored(p, h, r) for p, h, r in appended], skipped, pos)
+        conn.executemany("INSERT OR IGNORE INTO event_tracks(track, position) VALUES (?, ?)", extra[0])
+        conn.executemany("INSERT OR IGNORE INTO event_actors(actor, position) VALUES (?, ?)", extra[1])
 
     def _check_references(
         self,

@@ -1,0 +1,148 @@
+"""The log on a real PostgreSQL server (tests/helpers/pgserver.py): the same promises as the
+SQLite file, kept by the server itself, and a mirror that copies only what holds up."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from events import GENESIS, chain_hash
+from tracker.service import Tracker
+from tracker.store import ConcurrencyConflict, EventStore, IdConflict, ReadOnlyStore, StoreError
+from tracker.store.postgres import ServerStore, _record, init_server, mirror_path
+
+Body = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def server(pg_url: str) -> Iterator[ServerStore]:
+    store = ServerStore(pg_url)
+    yield store
+    store.close()
+
+
+def _rows(url: str) -> list[tuple[int, str, str, str]]:
+    with psycopg.connect(url) as conn:
+        return [tuple(r) for r in conn.execute(  # type: ignore[misc]
+            "SELECT position, body, hash, recorded_by FROM tracker.events ORDER BY position")]
+
+
+def test_append_lands_on_the_server_chained_as_sqlite_chains_it(server: ServerStore, pg_url: str, body: Body,
+                                                                tmp_path: Path) -> None:
+    bodies = [body() for _ in range(3)]
+    result = server.append(bodies)
+    assert result.head == 3
+    rows = _rows(pg_url)
+    assert [r[0] for r in rows] == [1, 2, 3]
+    prev = GENESIS
+    for _, text, hash_, by in rows:
+        assert hash_ == chain_hash(prev, text)
+        assert by == "postgres"  # the login role, set by the server
+        prev = hash_
+    # The same events in an SQLite file give the same hashes, byte for byte.
+    with EventStore(tmp_path / "same.db") as local:
+        for _, text, _, _ in rows:
+            local._append_records([_record(0, text)], None)
+        assert local.head() == (3, rows[-1][2])
+
+
+def test_the_server_refuses_update_delete_truncate_and_a_broken_chain(server: ServerStore, pg_url: str,
+                                                                      body: Body) -> None:
+    server.append([body()])
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for statement in ("UPDATE tracker.events SET body = '{}'", "DELETE FROM tracker.events",
+                          "TRUNCATE tracker.events"):
+            with pytest.raises(psycopg.Error, match="append-only"):
+                conn.execute(statement)  # type: ignore[arg-type]
+        with pytest.raises(psycopg.Error, match="gap-free"):
+            conn.execute("INSERT INTO tracker.events(position, id, body, hash) VALUES (5, 'x', '{}', 'h')")
+        with pytest.raises(psycopg.Error, match="does not follow the chain"):
+            conn.execute("INSERT INTO tracker.events(position, id, body, hash) VALUES (2, 'x', '{}', 'h')")
+    assert len(_rows(pg_url)) == 1
+
+
+def test_idempotent_by_id_and_expected_position(server: ServerStore, body: Body) -> None:
+    first = body()
+    server.append([first])
+    assert server.append([first]).skipped == 1
+    with pytest.raises(IdConflict):
+        server.append([{**first, "summary": "something else"}])
+    with pytest.raises(ConcurrencyConflict):
+        server.append([body()], expected_position=0)
+    assert server.head()[0] == 1
+
+
+def test_a_second_machine_sees_the_first_ones_events(pg_url: str, body: Body, tmp_path: Path) -> None:
+    with ServerStore(pg_url) as one, ServerStore(pg_url, mirror=tmp_path / "other.db") as two:
+        before = two.data_version()
+        one.append([body(), body()])
+        for _ in range(50):  # the notification arrives within moments
+            if two.data_version() != before:
+                break
+            time.sleep(0.02)
+        assert two.head() == one.head()
+        # and the second appends after them, at the next position
+        assert two.append([body()]).head == 3
+        assert one.data_version() and one.pull() in (0, 1)
+        assert one.head() == two.head()
+
+
+def test_roles_analyst_appends_reader_only_reads(pg_cluster: Any, body: Body) -> None:
+    database = pg_cluster.new_database()
+    owner = pg_cluster.url(database)
+    init_server(owner, analysts=["alice"], readers=["rita"])
+    with ServerStore(pg_cluster.url(database, "alice")) as alice:
+        alice.append([body()])
+        assert alice.can_append
+    assert _rows(owner)[0][3] == "alice"
+    with psycopg.connect(pg_cluster.url(database, "alice"), autocommit=True) as conn:
+        for statement in ("UPDATE tracker.events SET body = '{}'", "DELETE FROM tracker.events",
+                          "TRUNCATE tracker.events"):
+            with pytest.raises(psycopg.Error):
+                conn.execute(statement)  # type: ignore[arg-type]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # who logged it is the server's to say
+            conn.execute("INSERT INTO tracker.events(position, id, body, hash, recorded_by) VALUES (2, 'x', '{}', 'h', 'bob')")
+    with ServerStore(pg_cluster.url(database, "rita")) as rita:
+        assert not rita.can_append and rita.head()[0] == 1
+        with pytest.raises(ReadOnlyStore, match="may read this log but not append"):
+            rita.append([body()])
+    with Tracker.open(pg_cluster.url(database, "rita")) as tracker:
+        assert tracker.readonly
+
+
+def test_a_rewritten_server_history_is_refused_by_the_mirror(pg_cluster: Any, body: Body, tmp_path: Path) -> None:
+    database = pg_cluster.new_database()
+    url = pg_cluster.url(database)
+    init_server(url)
+    mirror = tmp_path / "m.db"
+    with ServerStore(url, mirror=mirror) as store:
+        store.append([body(), body()])
+    with psycopg.connect(url, autocommit=True) as conn:  # the owner, triggers off: a rewrite
+        conn.execute("ALTER TABLE tracker.events DISABLE TRIGGER USER")
+        conn.execute("DELETE FROM tracker.events WHERE position = 2")
+        conn.execute("ALTER TABLE tracker.events ENABLE TRIGGER USER")
+    with pytest.raises(StoreError, match="history was rewritten"):
+        ServerStore(url, mirror=mirror)
+
+
+def test_verify_walks_the_servers_chain(pg_url: str, server: ServerStore, body: Body) -> None:
+    server.append([body() for _ in range(4)])
+    assert server.verify().ok
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE tracker.events DISABLE TRIGGER USER")
+        conn.execute("UPDATE tracker.events SET body = replace(body, 'statement', 'Statement') WHERE position = 3")
+        conn.execute("ALTER TABLE tracker.events ENABLE TRIGGER USER")
+    result = server.verify()
+    assert not result.ok and result.first_bad_position == 3
+
+
+def test_no_log_on_the_server_says_how_to_make_one(pg_cluster: Any) -> None:
+    url = pg_cluster.url(pg_cluster.new_database())
+    with pytest.raises(StoreError, match="init-server"):
+        ServerStore(url)
+    assert not mirror_path(url).exists()

@@ -152,8 +152,16 @@ def test_unknown_log_type_lists_the_known_ones(tmp_path):
 
 def listed_commands(help_text: str) -> dict[str, str]:
     """A click help page's Commands section: name -> its one-line summary."""
-    lines = help_text.split("Commands:")[1].splitlines()
-    return {line.split()[0]: line.split(None, 1)[1] for line in lines if line.strip()}
+    listed: dict[str, str] = {}
+    name = ""
+    for line in help_text.split("Commands:")[1].splitlines():
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip()) > 2:  # a summary wrapped onto the next line
+            listed[name] += " " + line.strip()
+        else:
+            name, listed[name] = line.split(None, 1) if len(line.split()) > 1 else (line.strip(), "")
+    return listed
 
 
 @pytest.mark.parametrize("command", [("events",), ("export",), ("verify",), ("status",), ("brief",)])

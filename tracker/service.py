@@ -89,8 +89,8 @@ from tracker.store import (
 )
 from tracker.store.base import BrokenChain, validation_problems
 from tracker.store.heads import Head, Integrity, Verification
-from tracker.store.jsonl import ImportReport, export_jsonl, import_file, import_lines
-from tracker.store.postgres import ServerStore, init_server
+from tracker.store.jsonl import ImportReport, export_jsonl, export_lines, import_file, import_lines
+from tracker.store.postgres import ServerStore, init_server, is_server
 from tracker.store.sqlite import Waiting
 
 MAX_SPAN_DAYS = 366  # the longest date interval the paged timeline looks back for
@@ -107,6 +107,7 @@ class EventRow:
     corrected: bool = False
     retracted: bool = False
     claim_status: str = "confirmed"  # after the claim status changes known at the moment
+    recorded_by: str = "unknown"  # who logged it (a server log's role, a file log's analyst)
 
     @property
     def position(self) -> int:
@@ -119,6 +120,13 @@ class EventRow:
     @property
     def hash(self) -> str:
         return self.stored.hash
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    events: int
+    head: str  # POSITION:HASH, the same on both ends
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -390,6 +398,7 @@ class Tracker:
         if not rows:
             return []
         amendments, claims = self._amendments([r.id for r in rows], moment)
+        loggers = self.store.loggers([r.position for r in rows])
         out = []
         for r in rows:
             event, corrected = r.event, False
@@ -398,7 +407,7 @@ class Tracker:
                 if fixed is not None and fixed.corrected:
                     event, corrected = EVENT_ADAPTER.validate_python(fixed.body), True
             out.append(EventRow(r, event, corrected, r.id in amendments.withdrawn,
-                                claim_status(r.id, event.status, claims)))
+                                claim_status(r.id, event.status, claims), loggers.get(r.position, "unknown")))
         return out
 
     def _amendments(self, ids: list[str], moment: Moment) -> tuple[am.Amendments, Claims]:
@@ -482,6 +491,36 @@ class Tracker:
                 f"the log's hash chain is broken at position {found.walk.first_bad_position}: an export would "
                 "carry the break into a new log as if it were sound; nothing was exported. 'tracker export "
                 "--force' exports it anyway, each line with the hash stored for it, so an import finds the break")
+
+    def copy_to(self, target: Tracker) -> CopyReport:
+        """Copy this whole log into `target`, an empty log on any backend: every event as stored
+        (the same bodies, positions and hashes), who logged each, all or nothing. This log's chain
+        is walked first and the copy's after; a broken chain is not copied."""
+        started = clock.perf_counter()
+        source = self.store.verify()
+        if not source.ok:
+            raise BrokenChain(f"{self.location}: the hash chain is broken at position {source.first_bad_position} "
+                              f"({source.reason}); nothing was copied")
+        if target.head()[0]:
+            raise StoreError(f"{target.location} already holds {target.head()[0]} event(s): a copy goes into an "
+                             "empty log; nothing was copied")
+        position, hash_ = self.head()
+        target.store.carried_loggers = self.store.loggers(list(range(1, position + 1)))
+        try:
+            report = target.import_lines((line.encode() for line in export_lines(self.store)), expected_position=0,
+                                         workers=None)
+        finally:
+            target.store.carried_loggers = None
+        copied = target.store.verify()
+        if not copied.ok or target.head() != (position, hash_):
+            raise BrokenChain(f"{target.location}: the copy does not hold up ({copied.reason or 'another head'}); "
+                              "copy it again into a new log")
+        return CopyReport(report.appended, f"{position}:{hash_}", clock.perf_counter() - started)
+
+    @property
+    def location(self) -> str:
+        """Where the log is, for messages: its file, or its server's URL without the password."""
+        return str(getattr(self.store, "location", self.store.path))
 
     @paused_collector
     def rebuild(self) -> RebuildReport:
@@ -830,4 +869,5 @@ __all__ = [
     "Waiting",
     "demo_lines",
     "init_server",
+    "is_server",
 ]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def tracker(*args: str, db: Path | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def tracker(*args: str, db: Path | str | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("TRACKER_DB", None)
     cmd = [sys.executable, "-m", "tracker"] + (["--db", str(db)] if db else []) + list(args)

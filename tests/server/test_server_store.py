@@ -146,3 +146,40 @@ def test_no_log_on_the_server_says_how_to_make_one(pg_cluster: Any) -> None:
     with pytest.raises(StoreError, match="init-server"):
         ServerStore(url)
     assert not mirror_path(url).exists()
+
+
+def test_who_logged_each_event_is_the_servers_role_on_every_machine(pg_cluster: Any, body: Body,
+                                                                    tmp_path: Path) -> None:
+    database = pg_cluster.new_database()
+    init_server(pg_cluster.url(database), analysts=["alice", "bob"], readers=["rita"])
+    with ServerStore(pg_cluster.url(database, "alice")) as alice:
+        alice.append([body()])
+    with ServerStore(pg_cluster.url(database, "bob")) as bob:
+        bob.append([body(), body()])
+    with Tracker.open(pg_cluster.url(database, "rita")) as rita:
+        rows = rita.events(newest_first=False)
+        assert [r.recorded_by for r in rows] == ["alice", "bob", "bob"]
+        from tracker.store import EventFilter
+
+        assert [r.position for r in rita.events(EventFilter(by=("alice",)))] == [1]
+
+
+def test_a_file_log_records_the_configured_analyst(tmp_path: Path, body: Body,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_ANALYST", "Nadia K.")
+    with Tracker.open(tmp_path / "log.db") as tracker:
+        tracker.store.append([body()])
+        assert tracker.events()[0].recorded_by == "Nadia K."
+
+
+def test_events_logged_before_names_were_kept_read_as_unknown(tmp_path: Path) -> None:
+    old = Path(__file__).resolve().parents[1] / "fixtures" / "v1_log.db"
+    copy = tmp_path / "v1.db"
+    copy.write_bytes(old.read_bytes())
+    copy.chmod(0o444)
+    with Tracker.open(copy, readonly=True) as tracker:
+        rows = tracker.events()
+        assert rows and {r.recorded_by for r in rows} == {"unknown"}
+        from tracker.store import EventFilter
+
+        assert tracker.events(EventFilter(by=("unknown",))) == []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from tracker.cli.common import handle_errors
-from tracker.service import init_server
+from tracker.service import Tracker, init_server, is_server
 from tracker.textsafe import printable
 
 
@@ -34,4 +36,30 @@ def init_server_command(url: str, analysts: tuple[str, ...], readers: tuple[str,
         click.echo(printable(line))
 
 
-COMMANDS = [init_server_command]
+@click.command("copy")
+@click.argument("source", metavar="SRC")
+@click.argument("target", metavar="DST")
+@handle_errors
+def copy_command(source: str, target: str) -> None:
+    """Copy a whole log to another file or server.
+
+    SRC and DST are each a file or a server's URL.
+
+    Every event keeps its position, body, hash and who logged it, so `verify` gives the same head
+    on both. SRC's chain is walked first, DST's after; DST must be a new or empty log. All or
+    nothing: on any error DST is left as it was (a file made for the copy is removed)."""
+    new_file = not is_server(target) and not Path(target).expanduser().exists()
+    with Tracker.open(source, readonly=True) as src:
+        try:
+            with Tracker.open(target) as dst:
+                report = src.copy_to(dst)
+        except BaseException:
+            if new_file:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(target + suffix).expanduser().unlink(missing_ok=True)
+            raise
+        click.echo(printable(f"copied {report.events} events from {src.location} to {dst.location} in "
+                             f"{report.seconds:.1f} s; head {report.head} on both"))
+
+
+COMMANDS = [init_server_command, copy_command]

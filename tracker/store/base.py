@@ -136,6 +136,7 @@ class EventFilter:
 
     tracks: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    by: tuple[str, ...] = ()  # who logged it (tracker.store.sqlite.analyst_name, or the server's role)
     types: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     occurred_from: date | None = None  # events that may have happened on or after this day

@@ -378,16 +378,23 @@ def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_positi
 def export_jsonl(store: EventStore, out: IO[str]) -> int:
     """The log as stored, each line with its hash, then the closing line with the head (see the
     module's docstring); returns how many events."""
+    n = -1  # the closing line is not an event
+    for line in export_lines(store):
+        out.write(line)
+        out.write("\n")
+        n += 1
+    return n
+
+
+def export_lines(store: EventStore) -> Iterator[str]:
+    """export_jsonl's lines, without their line ends, one at a time."""
     n = 0
     head = (0, GENESIS)
     for position, body, hash_ in store.iter_chain():
-        out.write(_with_hash(body, hash_))
-        out.write("\n")
+        yield _with_hash(body, hash_)
         n += 1
         head = (position, hash_)
-    out.write(canonical_json({EXPORT_KEY: {"events": n, "format": EXPORT_FORMAT, "head": f"{head[0]}:{head[1]}"}}))
-    out.write("\n")
-    return n
+    yield canonical_json({EXPORT_KEY: {"events": n, "format": EXPORT_FORMAT, "head": f"{head[0]}:{head[1]}"}})
 
 
 def _with_hash(body: str, hash_: str) -> str:

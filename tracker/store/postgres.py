@@ -221,7 +221,7 @@ class ServerStore(EventStore):
         except StoreError:
             self.server.close()
             raise
-        self._server_rows: dict[int, str] | None = None  # hashes the server sent, while pulling
+        self._server_rows: dict[int, tuple[str, str]] | None = None  # hashes the server sent, while pulling
         self._pushing = False
         self._pulls = 0
         self._now: datetime | None = None
@@ -254,12 +254,12 @@ class ServerStore(EventStore):
         copied = 0
         while True:
             rows = self.server.execute(
-                "SELECT position, body, hash FROM tracker.events WHERE position > %s ORDER BY position LIMIT %s",
-                (position, PULL_BATCH)).fetchall()
+                "SELECT position, body, hash, recorded_by FROM tracker.events WHERE position > %s ORDER BY position "
+                "LIMIT %s", (position, PULL_BATCH)).fetchall()
             if not rows:
                 break
-            records = [_record(p, body) for p, body, _ in rows]
-            self._server_rows = {p: h for p, _, h in rows}
+            records = [_record(p, body) for p, body, _, _ in rows]
+            self._server_rows = {p: (h, by) for p, _, h, by in rows}
             try:
                 with self._write_transaction():
                     self._append_records(records, None, collect=False)
@@ -275,19 +275,31 @@ class ServerStore(EventStore):
                 actor_rows: Sequence[tuple[str, int]], extra: tuple[list[tuple[str, int]], list[tuple[str, int]]]) -> None:
         if self._server_rows is not None:  # pulling: the chain recomputed here must be the server's
             for row in rows:
-                if self._server_rows.get(row[0]) != row[13]:
+                if self._server_rows.get(row[0], ("", ""))[0] != row[13]:
                     raise StoreError(f"the event at position {row[0]} on {shown(self.url)} does not follow the "
                                      "chain (its hash is not the one its body and predecessor give): not copied")
         elif self._pushing:  # appending: the server first, in the transaction that holds the lock
             try:
                 with self.server.cursor() as cur:
-                    cur.executemany("INSERT INTO tracker.events(position, id, body, hash) VALUES (%s, %s, %s, %s)",
-                                    [(r[0], r[1], r[12], r[13]) for r in rows])
+                    if self.carried_loggers is None:
+                        cur.executemany("INSERT INTO tracker.events(position, id, body, hash) VALUES (%s, %s, %s, %s)",
+                                        [(r[0], r[1], r[12], r[13]) for r in rows])
+                    else:  # a copy: who logged each event comes with it (only the log's owner may say so)
+                        cur.executemany("INSERT INTO tracker.events(position, id, body, hash, recorded_by) "
+                                        "VALUES (%s, %s, %s, %s, %s)", [(r[0], r[1], r[12], r[13], by) for r, (_, by)
+                                                                        in zip(rows, self._loggers(rows), strict=True)])
             except psycopg.errors.InsufficientPrivilege:
                 raise ReadOnlyStore(self._no_append()) from None
             except psycopg.Error as exc:
                 raise StoreError(f"the server refused the append: {str(exc).strip()}") from None
         super()._insert(rows, track_rows, actor_rows, extra)
+
+    def _loggers(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, str]]:
+        if self._server_rows is not None:
+            return [(row[0], self._server_rows[row[0]][1]) for row in rows]
+        if self.carried_loggers is not None:
+            return super()._loggers(rows)
+        return [(row[0], self.role) for row in rows]  # what the server's column says of them
 
     # -- appending ----------------------------------------------------------------------
     def _no_append(self) -> str:

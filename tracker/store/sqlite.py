@@ -15,6 +15,7 @@ Guarantees, enforced where they cannot be bypassed by accident:
 from __future__ import annotations
 
 import functools
+import getpass
 import json
 import os
 import sqlite3
@@ -89,6 +90,18 @@ if _canonical_json(_SAMPLE) != canonical_json(_SAMPLE):  # pragma: no cover - a 
 
 
 # -- helpers ------------------------------------------------------------------------------
+ANALYST_ENV = "TRACKER_ANALYST"
+
+
+def analyst_name() -> str:
+    """Who logs into a file log: $TRACKER_ANALYST, else the login name (a server log takes the
+    database role instead, which the server vouches for)."""
+    try:
+        return os.environ.get(ANALYST_ENV, "").strip() or getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "unknown"
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -212,7 +225,7 @@ def _guard(table: str, action: str) -> str:
 
 TRIGGERS = [
     _guard(table, action)
-    for table in ("events", "event_tracks", "event_actors")
+    for table in ("events", "event_tracks", "event_actors", "event_loggers")
     for action in ("UPDATE", "DELETE")
 ] + [
     ("CREATE TRIGGER IF NOT EXISTS events_gap_free BEFORE INSERT ON events "
@@ -232,6 +245,7 @@ class EventStore:
 
     def __init__(self, path: str | Path, *, readonly: bool = False, durable: bool = True) -> None:
         self.path = Path(path)
+        self.analyst = analyst_name()
         self.readonly = readonly
         _check_path(self.path)
         if not readonly and self.path.exists() and not _writable(self.path):
@@ -354,6 +368,10 @@ class EventStore:
                     "CREATE TABLE event_actors (actor TEXT NOT NULL, position INTEGER NOT NULL, "
                     "PRIMARY KEY (actor, position)) WITHOUT ROWID"
                 )
+            if not db.table("event_loggers").exists():
+                # Who logged each event: beside the chain, not in it (a server log's is the role the
+                # server saw append it; events logged before this table read as unknown).
+                self.conn.execute("CREATE TABLE event_loggers (position INTEGER PRIMARY KEY, name TEXT NOT NULL)")
             for trigger in TRIGGERS:
                 self.conn.execute(trigger)
 
@@ -361,7 +379,7 @@ class EventStore:
         """Every table and trigger `_create_schema` makes is there, and every event type has its
         schema row (reads only)."""
         names = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
-        wanted = {"meta", "event_schemas", "events", "event_tracks", "event_actors"} | {t.split()[5] for t in TRIGGERS}
+        wanted = {"meta", "event_schemas", "events", "event_tracks", "event_actors", "event_loggers"} | {t.split()[5] for t in TRIGGERS}
         if not wanted <= names:
             return False
         return set(EVENT_TYPES) <= {r[0] for r in self.conn.execute("SELECT type FROM event_schemas")}
@@ -588,6 +606,32 @@ class EventStore:
         conn.executemany("INSERT INTO event_actors(actor, position) VALUES (?, ?)", actor_rows)
         conn.executemany("INSERT OR IGNORE INTO event_tracks(track, position) VALUES (?, ?)", extra[0])
         conn.executemany("INSERT OR IGNORE INTO event_actors(actor, position) VALUES (?, ?)", extra[1])
+        conn.executemany("INSERT INTO event_loggers(position, name) VALUES (?, ?)", self._loggers(rows))
+
+    # Who logged each event of a copy (tracker copy), by position: kept from the log copied.
+    carried_loggers: dict[int, str] | None = None
+
+    def _loggers(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, str]]:
+        """(position, who logged it) for rows being appended: this machine's analyst, or in a
+        copy, whoever logged the event in the log copied."""
+        if self.carried_loggers is not None:
+            return [(row[0], self.carried_loggers.get(row[0], "unknown")) for row in rows]
+        return [(row[0], self.analyst) for row in rows]
+
+    def loggers(self, positions: Sequence[int]) -> dict[int, str]:
+        """Who logged the events at these positions (those logged before it was recorded left out)."""
+        found: dict[int, str] = {}
+        if not self._has_loggers():
+            return found
+        for i in range(0, len(positions), 500):
+            chunk = positions[i : i + 500]
+            q = f"SELECT position, name FROM event_loggers WHERE position IN ({','.join('?' * len(chunk))})"
+            found.update(self.conn.execute(q, list(chunk)).fetchall())
+        return found
+
+    def _has_loggers(self) -> bool:
+        # A file from before the table, opened read-only, has none: its events read as unknown.
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'event_loggers'").fetchone() is not None
 
     def _check_references(
         self,
@@ -719,6 +763,12 @@ class EventStore:
         if f.actors:
             clauses.append(f"position IN (SELECT position FROM event_actors WHERE actor IN ({','.join('?' * len(f.actors))}))")
             args.extend(f.actors)
+        if f.by:
+            if self._has_loggers():
+                clauses.append(f"position IN (SELECT position FROM event_loggers WHERE name IN ({','.join('?' * len(f.by))}))")
+                args.extend(f.by)
+            else:
+                clauses.append("0")
         if f.types:
             clauses.append(f"type IN ({','.join('?' * len(f.types))})")
             args.extend(f.types)

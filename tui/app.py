@@ -38,7 +38,7 @@ from textual.screen import ModalScreen
 from textual.worker import get_current_worker
 
 from events.dates import end_of_day
-from tracker.service import Moment, StoredEvent, StoreError, Tracker, VerifyResult
+from tracker.service import Moment, StoredEvent, StoreError, Tracker, VerifyResult, is_server
 from tracker.textsafe import printable
 from tracker.workers import worker_pool
 from tui.commands import TrackerCommands
@@ -60,6 +60,7 @@ VIEWS = Binding.Group("Views")
 TIME = Binding.Group("Time travel")
 THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "tokyo-night")
 POLL_SECONDS = 1.0
+SERVER_POLL_SECONDS = 0.25
 WORK_POLL_SECONDS = 0.1  # how often a view waiting on the projection process looks at what it is doing
 BOARD_BYTES = 4096
 VERIFY_AFTER_SECONDS = 2.0  # start the startup verify by then even if the first screen is still loading
@@ -251,7 +252,8 @@ class TrackerApp(App[None]):
     def __init__(self, path: str | Path, *, readonly: bool = False, poll: bool = True,
                  verify: bool = True, isolate: bool = True) -> None:
         super().__init__()
-        self.path = Path(path)
+        # A file, or a team's server log by its URL (kept as text: a Path would mangle it).
+        self.path: str | Path = path if is_server(path) else Path(path)
         self.tracker = Tracker.open(self.path, readonly=True) if readonly else Tracker.open_any(self.path)
         self.readonly = self.tracker.readonly
         # Long work on our own connection (a write waiting for the lock; a build, without the
@@ -276,7 +278,8 @@ class TrackerApp(App[None]):
         self.track_titles: dict[str, str] = {}  # filled by the tracks view, for the palette
         self.last_track: str | None = None
         self.known_follows = False  # k: "as known on" the day shown, rather than as known now
-        self.sub_title = self._sub_title = f"{printable(self.path.name)}{'  (read-only)' if self.readonly else ''}"
+        name = self.tracker.location if is_server(self.path) else Path(self.path).name
+        self.sub_title = self._sub_title = f"{printable(name)}{'  (read-only)' if self.readonly else ''}"
 
     # -- the log, through the service ---------------------------------------------------------
     def read(self, fn: Callable[[Tracker], T]) -> T:
@@ -381,7 +384,9 @@ class TrackerApp(App[None]):
             self.set_timer(VERIFY_AFTER_SECONDS, self.start_verify)
         if self._poll:
             self.check_for_changes()
-            self.set_interval(POLL_SECONDS, self.check_for_changes)
+            # A server log's check looks only for a notification on its socket: cheap enough to make
+            # often, so another analyst's event shows within a second.
+            self.set_interval(SERVER_POLL_SECONDS if is_server(self.path) else POLL_SECONDS, self.check_for_changes)
 
     def on_unmount(self) -> None:
         for tracker, lock in list(self._readers.values()):
@@ -528,7 +533,7 @@ class TrackerApp(App[None]):
 
     def action_log_event(self, prefill: Prefill | None = None) -> None:
         if self.readonly:
-            self.notify(f"{self.path} is read-only: it can be browsed, but nothing can be logged to it.",
+            self.notify(f"{self.tracker.location} is read-only: it can be browsed, but nothing can be logged to it.",
                         title="Cannot log", severity="error", markup=False)
             return
         if prefill is None:

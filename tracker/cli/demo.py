@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli.common import Context, handle_errors, say
-from tracker.paths import demo_db, resolve_db
+from tracker.paths import demo_db, resolve_location
 from tracker.present import plural
 from tracker.service import Tracker
 
@@ -68,7 +68,7 @@ def tui(ctx: Context, create: bool) -> None:
     # Like every other command: a mistyped --db is an error, not a new empty log.
     with Tracker.open(ctx.db) if create else Tracker.open_existing(ctx.db):
         pass
-    if not _run_tui(str(resolve_db(ctx.db))):
+    if not _run_tui(str(resolve_location(ctx.db))):
         raise click.ClickException("the terminal UI is not installed")
 
 

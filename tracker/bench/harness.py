@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 
 RESULT_TAG = "BENCH-RESULT "
 DEFAULT_EVENTS = 100_000
-PHASES = ("generate", "import", "raw", "eventsourcing", "rebuild", "es_rebuild", "asof", "tui", "append")
+PHASES = ("generate", "import", "raw", "eventsourcing", "rebuild", "es_rebuild", "asof", "tui", "append", "server")
 
 TARGETS = {
     "import_vs_raw": 0.6,  # at least this fraction of the raw executemany rate
@@ -470,8 +471,9 @@ def phase_asof(a: dict[str, Any]) -> dict[str, Any]:
     from projections.moment import Moment
     from tracker.service import Tracker
 
-    # Writable, as the TUI opens it: the read model catches up if behind.
-    tracker = Tracker.open(a["db"])
+    # Writable, as the TUI opens it: the read model catches up if behind. On a server log
+    # (`tracker`, from phase_server), the same dates and tracks are picked from the file log.
+    tracker = a.get("tracker") or Tracker.open(a["db"])
     rng = random.Random(a["seed"] + 7)
     conn = sqlite3.connect(f"file:{a['db']}?mode=ro", uri=True)  # the harness's own look at the data
     lo, hi = conn.execute("SELECT min(occurred_earliest), max(occurred_latest) FROM events").fetchone()
@@ -748,10 +750,61 @@ def phase_append(a: dict[str, Any]) -> dict[str, Any]:
             "raw_median_ms": statistics.median(base), "raw_p99_ms": percentile(base, 99), "profile": profile}
 
 
+def phase_server(a: dict[str, Any]) -> dict[str, Any]:
+    """The same log on a PostgreSQL server: copied there (`tracker copy`), mirrored by a new
+    machine, as-of queries through the mirror, and single appends through the server. The server
+    at `a["server"]` gets a throwaway database of its own, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    from tracker.bench.synthetic import generate
+    from tracker.service import Tracker
+    from tracker.store.postgres import init_server
+
+    url = a["server"]
+    name = f"tracker_bench_{uuid.uuid4().hex[:10]}"
+    parts = urllib.parse.urlsplit(url)
+    bench_url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+    os.environ["TRACKER_MIRROR_DIR"] = str(Path(a["db"]).parent / "mirrors")
+    try:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8')  # type: ignore[arg-type]
+    except psycopg.Error as exc:
+        return {"unavailable": f"cannot make a database on the server ({str(exc).strip()[:120]})"}
+    out: dict[str, Any] = {}
+    try:
+        init_server(bench_url)
+        t0 = time.perf_counter()
+        with Tracker.open(a["db"], readonly=True) as source, Tracker.open(bench_url) as target:
+            out["copied"] = source.copy_to(target).events
+        out["copy_s"] = time.perf_counter() - t0
+        out["copy_rate"] = out["copied"] / out["copy_s"]
+        shutil.rmtree(os.environ["TRACKER_MIRROR_DIR"])  # a colleague's machine, new to the log
+        t0 = time.perf_counter()
+        tracker = Tracker.open(bench_url)
+        out["mirror_s"] = time.perf_counter() - t0
+        out["asof"] = phase_asof(dict(a, tracker=tracker, profile=False))
+        tracker = Tracker.open(bench_url)
+        bodies = [b for b in generate(a["appends"] * 2 + 820, seed=a["seed"] + 1_000_003) if "target" not in b]
+        samples = []
+        for body in bodies[-a["appends"]:]:
+            t1 = time.perf_counter()
+            tracker.store.append([body])
+            samples.append((time.perf_counter() - t1) * 1000)
+        tracker.close()
+        out["append"] = {"median_ms": statistics.median(samples), "p99_ms": percentile(samples, 99),
+                         "appends": len(samples)}
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+    return out
+
+
 PHASE_FUNCTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "generate": phase_generate, "import": phase_import, "raw": phase_raw, "eventsourcing": phase_eventsourcing,
     "rebuild": phase_rebuild, "es_rebuild": phase_es_rebuild, "asof": phase_asof, "tui": phase_tui,
-    "append": phase_append,
+    "append": phase_append, "server": phase_server,
 }
 
 
@@ -781,6 +834,7 @@ def child_main(name: str, args: dict[str, Any]) -> None:
 @dataclass
 class Options:
     events: int = DEFAULT_EVENTS
+    server: str | None = None  # a PostgreSQL URL: the same figures for a server log (phase_server)
     seed: int = 1
     workdir: str | None = None
     keep: bool = False
@@ -837,6 +891,7 @@ def run_phase(name: str, args: dict[str, Any], timeout: float, log: Callable[[st
 # (interleaved, so a noisy spell hits both a figure and its baseline) and keeps each phase's best.
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("generate",), ("import", "raw", "eventsourcing"), ("rebuild", "es_rebuild"), ("asof",), ("tui",), ("append",),
+    ("server",),
 )
 
 
@@ -861,6 +916,8 @@ def run_benchmark(opts: Options, log: Callable[[str], None] | None = None) -> Ru
             args["queries"] = opts.queries
         if name == "tui":
             args["head"] = run.results.get("import", {}).get("events")
+        if name == "server":
+            args.update(server=opts.server, appends=min(opts.appends, 200), queries=opts.queries)
         return args
 
     try:
@@ -869,6 +926,8 @@ def run_benchmark(opts: Options, log: Callable[[str], None] | None = None) -> Ru
             for name in group:
                 if name in opts.skip and name not in ("generate", "import"):
                     run.results[name] = {"skipped": True}
+                elif name == "server" and not opts.server:
+                    run.results[name] = {"unavailable": "no server given (--db postgresql://...)", "not_installed": True}
                 elif name in ("eventsourcing", "es_rebuild") and not _has_eventsourcing():
                     run.results[name] = {"unavailable": "pip install -e '.[bench]'", "not_installed": True}
                 else:
@@ -1043,6 +1102,7 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
         rows.append(("TUI: time to reach the end of the event log (End in the events view)",
                      _ms(end) if end is not None else f"n/a ({tui.get('end_unavailable', 'not measured')})", "", "",
                      "< 200 ms", verdict(None if end is None else end < TARGETS["tui_end_ms"])))
+    rows.extend(_server_rows(r))
     mem = []
     for label, key in (("import", "import"), ("rebuild", "rebuild"), ("TUI", "tui")):
         res = r.get(key)
@@ -1056,6 +1116,44 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
     rows.append(("peak resident memory (VmHWM of each phase's process)", "; ".join(mem), "", "", "TUI < 300 MB",
                  verdict(tui_ok)))
     return rows
+
+
+def _server_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
+    """The PostgreSQL figures beside the file log's from the same run (`--db postgresql://...`)."""
+    srv = r.get("server")
+    if not srv or srv.get("not_installed"):
+        return []
+    na = _na(srv, "copy_rate")
+    if na:
+        return [("the same log on PostgreSQL (`--db postgresql://...`)", na, "", "", "report", "n/a")]
+    rows = []
+    imp = r.get("import") or {}
+    base = f"file import: {_rate(imp['rate'])}" if imp.get("rate") else ""
+    ratio = f"{srv['copy_rate'] / imp['rate']:.2f}× the file import" if imp.get("rate") else ""
+    figure = f"PostgreSQL: `tracker copy` of the file log to a server ({srv['copied']:,} events, chain walked on both ends)"
+    rows.append((figure, f"{_rate(srv['copy_rate'])} ({srv['copy_s']:.2f} s)", base, ratio, "report",
+                 "reported"))
+    rows.append(("PostgreSQL: a new machine's first open (its mirror copies the whole log)", f"{srv['mirror_s']:.2f} s",
+                 "", "", "report", "reported"))
+    asof, file_asof = srv.get("asof") or {}, r.get("asof") or {}
+    for label, key in (("as of D", "valid"), ("as known at D", "transaction"), ("both", "both")):
+        sub, base_sub = asof.get(key), file_asof.get(key)
+        if not sub:
+            continue
+        base = f"file: median {_ms(base_sub['median_ms'])}, p99 {_ms(base_sub['p99_ms'])}" if base_sub else ""
+        rows.append((f"PostgreSQL: as-of query, {label} (through the mirror)",
+                     f"median {_ms(sub['median_ms'])}, p99 {_ms(sub['p99_ms'])}", base, "", "< 100 ms each",
+                     verdict_of(sub["p99_ms"] < TARGETS["asof_ms"])))
+    ap, file_ap = srv.get("append") or {}, r.get("append") or {}
+    if ap:
+        base = f"file: median {_ms(file_ap['median_ms'])}" if file_ap.get("median_ms") else ""
+        rows.append((f"PostgreSQL: one logged event, through the server's lock ({ap['appends']}×)",
+                     f"median {_ms(ap['median_ms'])}, p99 {_ms(ap['p99_ms'])}", base, "", "report", "reported"))
+    return rows
+
+
+def verdict_of(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
 
 
 def render(run: Run) -> str:

@@ -29,9 +29,12 @@ from tracker.bench import DEFAULT_EVENTS, PHASES, Options, finish, run_benchmark
               help="Run the import and rebuild figures (and their baselines) this many times, interleaved; "
                    "keep the best of each.")
 @click.option("--quiet", is_flag=True, help="No progress messages.")
+@click.option("--db", "server", metavar="URL",
+              help="Also measure a log on this PostgreSQL server (postgresql://USER@HOST/DB, a role that may "
+                   "create databases): a throwaway database is made on it and dropped afterwards.")
 def bench(events: int, seed: int, workdir: str | None, keep: bool, appends: int, queries: int,
           skip: tuple[str, ...], profile: tuple[str, ...], no_schema_baseline: bool, json_path: str | None,
-          markdown_path: str | None, repeat: int, quiet: bool) -> None:
+          markdown_path: str | None, repeat: int, quiet: bool, server: str | None) -> None:
     """Measure import, durable appends, rebuild, as-of queries, the TUI and memory on a synthetic log.
 
     Every figure is printed next to a baseline measured in the same run (raw sqlite3, and the
@@ -39,7 +42,7 @@ def bench(events: int, seed: int, workdir: str | None, keep: bool, appends: int,
     """
     opts = Options(events=events, seed=seed, workdir=workdir, keep=keep, appends=appends, queries=queries,
                    skip=skip, profile=profile, schema_baseline=not no_schema_baseline, json_path=json_path,
-                   markdown_path=markdown_path, quiet=quiet, repeat=repeat)
+                   markdown_path=markdown_path, quiet=quiet, repeat=repeat, server=server)
     run = run_benchmark(opts, log=None if not quiet else (lambda _: None))
     ctx = click.get_current_context()
     run.command = "tracker " + " ".join(ctx.command_path.split()[1:] + _args(ctx))

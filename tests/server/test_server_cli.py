@@ -64,6 +64,9 @@ def test_log_and_read_on_the_server_from_the_command_line(pg_url: str) -> None:
     assert logged.returncode == 0, logged.stderr
     listed = json.loads(tracker("events", "--json", db=pg_url).stdout)
     assert [e["summary"] for e in listed] == ["Moscow rejects sanctions"]
+    assert listed[0]["recorded_by"] == "postgres"  # the role the server saw append it
+    assert json.loads(tracker("events", "--json", "--by", "postgres", db=pg_url).stdout) == listed
+    assert json.loads(tracker("events", "--json", "--by", "someone-else", db=pg_url).stdout) == []
     assert tracker("verify", db=pg_url).returncode == 0
 
 

@@ -130,7 +130,8 @@ def _plain(obj: Any) -> Any:
         return obj.model_dump(mode="json")
     if isinstance(obj, EventRow):
         return {"position": obj.position, "hash": obj.hash, **obj.event.model_dump(mode="json"),
-                "claim_status": obj.claim_status, "corrected": obj.corrected, "retracted": obj.retracted}
+                "claim_status": obj.claim_status, "corrected": obj.corrected, "retracted": obj.retracted,
+                "recorded_by": obj.recorded_by}
     if isinstance(obj, StoredEvent):
         return {"position": obj.position, "hash": obj.hash, **obj.event.model_dump(mode="json")}
     if is_dataclass(obj) and not isinstance(obj, type):

@@ -92,6 +92,8 @@ def event_row(row: EventRow) -> list[str]:
 @click.option("--actor", "actors", multiple=True, help="Only events involving these actors. Repeatable.")
 @click.option("--type", "types", multiple=True, help="Only these event types. Repeatable.")
 @click.option("--status", "statuses", multiple=True, help="Only these claim statuses (as logged). Repeatable.")
+@click.option("--by", "loggers", multiple=True, metavar="NAME",
+              help="Only events logged by NAME (a server log's role; a file's $TRACKER_ANALYST). Repeatable.")
 @click.option("--from", "date_from", metavar="DATE",
               help="Events that may have happened on or after DATE (its first day).")
 @click.option("--to", "date_to", metavar="DATE",
@@ -107,14 +109,14 @@ def event_row(row: EventRow) -> list[str]:
 @click.pass_obj
 @handle_errors
 def events(ctx: Context, tracks: tuple[str, ...], actors: tuple[str, ...], types: tuple[str, ...],
-           statuses: tuple[str, ...], date_from: str | None, date_to: str | None, known_at: str | None,
-           text: str | None, limit: int, oldest_first: bool, as_json: bool) -> None:
+           statuses: tuple[str, ...], loggers: tuple[str, ...], date_from: str | None, date_to: str | None,
+           known_at: str | None, text: str | None, limit: int, oldest_first: bool, as_json: bool) -> None:
     """List events in log order, newest first, filtered; each as the record stands (or stood at
     --known-at): corrected text marked [corrected], retracted events marked RETRACTED."""
     occurred_from, occurred_to = parse_range(date_from, date_to)
     tracker = ctx.tracker(readonly=True)
     f = EventFilter(
-        tracks=tracks, actors=actors, types=tuple(t.replace("-", "_") for t in types), statuses=statuses,
+        tracks=tracks, actors=actors, types=tuple(t.replace("-", "_") for t in types), statuses=statuses, by=loggers,
         occurred_from=occurred_from, occurred_to=occurred_to, text=text,
     )
     moment = Moment(known_at=parse_known_at(known_at))

@@ -37,5 +37,7 @@ async def test_another_analysts_event_shows_within_a_second(demo_db: Path, pg_ur
         shown = time.monotonic() - committed
         assert "A colleague's entry" in screen_text(app)
         assert f"{events + 1} events" in screen_text(app)
-        print(f"shown {shown:.2f} s after the commit")
         assert shown < LIVE_SECONDS, f"shown {shown:.2f} s after the commit"
+        await pilot.press("home")  # the newest event, on top: its record says who logged it
+        await settle(pilot)
+        assert "by postgres" in screen_text(app)

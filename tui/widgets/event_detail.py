@@ -83,7 +83,7 @@ def render_event(row: EventRow, later: list[StoredEvent] | None = None, grades: 
     grid = _grid()
     grid.add_row("When", safe(e.occurred.label()))
     if e.recorded_at:
-        grid.add_row("Logged", Text(day(e.recorded_at), style="dim"))
+        grid.add_row("Logged", Text(f"{day(e.recorded_at)}  by {clean(row.recorded_by)}", style="dim"))
     grid.add_row("Tracks", safe(", ".join(e.tracks)))
     if e.actors:
         grid.add_row("Actors", safe(", ".join(e.actors)))

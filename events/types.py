@@ -541,9 +541,11 @@ class SourceGraded(EventBase):
     """An outlet is graded for reliability, A to F.
 
     The grade holds for every source from that outlet, on every track, from this event's date
-    until the outlet is graded again (projections.grades)."""
+    until the outlet is graded again (projections.grades). It needs no track: a grade is the team's
+    own judgment of an outlet, for every track."""
 
     type: Literal["source_graded"] = "source_graded"
+    tracks: Annotated[list[Slug], Field(max_length=50)] = Field(default_factory=list)
     outlet: Line
     """The outlet as sources name it, e.g. 'Reuters' (case and spacing do not matter)."""
     reliability: Reliability

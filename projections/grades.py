@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from events.base import Source
-from projections.state import TrackState, sourced_fields
+from projections.state import Dated, Sourced, TrackState, sourced_fields
 
 RELIABILITY: dict[str, str] = {
     "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
@@ -95,3 +95,45 @@ def support(sources: Iterable[Source], grades: Grades) -> Support:
             best[key] = grade
     shown = tuple(sorted((g for g in best.values() if g), key=_rank))
     return Support(len(given), len(best), shown)
+
+
+# Claim statuses from the firmest to the weakest: a fact stands as firm as its firmest event.
+FIRMNESS: tuple[str, ...] = ("confirmed", "reported", "unverified", "disputed", "denied")
+
+
+def firmness(status: str) -> int:
+    """0 for 'confirmed', then each weaker claim status (FIRMNESS); an unknown one last."""
+    return FIRMNESS.index(status) if status in FIRMNESS else len(FIRMNESS)
+
+
+def claim_mark(status: str) -> str:
+    """' [unverified]' after a fact that is not confirmed, '' after one that is: the words every
+    command-line view puts after such a fact (tracker.present says it the same way)."""
+    return "" if status == "confirmed" else f" [{status}]"
+
+
+@dataclass(frozen=True)
+class Backing:
+    """What stands behind one fact as a view lists it: its support, and the firmest claim status
+    of the events behind it ('unverified' when each of them is unverified)."""
+
+    support: Support
+    claim_status: str = "confirmed"
+
+    def __str__(self) -> str:
+        return str(self.support)
+
+
+def fact_key(field: str, item: Sourced) -> tuple[str, ...]:
+    """One fact of a track as views and `Tracker.backing` name it: its field of TrackState, its
+    leading value (an actor, an agreement id ...) and the events the state names for it."""
+    own = [f for f in type(item).model_fields if f not in Dated.model_fields]
+    return (field, str(getattr(item, own[0])) if own else "", *item.event_ids)
+
+
+def backing(events: Iterable[tuple[str, Iterable[Source]]], grades: Grades) -> Backing:
+    """From the (claim status, sources) of each event behind a fact: one rule for every view."""
+    given = list(events)
+    statuses = [status for status, _ in given]
+    firmest = min(statuses, key=firmness, default="confirmed")
+    return Backing(support((src for _, sources in given for src in sources), grades), firmest)

@@ -258,6 +258,7 @@ class ProvenanceEntry:
     corrected: bool = False
     claim_status: str = "confirmed"  # after the claim status changes known at the moment
     grades: tuple[str, ...] = ()  # of each of the event's sources, in order ('B2', '?3', ''; projections.grades)
+    recorded_by: str = "unknown"  # who logged it (filled by the service, from the store)
 
 
 @dataclass(frozen=True)

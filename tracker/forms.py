@@ -266,9 +266,52 @@ UNSTATED_STATUS = {True: "confirmed", False: "unverified"}  # keyed by "it has a
 NEEDS_OUTLET = "a source needs its outlet (e.g. 'Reuters')"
 
 
+# Types that record the team's own judgment, not a report: without a source they are still what
+# the analyst states, so an unstated status is 'confirmed' (a grade of an outlet is not 'unverified').
+OWN_JUDGMENT_TYPES = frozenset({"source_graded"})
+
+
 def resolved_status(draft: Draft) -> str:
-    """The status `build_event` stores for this draft: the one stated, else by its sources."""
-    return draft.status or UNSTATED_STATUS[any(not s.blank() for s in draft.sources)]
+    """The status `build_event` stores for this draft: the one stated, else by its sources
+    (UNSTATED_STATUS), except for the team's own judgment (OWN_JUDGMENT_TYPES): 'confirmed'."""
+    if draft.status:
+        return draft.status
+    if _type_key(draft.type) in OWN_JUDGMENT_TYPES:
+        return "confirmed"
+    return UNSTATED_STATUS[any(not s.blank() for s in draft.sources)]
+
+
+def _type_key(name: str) -> str:
+    return name.strip().lower().replace("-", "_")
+
+
+# Types whose summary, left out, is written from their fields (generated_summary).
+GENERATED_SUMMARY_TYPES = frozenset({"source_graded"})
+_SUMMARY_LIMIT = 500  # events.base.Line
+
+
+def generated_summary(event_type: str, fields: Mapping[str, Any]) -> str:
+    """The summary of an event that needs none typed ('' for any other type): a grade reads
+    'Reuters graded B: its reason' (shortened to fit a summary)."""
+    if _type_key(event_type) not in GENERATED_SUMMARY_TYPES:
+        return ""
+    outlet = str(fields.get("outlet") or "").strip()
+    letter = str(fields.get("reliability") or "").strip()
+    if not outlet or not letter:
+        return ""
+    reason = " ".join(str(fields.get("reason") or "").split())
+    text = f"{outlet} graded {letter}" + (f": {reason}" if reason else "")
+    return text if len(text) <= _SUMMARY_LIMIT else text[:_SUMMARY_LIMIT - 1].rstrip() + "\u2026"
+
+
+def needs_track(event_type: str) -> bool:
+    """Whether an event of this type must name a track (a grade of an outlet holds for every track)."""
+    return EVENT_TYPES[_type_key(event_type)].model_fields["tracks"].is_required()
+
+
+def needs_summary(event_type: str) -> bool:
+    """Whether a summary must be typed for an event of this type (else it is written: generated_summary)."""
+    return _type_key(event_type) not in GENERATED_SUMMARY_TYPES
 
 
 def build_event(draft: Draft, reported_on: date | None = None) -> Event:
@@ -328,7 +371,8 @@ def build_event(draft: Draft, reported_on: date | None = None) -> Event:
                 actors.append(actor)
     body.update(
         tracks=_split(draft.tracks), actors=actors, location=draft.location or None,
-        summary=draft.summary.strip(), details=draft.details or None, status=resolved_status(draft),
+        summary=draft.summary.strip() or generated_summary(etype, draft.fields), details=draft.details or None,
+        status=resolved_status(draft),
         tags=_split(draft.tags),
     )
     # Blank blocks (a form's unused ones) are left out; a problem is named by the source's place
@@ -404,6 +448,7 @@ FIELD_LABELS = {
     "summary": "Summary", "tracks": "Tracks", "actors": "Actors", "tags": "Tags", "status": "Claim status",
     "location": "Location", "details": "Details", "source_outlet": "Source outlet", "source_url": "Source URL",
     "source_published": "Source published", "source_via": "Source via", "source_quote": "Source quote",
+    "source_credibility": "Source credibility",
 }
 ITEM_LABELS = {"tracks": "Track id", "actors": "Actor id", "tags": "Tag", "commitments": "Commitment"}
 _AMOUNT = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol
 
 from events.occurred import Occurred
 from projections.state import (
@@ -28,6 +28,7 @@ from projections.state import (
     Deadline,
     Meeting,
     Proposal,
+    Sourced,
     TrackState,
 )
 
@@ -72,6 +73,7 @@ class Span:
 class Line:
     spans: tuple[Span, ...]
     level: int = 0  # 0: an entry of the section; 1: a detail of the entry above it
+    about: tuple[str, Sourced] | None = None  # the fact the line lists, if it lists one: its field of TrackState, itself
 
     @property
     def text(self) -> str:
@@ -82,7 +84,7 @@ class Line:
 Part = str | Span | Iterable[Span] | None
 
 
-def line(*parts: Part, level: int = 0) -> Line:
+def line(*parts: Part, level: int = 0, about: tuple[str, Sourced] | None = None) -> Line:
     """A line from pieces: a str is our wording, a Span is itself, a list of spans is spliced
     in, None is left out (so optional pieces read inline)."""
     spans: list[Span] = []
@@ -95,7 +97,7 @@ def line(*parts: Part, level: int = 0) -> Line:
             spans.append(part)
         else:
             spans.extend(part)
-    return Line(tuple(spans), level)
+    return Line(tuple(spans), level, about)
 
 
 # -- names and dates -----------------------------------------------------------------------------
@@ -229,6 +231,16 @@ def _claim(status: str, *, loud: bool = False) -> list[Span]:
     return [Span(" ["), Span(status.upper() if loud else status, "claim"), Span("]")]
 
 
+def backed(ln: Line, support: str, claim_status: str = "confirmed") -> Line:
+    """The line with what stands behind the fact it lists: ' · 2 sources, 1 independent (B2, C3)'
+    (projections.grades.Support) and, when the line does not say its claim status itself, the
+    firmest status of the events behind it unless confirmed (' [unverified]'): a fact that only a
+    report or an unverified event stands behind never reads as plain fact."""
+    said = any(s.kind == "claim" for s in ln.spans)
+    shown = [Span(f" \u00b7 {support}")] if support else []
+    return Line((*ln.spans, *([] if said else _claim(claim_status)), *shown), ln.level, ln.about)
+
+
 def subject(text: str) -> Span:
     return Span(text, "subject")
 
@@ -268,7 +280,7 @@ def _parties(s: TrackState, names: Names) -> list[Line]:
     return [line(subject(names(p.actor)),
                  [Span(" ("), *names.spans(p.delegates, short=True), Span(")")] if p.delegates else None,
                  ", as party" if others else None, ", last ", dated(p.occurred, p.uncertain),
-                 [Span(", joined: "), data(p.reason)] if p.reason else None)
+                 [Span(", joined: "), data(p.reason)] if p.reason else None, about=("parties", p))
             for p in s.parties] + [line(subject(names(actor)), f", as {role}, last ", dated(occ, unsure))
                                    for actor, role, occ, unsure in others]
 
@@ -277,7 +289,7 @@ def _left(s: TrackState, names: Names) -> list[Line]:
     return [line(subject(names(d.actor)),
                  [Span(" (withdrew from "), data(d.agreement), Span(")")] if d.agreement else None,
                  " ", dated(d.occurred, d.uncertain),
-                 [Span(": "), data(d.reason)] if d.reason else None)
+                 [Span(": "), data(d.reason)] if d.reason else None, about=("left", d))
             for d in s.left]
 
 
@@ -285,13 +297,13 @@ def _excluded(s: TrackState, names: Names) -> list[Line]:
     return [line(subject(names(x.actor)),
                  [Span(" by "), *names.spans(x.by)] if x.by else None,
                  " ", dated(x.occurred, x.uncertain),
-                 [Span(": "), data(x.reason)] if x.reason else None)
+                 [Span(": "), data(x.reason)] if x.reason else None, about=("excluded", x))
             for x in s.excluded]
 
 
 def _seat_demands(s: TrackState, names: Names) -> list[Line]:
     return [line(subject(names(d.claimant)), " for ", names.spans(d.seat_for),
-                 " ", dated(d.occurred, d.uncertain), _claim(d.claim_status))
+                 " ", dated(d.occurred, d.uncertain), _claim(d.claim_status), about=("seat_demands", d))
             for d in s.seat_demands]
 
 
@@ -301,13 +313,13 @@ def _mediators(s: TrackState, names: Names) -> list[Line]:
                  else "hosted talks" if m.role == "host" else [Span("at the table as "), data(m.role)],
                  [Span(" ("), data(m.venue), Span(")")] if m.venue else None,
                  [Span(" between "), *names.spans(m.between)] if m.between else None,
-                 " ", dated(m.occurred, m.uncertain))
+                 " ", dated(m.occurred, m.uncertain), about=("mediators", m))
             for m in s.mediators]
 
 
 def _observers(s: TrackState, names: Names) -> list[Line]:
     return [line(subject(names(o.actor)), ", at the table as observer, last " if o.role else ", last heard ",
-                 dated(o.occurred, o.uncertain)) for o in s.observers]
+                 dated(o.occurred, o.uncertain), about=("observers", o)) for o in s.observers]
 
 
 def _agenda(s: TrackState, names: Names) -> list[Line]:
@@ -344,7 +356,7 @@ def _stances(s: TrackState, names: Names) -> list[Line]:
                         ": ", Span(st.stance, "stance"), shift(st.previous, st.direction),
                         _claim(st.claim_status, loud=True),
                         [Span(" "), *quote(st.quote)] if st.quote else None,
-                        " ", dated(st.occurred, st.uncertain), level=1))
+                        " ", dated(st.occurred, st.uncertain), level=1, about=("stances", st)))
     return out
 
 
@@ -424,7 +436,7 @@ _ACTED = {"signed": "signed by ", "ratified": "ratified by ", "withdrawn": "with
 def _agreement(a: Agreement, names: Names) -> list[Line]:
     tally = commitment_tally(a)
     out = [line(subject(a.title), " (", names.spans(a.parties), ") ", dated(a.occurred, a.uncertain),
-                _claim(a.claim_status), [Span(" - "), *tally] if tally else None)]
+                _claim(a.claim_status), [Span(" - "), *tally] if tally else None, about=("agreements", a))]
     out += [line(_ACTED.get(x.act, x.act), names.spans(x.parties),
                  [Span(" ("), data(x.detail), Span(")")] if x.detail else None, " ", dated(x.occurred, x.uncertain),
                  [Span(", effective "), *dated(x.effective)] if x.effective else None, _claim(x.claim_status),
@@ -498,7 +510,7 @@ def _red_lines(s: TrackState, names: Names) -> list[Line]:
                         data(r.demand),
                         [Span(" ("), Span(names.short(r.speaker), "name"), Span(")")] if r.speaker != r.actor else None,
                         _claim(r.claim_status, loud=True), [Span(" "), *quote(r.quote)] if r.quote else None,
-                        " ", dated(r.occurred, r.uncertain), level=1))
+                        " ", dated(r.occurred, r.uncertain), level=1, about=("red_lines", r)))
     return out
 
 
@@ -655,12 +667,32 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
-def sections(state: TrackState, names: Names) -> list[tuple[Section, list[Line]]]:
+# The facts whose lines say their support ('· 2 sources (B2)'): who sits at the table, who demands
+# a seat, who holds which stance or red line, what was agreed. Every other fact says only its claim
+# status when its events are not confirmed (`backed`); `why` gives the support of any fact.
+SUPPORT_SHOWN = frozenset({"parties", "seat_demands", "stances", "red_lines", "agreements"})
+
+
+class Backs(Protocol):
+    """What stands behind a fact (projections.grades.Backing): its support as text, its claim status."""
+
+    @property
+    def claim_status(self) -> str: ...
+
+    def __str__(self) -> str: ...
+
+
+def sections(state: TrackState, names: Names,
+             backing: Callable[[str, Sourced], Backs | None] | None = None) -> list[tuple[Section, list[Line]]]:
     """The sections to show for `state`, in order, each with its lines: what every view iterates,
-    so all of them show the same sections in the same order."""
+    so all of them show the same sections in the same order. With `backing` (what stands behind
+    the fact a field of the state holds: Tracker.backing), each line that lists a fact says it (`backed`)."""
     out: list[tuple[Section, list[Line]]] = []
     for section in SECTIONS:
         lines = section.lines(state, names)
+        if backing is not None:
+            lines = [backed(ln, str(b) if ln.about[0] in SUPPORT_SHOWN else "", b.claim_status)
+                     if ln.about and (b := backing(*ln.about)) is not None else ln for ln in lines]
         if not lines and section.empty is not None:
             lines = [line(Span(section.empty, "absent"))]
         if lines:

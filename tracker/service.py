@@ -21,7 +21,7 @@ import functools
 import re
 import sqlite3
 import time as clock
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -38,8 +38,21 @@ from projections.actors import named_by, names
 from projections.diff import diff as diff_states
 from projections.entities import Claims, actor_info, claim_status
 from projections.family import side_of
-from projections.grades import RELIABILITY, Grades, grades_from, keep_backed, support
+from projections.grades import (
+    CREDIBILITY,
+    RELIABILITY,
+    Backing,
+    Grades,
+    backing,
+    claim_mark,
+    fact_key,
+    firmness,
+    grades_from,
+    keep_backed,
+    support,
+)
 from projections.moment import Moment
+from projections.provenance import FIELDS as TRACED
 from projections.provenance import (
     Provenance,
     ProvenanceEntry,
@@ -61,6 +74,7 @@ from projections.replay import (
 from projections.state import (
     ActorInfo,
     ActorState,
+    Stance,
     StanceHistory,
     StanceStep,
     TimelineEntry,
@@ -606,6 +620,34 @@ class Tracker:
                 out.append(StanceHistory(track=track_id, actor=s.actor, issue=s.issue, steps=tuple(steps)))
         return out
 
+    @paused_collector
+    def backing(self, state: TrackState, moment: Moment = Moment()) -> dict[tuple[str, ...], Backing]:
+        """What stands behind each sourced fact of `state` (a track as `track` gives it at `moment`),
+        keyed by projections.grades.fact_key: its support ("3 sources, 2 independent (B2, C3)") and the
+        firmest claim status of those events (projections.grades.backing). A stance stands on every
+        statement of its history that said the same (as `why` counts it); any other fact on the
+        events the state names for it."""
+        fields = sourced_fields(state)
+        facts, found = self._track_facts(state.track, moment)
+        notes = record(facts, state.track) if any(items for f, (_, items) in fields.items()
+                                                   if f in TRACED and f != "stances") else {}
+        by_id = {e.id: e for e in facts}
+        behind: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for name, (keys, items) in fields.items():
+            for item in items:
+                if isinstance(item, Stance):  # every statement of its history that said the same
+                    behind[fact_key(name, item)] = tuple(
+                        i for i in item.history if i in by_id and by_id[i].body.get("stance") == item.stance)
+                else:
+                    rest = [str(getattr(item, k)) for k in keys[:1]]
+                    traced = trace(name, rest, item.event_ids, facts, notes, lambda actor: side_of(actor, found))
+                    behind[fact_key(name, item)] = tuple(t.event.id for t in traced if t.role in ("sets", "corroborates"))
+        rows = {r.id: r for r in self.as_known(self.store.get_many(sorted({i for v in behind.values() for i in v})),
+                                                moment)}
+        graded = self.grades(moment)
+        return {key: backing(((rows[i].claim_status, rows[i].event.sources) for i in ids if i in rows), graded)
+                for key, ids in behind.items()}
+
     # -- timeline -----------------------------------------------------------------------------
     @paused_collector
     def timeline(self, track_id: str | None, moment: Moment = Moment(), date_from: date | None = None,
@@ -739,16 +781,7 @@ class Tracker:
         if state is None:
             return None
         what, ids = sources_of(state, path)
-        rm = self._read_model()
-        if rm.current():
-            positions = {p for page in rm.timeline_page_positions(track_id, moment.valid_bound, moment) for p in page}
-            evs = rm.fetch_positions(sorted(positions | set(rm.moved_positions(moment))))
-            facts = [e for e in self._prepared(rm, evs, moment) if track_id in e.body["tracks"]]
-            found = rm.registry_for({a for e in facts for a in named_by(e.body)}, moment)
-        else:
-            everything = prepare(rm.all_events(), moment)
-            facts = [e for e in everything if track_id in e.body["tracks"]]
-            found = registry(everything)
+        facts, found = self._track_facts(track_id, moment)
         notes = record(facts, track_id)
         field_name, *rest = what.split()
         traced = trace(field_name, rest, ids, facts, notes, lambda actor: side_of(actor, found))
@@ -771,7 +804,20 @@ class Tracker:
             entries.append(ProvenanceEntry("bears on", e.position, e.event, claim_status=e.event.status,
                                            grades=tuple(graded.of(src) for src in e.event.sources)))
         entries.sort(key=lambda x: (x.event.occurred.earliest, x.position))
+        loggers = self.store.loggers([x.position for x in entries])
+        entries = [replace(x, recorded_by=loggers.get(x.position, "unknown")) for x in entries]
         return Provenance(track_id, what, moment.label(), ids, tuple(entries), backing)
+
+    def _track_facts(self, track_id: str, moment: Moment) -> tuple[list[Ev], Mapping[str, ActorInfo]]:
+        """A track's facts prepared for `moment` (as the fold reads them), and the actors they name."""
+        rm = self._read_model()
+        if rm.current():
+            positions = {p for page in rm.timeline_page_positions(track_id, moment.valid_bound, moment) for p in page}
+            evs = rm.fetch_positions(sorted(positions | set(rm.moved_positions(moment))))
+            facts = [e for e in self._prepared(rm, evs, moment) if track_id in e.body["tracks"]]
+            return facts, rm.registry_for({a for e in facts for a in named_by(e.body)}, moment)
+        everything = prepare(rm.all_events(), moment)
+        return [e for e in everything if track_id in e.body["tracks"]], registry(everything)
 
     def grades(self, moment: Moment = Moment()) -> Grades:
         """The reliability of each graded outlet at `moment` (source_graded events, log-wide: a
@@ -832,11 +878,13 @@ for _name in ("resolve_event", "events", "event", "as_known", "amendments_of", "
 
 
 __all__ = [
+    "CREDIBILITY",
     "EVENT_REF_FIELDS",
     "RELIABILITY",
     "ActorInfo",
     "ActorRoster",
     "ActorState",
+    "Backing",
     "Choices",
     "ConcurrencyConflict",
     "EventFilter",
@@ -867,7 +915,10 @@ __all__ = [
     "UnreadableEvent",
     "VerifyResult",
     "Waiting",
+    "claim_mark",
     "demo_lines",
+    "fact_key",
+    "firmness",
     "init_server",
     "is_server",
 ]

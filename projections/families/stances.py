@@ -11,13 +11,16 @@ The rule of who holds a stance:
   until it speaks again. Voices of the same side (`family.side_of`: an envoy and a ministry
   affiliated to one state, or two officials speaking for it) whose held stances differ on an issue
   are a `Contradiction` (a denied statement holds nothing). So two officials speaking for one state
-  share one cell (the latest wins) but are still seen to disagree.
+  share one cell (the latest wins) but are still seen to disagree. Only voices that speak for
+  their side count (`speaks_for_side`): an analyst, an expert or a journalist affiliated to a
+  state is not that state disagreeing with itself.
 Retracted statements never reach the fold (projections.amend), so they drop out of the history;
 the fold only sees the statements of the moment viewed, so the history is cut there too.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import insort
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
@@ -38,7 +41,15 @@ from projections.facts import (
 )
 from projections.family import Context, Family, Part
 from projections.records import Body
-from projections.state import Change, Contradiction, Stance, TrackState, Voice, shift_direction
+from projections.state import (
+    ActorInfo,
+    Change,
+    Contradiction,
+    Stance,
+    TrackState,
+    Voice,
+    shift_direction,
+)
 
 STANCE, SPEAKER = VALUES, VALUES + 1  # in a stance_log entry, after the slot head
 
@@ -99,13 +110,46 @@ def _freeze(acc: Acc, ctx: Context) -> Part:
     return Part({"stances": tuple(stances), "contradictions": _contradictions(logs, ctx)}, stances)
 
 
+# Who speaks for a side, by the actor's description (actor_described: kind, role). Kinds that never
+# do; words of a role that make a person (or a body) an official voice, and words that do not.
+NOT_OFFICIAL_KINDS = frozenset({"think_tank", "media"})
+_OFFICIAL_ROLE = re.compile(
+    r"\b(president|vice[- ]president|prime minister|premier|chancellor|head of (state|government)|king|queen|"
+    r"emir|crown prince|minist(er|ry)|secretary|envoy|ambassador|spokes(man|woman|person)|press secretary|"
+    r"advis[eo]r|delegat(e|ion)|negotiator|representative|foreign office|state department|government|"
+    r"commission|council|cabinet|kremlin|white house)\b", re.IGNORECASE)
+_UNOFFICIAL_ROLE = re.compile(
+    r"\b(analyst|expert|journalist|correspondent|commentator|columnist|reporter|editor|scholar|researcher|"
+    r"academic|professor|fellow|panelist|author|think[- ]tank|pundit|blogger|former)\b", re.IGNORECASE)
+
+
+def speaks_for_side(actor: str, side: str, info: ActorInfo | None) -> bool:
+    """Whether a statement made for `actor` is its side's voice: the side itself (a state speaking,
+    or a statement made on its behalf), or an official of it (a head of state or government, a
+    minister or ministry, an envoy, a spokesperson, a delegation). Think tanks and media are never
+    its voice, nor anyone whose role names them an analyst, expert, journalist ...; a person whose
+    role is given but names no office is not either. A person described with no role at all is
+    taken at the log's word (affiliated: of that side), as is a body of the side (a ministry)."""
+    if actor == side:
+        return True
+    if info is None or info.kind in NOT_OFFICIAL_KINDS:
+        return False
+    role = (info.role or "").strip()
+    if _UNOFFICIAL_ROLE.search(role):
+        return False
+    return info.kind != "person" or not role or bool(_OFFICIAL_ROLE.search(role))
+
+
 def _contradictions(logs: dict[str, list[list[Any]]], ctx: Context) -> tuple[Contradiction, ...]:
     claims = ctx.claims
     # (side, issue) -> [(actor, speaker, that voice's latest statement, its claim status)]
     groups: dict[tuple[str, str], list[tuple[str, str, list[Any], str]]] = {}
     for name, log in logs.items():
         actor, issue = name.split(SEP, 1)
-        group = groups.setdefault((ctx.side(actor), issue), [])
+        side = ctx.side(actor)
+        if not speaks_for_side(actor, side, ctx.registry.get(actor)):
+            continue
+        group = groups.setdefault((side, issue), [])
         # Oldest first: the latest statement of each speaker stays.
         for speaker, entry in {entry[SPEAKER]: entry for entry in log}.items():
             eid = entry[EID]

@@ -67,6 +67,8 @@ def test_log_and_read_on_the_server_from_the_command_line(pg_url: str) -> None:
     assert listed[0]["recorded_by"] == "postgres"  # the role the server saw append it
     assert json.loads(tracker("events", "--json", "--by", "postgres", db=pg_url).stdout) == listed
     assert json.loads(tracker("events", "--json", "--by", "someone-else", db=pg_url).stdout) == []
+    why = tracker("why", "t", "stances", "rus", "sanctions", db=pg_url)
+    assert why.returncode == 0 and "logged by postgres" in why.stdout, why.stderr
     assert tracker("verify", db=pg_url).returncode == 0
 
 

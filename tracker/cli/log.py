@@ -10,6 +10,7 @@ from events import EVENT_TYPES, STANCES, describe
 from events.base import CLAIM_STATUSES
 from tracker.cli.common import Context, emit_json, handle_errors, resolve_reported_on, say, to_json
 from tracker.forms import (
+    OWN_JUDGMENT_TYPES,
     UNSTATED_STATUS,
     DateReading,
     Draft,
@@ -17,6 +18,8 @@ from tracker.forms import (
     SourceDraft,
     build_event,
     field_specs,
+    needs_summary,
+    needs_track,
     read_dates,
 )
 from tracker.service import EVENT_REF_FIELDS, InvalidEvents, Problem, UnknownEvent
@@ -95,16 +98,30 @@ COMMON = [
 ]
 
 
+_OPTIONAL_HELP = {"tracks": "Track id(s), if any: this type needs none. Repeatable.",
+                  "summary": "One line saying what happened; left out, it is written from the fields."}
+
+
 # A type field named like the envelope's list (track_opened's `track`, actor_described's `actor`:
 # the one the event is about) gets no flag of its own: it is the first --track / --actor given.
 MERGED = {"track": "tracks", "actor": "actors"}
 
 
-def _envelope(fields: set[str]) -> list[click.Option]:
+def _envelope(fields: set[str], event_type: str) -> list[click.Option]:
     """The envelope's options for a type with these fields, each flag once. On analysis-published,
-    whose own `url` is the analysis' URL, --url is that field's and the source's is --source-url."""
+    whose own `url` is the analysis' URL, --url is that field's and the source's is --source-url.
+    A type that needs no track or no typed summary (source-graded) has those flags optional."""
+    optional = {name for name, needed in (("tracks", needs_track(event_type)), ("summary", needs_summary(event_type)))
+                if not needed}
     out = []
     for option in COMMON:
+        if option.name in optional:
+            option = click.Option(option.opts + [str(option.name)], multiple=option.multiple, required=False,
+                                  help=_OPTIONAL_HELP[str(option.name)])
+        if option.name == "status" and event_type in OWN_JUDGMENT_TYPES:
+            option = click.Option(option.opts + ["status"], type=option.type,
+                                  help="How sure. Left out, it is 'confirmed', with a source or without: this "
+                                       "records the team's own judgment, not a report.")
         if option is SOURCE_URL and "url" in fields:
             option = click.Option(["--source-url", "source_url"], metavar="URL", multiple=True, help=SOURCE_URL.help)
         merged = [f for f, plural in MERGED.items() if plural == option.name and f in fields]
@@ -134,7 +151,7 @@ def _make_command(event_type: str) -> click.Command:
             kw.pop(name)
         sources = click.get_current_context().meta.get(SOURCES_KEY, [])
         draft = Draft(
-            type=event_type, when=kw.pop("when"), summary=kw.pop("summary"), tracks=list(kw["tracks"]),
+            type=event_type, when=kw.pop("when"), summary=kw.pop("summary") or "", tracks=list(kw["tracks"]),
             actors=list(kw.pop("actors")), location=kw.pop("location"), details=kw.pop("details"),
             status=kw.pop("status"), tags=list(kw.pop("tags")), sources=sources, event_id=kw.pop("event_id"),
             fields={**{k: v for k, v in kw.items() if k in names},
@@ -161,7 +178,7 @@ def _make_command(event_type: str) -> click.Command:
         else:
             say(f"logged {event.type} at position {stored.position} (id {stored.id})\n{resolved}")
 
-    params: list[click.Parameter] = [*_envelope({s.name for s in every}), *(_option(s) for s in specs)]
+    params: list[click.Parameter] = [*_envelope({s.name for s in every}, event_type), *(_option(s) for s in specs)]
     return SourcedCommand(event_type.replace("_", "-"), callback=run, params=params, help=describe(event_type))
 
 

@@ -15,6 +15,7 @@ import click
 from projections.state import StanceHistory
 from tracker.cli.common import Context, emit_json, handle_errors, moment_options, parse_moment, say
 from tracker.present import SHIFT_ARROWS, Names, quoted, when
+from tracker.service import claim_mark, firmness
 
 
 def history_lines(histories: Sequence[StanceHistory], names: Names) -> list[str]:
@@ -22,10 +23,12 @@ def history_lines(histories: Sequence[StanceHistory], names: Names) -> list[str]
     out: list[str] = []
     for h in histories:
         latest = h.steps[-1]
-        out += ["", f"{names(h.actor)} on {h.issue}: {latest.stance}"]
+        # The stance stands as firm as the firmest statement that says it (projections.grades).
+        firmest = min((s.claim_status for s in h.steps if s.stance == latest.stance), key=firmness)
+        out += ["", f"{names(h.actor)} on {h.issue}: {latest.stance}" + claim_mark(firmest)]
         for step in h.steps:
             shifted = f" {SHIFT_ARROWS[step.direction]} was {step.previous}" if step.previous and step.direction else ""
-            claim = f" [{step.claim_status}]" if step.claim_status != "confirmed" else ""
+            claim = claim_mark(step.claim_status)
             mark = " ~" if step.uncertain else ""
             out.append(f"  {when(step.occurred)}{mark}  {step.stance}{shifted}{claim}  "
                        f"({names.short(step.speaker)})  event {step.event_id}")

@@ -8,12 +8,12 @@ with one meaning per option (events.dates.bound_day): --from the phrase's first 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import click
 
 from projections.moment import Moment
-from projections.state import TimelineEntry, TrackState
+from projections.state import Sourced, TimelineEntry, TrackState, sourced_fields
 from tracker.cli.common import (
     Context,
     emit_json,
@@ -24,6 +24,7 @@ from tracker.cli.common import (
     parse_moment,
     parse_range,
     say,
+    to_json,
 )
 from tracker.present import (
     Names,
@@ -35,18 +36,27 @@ from tracker.present import (
     sections,
     when,
 )
-from tracker.service import RELIABILITY, Provenance, UnknownFact, UnknownField
+from tracker.service import (
+    RELIABILITY,
+    Backing,
+    Provenance,
+    Tracker,
+    UnknownFact,
+    UnknownField,
+    fact_key,
+)
 from tracker.textsafe import printable
 
 
 # -- status -------------------------------------------------------------------------------------
-def status_lines(state: TrackState, names: Names) -> list[str]:
-    """A track's state as text, section by section (tracker.present); every data string passes
-    through `say` when printed."""
+def status_lines(state: TrackState, names: Names, backing: Mapping[tuple[str, ...], Backing] | None = None) -> list[str]:
+    """A track's state as text, section by section (tracker.present), each fact listed with what
+    stands behind it if `backing` is given (Tracker.backing); every data string passes through
+    `say` when printed."""
     out = [f"{state.title}  [{state.track}]  {state.moment}"]
     if state.description:
         out.append(state.description)
-    for section, lines in sections(state, names):
+    for section, lines in sections(state, names, backed_by(backing)):
         if section.inline:
             out.append(f"{section.title}: " + "; ".join(ln.text for ln in lines))
         else:
@@ -107,13 +117,44 @@ def status(ctx: Context, track: str | None, as_of: str | None, known_at: str | N
     state = tracker.track(track, moment, min_grade=min_grade)
     if state is None:
         raise click.ClickException(f"nothing is known about track {track!r} ({moment.label()})")
+    backing = tracker.backing(state, moment)
     if as_json:
-        emit_json(state)
+        emit_json({**to_json(state), "backing": backing_json(state, backing)})
         return
     if min_grade:
         say(f"Only facts backed by a source graded {min_grade} or better ({RELIABILITY[min_grade]})")
-    for line in status_lines(state, Names(tracker.actors())):
+    for line in status_lines(state, Names(tracker.actors()), backing):
         say(line)
+
+
+def backing_json(state: TrackState, backing: Mapping[tuple[str, ...], Backing]) -> list[dict[str, object]]:
+    """What stands behind each sourced fact, for --json: the fact's field and event ids, its
+    support and the firmest claim status of its events (which a party or an exclusion, say, does
+    not carry itself)."""
+    out: list[dict[str, object]] = []
+    for name, (_, items) in sourced_fields(state).items():
+        for item in items:
+            b = backing.get(fact_key(name, item))
+            if b is not None:
+                out.append({"field": name, "event_ids": list(item.event_ids), "claim_status": b.claim_status,
+                            "support": {"sources": b.support.sources, "independent": b.support.independent,
+                                        "grades": list(b.support.grades), "text": str(b.support)}})
+    return out
+
+
+def backed_by(backing: Mapping[tuple[str, ...], Backing] | None) -> Callable[[str, Sourced], Backing | None] | None:
+    """The lookup tracker.present.sections takes: what stands behind a field's fact."""
+    if backing is None:
+        return None
+    return lambda field, item: backing.get(fact_key(field, item))
+
+
+def backings(tracker: Tracker, states: Sequence[TrackState], moment: Moment) -> dict[tuple[str, ...], Backing]:
+    """What stands behind the facts of several tracks (Tracker.backing, track by track)."""
+    out: dict[tuple[str, ...], Backing] = {}
+    for s in states:
+        out.update(tracker.backing(s, moment))
+    return out
 
 
 # -- timeline -----------------------------------------------------------------------------------
@@ -203,7 +244,7 @@ def why_lines(result: Provenance) -> list[str]:
         bears = f"  (on {target})" if entry.role == "bears on" and target else ""
         flags = " *corrected" if entry.corrected else ""
         out.append(f"- {entry.role:<{ROLE_WIDTH}} {e.occurred.label()}  #{entry.position} {e.type} {e.id} "
-                   f"[{entry.claim_status}]{flags}{bears}")
+                   f"[{entry.claim_status}]{flags}{bears}  logged by {entry.recorded_by}")
         out.append(f"    {e.summary}")
         for src, grade in zip(e.sources, entry.grades or [""] * len(e.sources), strict=True):
             bits = [src.outlet] + ([f"via {src.via}"] if src.via else []) + ([str(src.published)] if src.published else [])
@@ -246,7 +287,7 @@ def why(ctx: Context, track: str, field: tuple[str, ...], as_of: str | None, kno
                                "grades": list(backing.grades), "text": str(backing)},
                    "events": [{"role": x.role, "position": x.position, **x.event.model_dump(mode="json"),
                                "claim_status": x.claim_status, "corrected": x.corrected,
-                               "source_grades": list(x.grades)}
+                               "source_grades": list(x.grades), "recorded_by": x.recorded_by}
                               for x in result.entries]})
         return
     for line in why_lines(result):
@@ -254,7 +295,8 @@ def why(ctx: Context, track: str, field: tuple[str, ...], as_of: str | None, kno
 
 
 # -- brief --------------------------------------------------------------------------------------
-def brief_markdown(states: Sequence[TrackState], names: Names, moment: Moment) -> str:
+def brief_markdown(states: Sequence[TrackState], names: Names, moment: Moment,
+                   backing: Mapping[tuple[str, ...], Backing] | None = None) -> str:
     """Every track, section by section (tracker.present), as Markdown. Text from the log is
     escaped (markdown_escape): a name or summary can never become a link, a tag or a heading."""
     lines = [f"# Negotiations briefing ({moment.label()})", ""]
@@ -264,7 +306,7 @@ def brief_markdown(states: Sequence[TrackState], names: Names, moment: Moment) -
         lines += [f"## {markdown_escape(s.title)}", ""]
         if s.description:
             lines += [f"*{markdown_escape(s.description)}*", ""]
-        for section, body in sections(s, names):
+        for section, body in sections(s, names, backed_by(backing)):
             if section.inline:
                 lines.append(f"- **{section.title}:** " + "; ".join(markdown_line(ln) for ln in body))
             else:
@@ -284,10 +326,11 @@ def brief(ctx: Context, as_of: str | None, known_at: str | None, as_json: bool) 
     tracker = ctx.existing()
     moment = parse_moment(as_of, known_at)
     states = tracker.tracks(moment, detail=True)
+    backing = backings(tracker, states, moment)
     if as_json:
-        emit_json(states)
+        emit_json([{**to_json(s), "backing": backing_json(s, backing)} for s in states])
         return
-    say(brief_markdown(states, Names(tracker.actors()), moment))
+    say(brief_markdown(states, Names(tracker.actors()), moment, backing))
 
 
 # -- rebuild ------------------------------------------------------------------------------------

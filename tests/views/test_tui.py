@@ -77,7 +77,7 @@ async def test_track_detail_positions_show_who_opposes_peacekeepers_and_the_sour
         await settle(pilot)
         text = screen_text(app)
         assert "✘ opposes" in text
-        assert "Sources" in text
+        assert "Why" in text and "Support: 3 sources" in text  # every statement behind the cell
         # the statement behind the cell, with its outlet
         assert any(outlet in text for outlet in ("FT", "NYT", "Unattributed news report"))
 

@@ -6,7 +6,9 @@ and issues complete from those already in the log; problems appear next to their
 words (`tracker.forms.plain_problem`), once, and go as soon as the field is right; nothing is
 written until `build_event` accepts the whole event. The whole form, its first source included,
 fits an 80x24 terminal: one-line fields, labels beside them, pairs side by side when the terminal is
-wide. More sources are added a block each (ctrl+o) and removed by their own button. The claim status
+wide. More sources are added a block each (ctrl+o) and removed by their own button; each block
+takes the report's credibility, 1-6 (the Admiralty grade's second half: projections.grades), the
+outlet's reliability being graded once for the whole log (source_graded). The claim status
 starts as "from the sources" (not stated: `build_event` decides); 'confirmed' chosen for an event
 with no source is asked about before anything is logged.
 """
@@ -40,7 +42,7 @@ from tracker.forms import (
     plain_problem,
 )
 from tracker.present import plural
-from tracker.service import Choices, InvalidEvents, Problem, StoreError, Tracker
+from tracker.service import CREDIBILITY, Choices, InvalidEvents, Problem, StoreError, Tracker
 from tui.dialogs import DIALOG_HEIGHTS, DIALOG_WIDTHS
 from tui.dialogs.confirm import ConfirmScreen
 from tui.widgets.date_field import DateField
@@ -53,7 +55,8 @@ if TYPE_CHECKING:
 # Types logged from this form; corrections and retractions start from a selected event.
 FORM_TYPES = tuple(t for t in EVENT_TYPES if t not in ("correction", "retraction"))
 SOURCE_FIELDS = {"outlet": "source_outlet", "url": "source_url", "published": "source_published",
-                 "quote": "source_quote", "via": "source_via"}
+                 "quote": "source_quote", "via": "source_via", "credibility": "source_credibility"}
+CREDIBILITY_HELP = ", ".join(f"{n} {words}" for n, words in CREDIBILITY.items())
 FROM_SOURCES = "(from the sources)"  # the status select's start: not stated, decided by build_event
 FROM_SOURCES_TIP = (f"Left as '{FROM_SOURCES}', the event is logged '{UNSTATED_STATUS[True]}' if it has a source "
                     f"and '{UNSTATED_STATUS[False]}' if not.")
@@ -79,6 +82,24 @@ class Prefill:
     tracks: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
+
+
+def source_label(place: int, part: str) -> str:
+    """A source block's row label: 'Source outlet', 'Source 2 URL', 'Source credibility' (the
+    labels of tracker.forms, which has none for the credibility)."""
+    if part != "credibility":
+        return field_label(f"sources.{place}.{part}")
+    return "Source credibility" if place == 0 else f"Source {place + 1} credibility"
+
+
+def form_problem(problem: Problem) -> str:
+    """A problem in plain words, as `plain_problem` says it; a credibility's named as such, with
+    what each grade means ('Source 2 credibility: at most 6; got 7 (1 confirmed ...)')."""
+    parts = (problem.field or "").split(".")
+    if len(parts) == 3 and parts[0] == "sources" and parts[1].isdigit() and parts[2] == "credibility":
+        return (f"{source_label(int(parts[1]), 'credibility')}: {problem.message} (1 {CREDIBILITY[1]} ... "
+                f"6 {CREDIBILITY[6]})")
+    return plain_problem(problem)
 
 
 def field_key(problem_field: str | None, blocks: Sequence[str] = ("",)) -> str:
@@ -148,7 +169,7 @@ class FieldRow(Horizontal):
             self.show_error(None)  # the line under the date already says what is wrong: once
             self.add_class("-invalid")
             return
-        said = dict.fromkeys(plain_problem(p) for p in problems)  # in order, without repeats
+        said = dict.fromkeys(form_problem(p) for p in problems)  # in order, without repeats
         self.show_error("\n".join(said) or None)
 
 
@@ -168,7 +189,7 @@ def pair(*rows: FieldRow) -> Horizontal:
 
 
 class SourceBlock(Vertical):
-    """One source's fields: outlet and URL, published and via, quote; a compact block.
+    """One source's fields: outlet and URL, published and via, quote and credibility; a compact block.
 
     The first block's ids are plain ('f-source_outlet'); another's carry its serial
     ('f-source_outlet-2'), which stays with it when a block before it is removed. Its labels say
@@ -185,7 +206,7 @@ class SourceBlock(Vertical):
 
     def compose(self) -> ComposeResult:
         def row(part: str, control: Widget) -> FieldRow:
-            return FieldRow(SOURCE_FIELDS[part] + self.suffix, field_label(SOURCE_FIELDS[part]), control)
+            return FieldRow(SOURCE_FIELDS[part] + self.suffix, source_label(0, part), control)
 
         yield pair(row("outlet", self._input("outlet", "e.g. Reuters, AFP, TASS")),
                    row("url", self._input("url", "https://...")))
@@ -193,7 +214,8 @@ class SourceBlock(Vertical):
                        "", placeholder="the day, e.g. '18 Feb 2025'", input_id=self.input_id("published"),
                        id=f"df-source_published{self.suffix}", day_only=True, detailed=True, compact=True)),
                    row("via", self._input("via", "where read, e.g. Russia Matters")))
-        yield row("quote", self._input("quote", "the passage the event rests on"))
+        yield pair(row("quote", self._input("quote", "the passage the event rests on")),
+                   row("credibility", self._credibility()))
         if self.serial > 1:
             with Horizontal(classes="source-actions"):
                 yield Button("- remove this source", id=f"remove-source{self.suffix}", classes="remove-source",
@@ -205,12 +227,20 @@ class SourceBlock(Vertical):
     def _input(self, part: str, placeholder: str) -> Input:
         return Input("", id=self.input_id(part), placeholder=placeholder, compact=True)
 
+    def _credibility(self) -> Input:
+        """The report's credibility, 1-6 or blank: digits only, checked by `build_event` (0 or 7
+        is said under the field, with what each grade means)."""
+        control = Input("", id=self.input_id("credibility"), placeholder="1-6, optional: 1 confirmed ... 6 cannot "
+                        "be judged", type="integer", max_length=1, compact=True)
+        control.tooltip = f"How credible this report is (Admiralty grading): {CREDIBILITY_HELP}."
+        return control
+
     def number(self, place: int) -> None:
         """Label the rows for the block's place among the sources (0: 'Source outlet')."""
         for part, name in SOURCE_FIELDS.items():
             rows = self.query(f"#row-{name}{self.suffix}").results(FieldRow)
             for r in rows:
-                r.set_label(field_label(f"sources.{place}.{part}"))
+                r.set_label(source_label(place, part))
 
     def draft(self) -> SourceDraft:
         def text(part: str) -> str:
@@ -219,7 +249,7 @@ class SourceBlock(Vertical):
 
         return SourceDraft(outlet=text("outlet").strip() or None, url=text("url").strip() or None,
                            published=text("published").strip() or None, via=text("via").strip() or None,
-                           quote=text("quote") or None)
+                           quote=text("quote") or None, credibility=text("credibility").strip() or None)
 
 
 class LogEventScreen(ModalScreen[Any]):

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from projections.state import Meeting, Stance
-from tracker.service import EventRow, Moment, StoredEvent, TimelineEntry, Tracker, TrackState
+from projections.state import Meeting
+from tracker.service import EventRow, Moment, TimelineEntry, Tracker, TrackState
 from tracker.textsafe import printable
 from tui.dialogs.log_event import Prefill
 from tui.screens.base import ViewScreen
@@ -18,7 +18,7 @@ from tui.widgets.event_detail import EventDetail
 from tui.widgets.text import clean, track_status
 from tui.widgets.track.agreements import AgreementsView
 from tui.widgets.track.overview import Names, TrackOverview
-from tui.widgets.track.positions import PositionsMatrix, legend, render_stance
+from tui.widgets.track.positions import PositionsMatrix, StanceDetail, legend
 from tui.widgets.track.proposals import ProposalsTable, render_proposal
 from tui.widgets.track.schedule import ScheduleTable, render_item
 from tui.widgets.track.timeline import TIMELINE_LIMIT, TimelineTable
@@ -98,8 +98,8 @@ class TrackScreen(ViewScreen):
                     yield Static(legend(), id="positions-legend")
                     yield PositionsMatrix(id="positions-matrix")
                     with VerticalScroll(id="stance-scroll"):
-                        yield Static(Text("Select a cell to see the statement and its sources.",
-                                          style="dim italic"), id="stance-detail")
+                        yield StanceDetail(Text("Select a cell to see the statement and its sources.",
+                                                style="dim italic"), id="stance-detail")
             with TabPane("Proposals  r", id="proposals"):
                 with Vertical():
                     yield ProposalsTable(id="proposals-table")
@@ -223,18 +223,7 @@ class TrackScreen(ViewScreen):
                 detail.update(Text(f"{self.names(key[0])} has made no statement on {clean(key[1])} "
                                    "at this moment.", style="dim italic"))
             return
-        detail.update(render_stance(stance, self.names))
-        self.load_sources(stance)
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="stance-sources")
-    def load_sources(self, stance: Stance) -> None:
-        ids = list(stance.event_ids) or ([stance.event_id] if stance.event_id else [])
-        sources = self.app.project(Tracker.why, ids)
-        self.app.call_from_thread(self._show_sources, stance, sources)
-
-    def _show_sources(self, stance: Stance, sources: list[StoredEvent]) -> None:
-        if self.query_one("#positions-matrix", PositionsMatrix).selected is stance:
-            self.query_one("#stance-detail", Static).update(render_stance(stance, self.names, sources))
+        self.query_one("#stance-detail", StanceDetail).show(stance, self.names, self.track_id)
 
     # -- timeline ---------------------------------------------------------------------------
     def show_timeline(self, timeline: list[TimelineEntry]) -> None:

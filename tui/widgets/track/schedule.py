@@ -162,14 +162,23 @@ WITH_DEADLINES = {**HEADERS, "title": "Meeting or ⚑ deadline"}
 LEAST = {"title": 12}
 
 
+def claimed(status: Text, claim_status: str) -> Text:
+    """A row's status, and its claim when that is not confirmed ('held · unverified'): a meeting
+    only reported is never listed as plain fact."""
+    if claim_status == "confirmed":
+        return status
+    return status + Text(" · ") + claim(claim_status)
+
+
 def meeting_cells(m: Meeting) -> dict[str, Text]:
-    return {"when": meeting_when(m), "title": Text(clean(m.title)), "status": meeting_status(m, moves=True)}
+    return {"when": meeting_when(m), "title": Text(clean(m.title)),
+            "status": claimed(meeting_status(m, moves=True), m.claim_status)}
 
 
 def deadline_cells(d: Deadline) -> dict[str, Text]:
     title = Text(DEADLINE_MARK, style="bold magenta")
     title.append(clean(d.title))
-    return {"when": deadline_when(d), "title": title, "status": deadline_status(d, moves=True)}
+    return {"when": deadline_when(d), "title": title, "status": claimed(deadline_status(d, moves=True), d.claim_status)}
 
 
 def cells_of(item: Meeting | Deadline) -> dict[str, Text]:

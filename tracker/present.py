@@ -22,6 +22,7 @@ from datetime import date
 from typing import Literal, Protocol
 
 from events.occurred import Occurred
+from projections.grades import fact_key
 from projections.state import (
     ActorInfo,
     Agreement,
@@ -680,6 +681,13 @@ class Backs(Protocol):
     def claim_status(self) -> str: ...
 
     def __str__(self) -> str: ...
+
+
+def backed_by(backing: Mapping[tuple[str, ...], Backs] | None) -> Callable[[str, Sourced], Backs | None] | None:
+    """The lookup `sections` takes, from what Tracker.backing gives: what stands behind a field's fact."""
+    if backing is None:
+        return None
+    return lambda field, item: backing.get(fact_key(field, item))
 
 
 def sections(state: TrackState, names: Names,

@@ -164,3 +164,19 @@ async def test_an_unsourced_meeting_and_stance_read_unverified_in_the_track_view
         schedule = app.screen.query_one(ScheduleTable)
         row = next(i for i, key in enumerate(schedule.items) if key == "secret-meeting")
         assert str(schedule.get_row_at(row)[-1]) == "held \u00b7 unverified"
+
+
+@async_test
+async def test_the_overview_marks_a_seat_resting_on_an_unsourced_meeting_and_gives_the_support(demo_db: Path) -> None:
+    cli(demo_db, "log", "meeting-held", "--when", "2025-02-19", "--summary", "China sits in", "--track", TRACK,
+        "--meeting", "china-talks", "--title", "China talks", "--participants", "chn", "--participants", "rus")
+    app = TrackerApp(demo_db, poll=False, verify=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.open_track(TRACK)
+        await settle(pilot)
+        await settle(pilot)
+        text = screen_text(app)
+        china = next(line for line in text.splitlines() if "chn" in line and "last 19 Feb 2025" in line)
+        assert "unverified" in china and "no source" in china
+        assert "11 sources, 7 independent" in text  # the US seat's support, as `why` counts it

@@ -8,12 +8,12 @@ with one meaning per option (events.dates.bound_day): --from the phrase's first 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import click
 
 from projections.moment import Moment
-from projections.state import Sourced, TimelineEntry, TrackState, sourced_fields
+from projections.state import TimelineEntry, TrackState, sourced_fields
 from tracker.cli.common import (
     Context,
     emit_json,
@@ -28,6 +28,7 @@ from tracker.cli.common import (
 )
 from tracker.present import (
     Names,
+    backed_by,
     columns,
     markdown_escape,
     markdown_line,
@@ -140,13 +141,6 @@ def backing_json(state: TrackState, backing: Mapping[tuple[str, ...], Backing]) 
                             "support": {"sources": b.support.sources, "independent": b.support.independent,
                                         "grades": list(b.support.grades), "text": str(b.support)}})
     return out
-
-
-def backed_by(backing: Mapping[tuple[str, ...], Backing] | None) -> Callable[[str, Sourced], Backing | None] | None:
-    """The lookup tracker.present.sections takes: what stands behind a field's fact."""
-    if backing is None:
-        return None
-    return lambda field, item: backing.get(fact_key(field, item))
 
 
 def backings(tracker: Tracker, states: Sequence[TrackState], moment: Moment) -> dict[tuple[str, ...], Backing]:

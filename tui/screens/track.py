@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from projections.state import Meeting
-from tracker.service import EventRow, Moment, TimelineEntry, Tracker, TrackState
+from tracker.service import Backing, EventRow, Moment, TimelineEntry, Tracker, TrackState
 from tracker.textsafe import printable
 from tui.dialogs.log_event import Prefill
 from tui.screens.base import ViewScreen
@@ -146,6 +146,17 @@ class TrackScreen(ViewScreen):
                      style="bold red"))
             return
         self.app.call_from_thread(self.show_state, state, names, moment, timeline)
+        if state is not None:  # then what stands behind each fact: slower, so shown after
+            try:
+                backing = self.app.project(Tracker.backing, state, moment)
+            except Exception:  # noqa: BLE001 - the overview stays as shown, without support
+                return
+            self.app.call_from_thread(self._show_backing, state, names, moment, backing)
+
+    def _show_backing(self, state: TrackState, names: Names, moment: Moment,
+                      backing: dict[tuple[str, ...], Backing]) -> None:
+        if moment == self.moment and state is self.state:
+            self.query_one("#overview-body", TrackOverview).show(state, names, backing)
 
     def show_state(self, state: TrackState | None, names: Names, moment: Moment, timeline: list[TimelineEntry]) -> None:
         if moment != self.moment:

@@ -4,7 +4,7 @@ module only styles them, as Rich `Text` built from plain strings, never from mar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.console import Group
 from rich.padding import Padding
@@ -72,11 +72,14 @@ def render_lines(section: Section, lines: list[Line]) -> Group:
     return Group(*(render_line(section, ln) for ln in lines))
 
 
-def render_overview(state: TrackState, names: present.Names) -> Group:
+def render_overview(state: TrackState, names: present.Names,
+                    backing: Mapping[tuple[str, ...], present.Backs] | None = None) -> Group:
+    """The overview; with `backing` (Tracker.backing), each fact says what stands behind it, and
+    one that rests only on reported or unverified events says so."""
     grid = Table.grid(padding=(0, 2), expand=True)
     grid.add_column(style="bold", no_wrap=True, min_width=18)
     grid.add_column(ratio=1)
-    for section, lines in present.sections(state, names):
+    for section, lines in present.sections(state, names, present.backed_by(backing)):
         grid.add_row(Text(section.title), render_lines(section, lines))
 
     head = Text(clean(state.title), style="bold")
@@ -91,5 +94,6 @@ def render_overview(state: TrackState, names: present.Names) -> Group:
 class TrackOverview(Static):
     """The overview pane of a track."""
 
-    def show(self, state: TrackState, names: present.Names) -> None:
-        self.update(render_overview(state, names))
+    def show(self, state: TrackState, names: present.Names,
+             backing: Mapping[tuple[str, ...], present.Backs] | None = None) -> None:
+        self.update(render_overview(state, names, backing))

@@ -104,7 +104,7 @@ from tracker.store import (
 from tracker.store.base import BrokenChain, validation_problems
 from tracker.store.heads import Head, Integrity, Verification
 from tracker.store.jsonl import ImportReport, export_jsonl, export_lines, import_file, import_lines
-from tracker.store.postgres import ServerStore, init_server, is_server
+from tracker.store.postgres import ServerStore, init_server, is_server, shown
 from tracker.store.sqlite import Waiting
 
 MAX_SPAN_DAYS = 366  # the longest date interval the paged timeline looks back for
@@ -251,6 +251,9 @@ class Tracker:
         is, with whatever was logged into it, when there is one (report None); built afresh with
         `reset`. Any other file at `db` is refused and left untouched: the demo replaces only
         a demo log it made itself (marked in the file)."""
+        if is_server(db):
+            raise NotADemoLog(f"{shown(str(db))} is a server: the demo lives in a file of its own (tracker demo --db "
+                              "demo.db); to share it with a team, 'tracker copy demo.db URL'")
         path = Path(db)
         if path.exists() or path.is_symlink():
             if not is_demo_log(path):

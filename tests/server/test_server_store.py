@@ -183,3 +183,24 @@ def test_events_logged_before_names_were_kept_read_as_unknown(tmp_path: Path) ->
         from tracker.store import EventFilter
 
         assert tracker.events(EventFilter(by=("unknown",))) == []
+
+
+def test_a_lost_connection_is_a_clear_error_and_the_mirror_stays(pg_url: str, body: Body) -> None:
+    with ServerStore(pg_url) as store:
+        store.append([body()])
+        with psycopg.connect(pg_url, autocommit=True) as admin:  # the server drops our sessions
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        with pytest.raises(StoreError, match="lost the connection"):
+            store.append([body()])
+        with pytest.raises(StoreError, match="lost the connection"):
+            store.pull()
+        assert store.head()[0] == 1  # what was copied is still readable
+    assert len(_rows(pg_url)) == 1
+
+
+def test_the_demo_refuses_a_server(pg_url: str) -> None:
+    from tracker.service import NotADemoLog
+
+    with pytest.raises(NotADemoLog, match="lives in a file of its own"):
+        Tracker.demo(pg_url)

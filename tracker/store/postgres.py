@@ -243,6 +243,13 @@ class ServerStore(EventStore):
     def pull(self) -> int:
         """Copy the events the mirror lacks; returns how many. Each row is chained again as it
         is copied, and must come out with the hash the server holds."""
+        try:
+            return self._pull()
+        except psycopg.Error as exc:
+            raise StoreError(f"lost the connection to {shown(self.url)}: {str(exc).strip()}; what this machine "
+                             f"copied of the log is still here ({self.head()[0]} events), but nothing new") from None
+
+    def _pull(self) -> int:
         position, hash_ = self.head()
         if position:
             row = self.server.execute("SELECT hash FROM tracker.events WHERE position = %s", (position,)).fetchone()
@@ -314,11 +321,17 @@ class ServerStore(EventStore):
         commit then fail, the next pull copies the rows back: the server is the log."""
         if self.server_readonly:
             raise ReadOnlyStore(self._no_append())
-        tx = self.server.transaction()
-        tx.__enter__()
         try:
-            self.server.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
-            self._now = self.server.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
+            tx = self.server.transaction()
+            tx.__enter__()
+        except psycopg.Error as exc:
+            raise StoreError(f"lost the connection to {shown(self.url)}: {str(exc).strip()}; nothing was logged") from None
+        try:
+            try:
+                self.server.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+                self._now = self.server.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
+            except psycopg.Error as exc:
+                raise StoreError(f"lost the connection to {shown(self.url)}: {str(exc).strip()}; nothing was logged") from None
             self.pull()
             local = self._write_transaction()
             conn = local.__enter__()

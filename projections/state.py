@@ -565,6 +565,7 @@ class Change(Sourced):
     kind: ChangeKind
     description: str
     subject: str = ""  # the actor / issue / meeting / proposal concerned
+    claim_status: str = "confirmed"  # the firmest of its events' at the later moment (Tracker.diff)
 
 
 class TrackDiff(Frozen):

@@ -588,8 +588,15 @@ class Tracker:
 
     @paused_collector
     def diff(self, track_id: str, d1: Moment, d2: Moment) -> TrackDiff:
-        """What changed on a track from d1 to d2: parties, stances, status, meetings, proposals..."""
-        return diff_states(self.track(track_id, d1), self.track(track_id, d2), track_id, d1.label(), d2.label())
+        """What changed on a track from d1 to d2: parties, stances, status, meetings, proposals...;
+        each change with the firmest claim status of the events behind it as known at d2, so a
+        change resting only on reports says so."""
+        found = diff_states(self.track(track_id, d1), self.track(track_id, d2), track_id, d1.label(), d2.label())
+        ids = [i for c in found.changes for i in c.event_ids]
+        status = {r.id: r.claim_status for r in self.as_known(self.store.get_many(ids), d2)}
+        changes = tuple(c.model_copy(update={"claim_status": min(
+            (status[i] for i in c.event_ids if i in status), key=firmness, default="confirmed")}) for c in found.changes)
+        return found.model_copy(update={"changes": changes})
 
     @paused_collector
     def stance_history(self, track_id: str, moment: Moment = Moment(), *, actor: str | None = None,

@@ -96,6 +96,11 @@ def test_a_fact_logged_without_a_source_reads_unverified_in_every_view(tmp_path:
     history = ok("stances", "t", db=db)
     assert "rus on talks: supports [unverified]" in history and "source: none recorded" in history
     assert "[unverified]" in ok("why", "t", "parties", "usa", db=db)
+    # (the track's opening stands on no event: nothing to mark)
+    changes = [ln for ln in ok("diff", "t", "2025-02-28", "2025-03-04", db=db).splitlines()[1:] if "opened" not in ln]
+    assert changes and all(ln.endswith("[unverified]") for ln in changes), changes
+    as_json = json.loads(ok("diff", "t", "2025-02-28", "2025-03-04", "--json", db=db))
+    assert {c["claim_status"] for c in as_json["changes"] if c["event_ids"]} == {"unverified"}
 
 
 def test_json_outputs_carry_the_claim_status_of_each_fact(tmp_path: Path) -> None:

@@ -180,3 +180,22 @@ async def test_the_overview_marks_a_seat_resting_on_an_unsourced_meeting_and_giv
         china = next(line for line in text.splitlines() if "chn" in line and "last 19 Feb 2025" in line)
         assert "unverified" in china and "no source" in china
         assert "11 sources, 7 independent" in text  # the US seat's support, as `why` counts it
+
+
+@async_test
+async def test_the_diff_view_marks_a_change_resting_only_on_unverified_events(demo_db: Path) -> None:
+    cli(demo_db, "log", "meeting-held", "--when", "2025-02-19", "--summary", "China sits in", "--track", TRACK,
+        "--meeting", "china-talks", "--title", "China talks", "--participants", "chn", "--participants", "rus")
+    app = TrackerApp(demo_db, poll=False, verify=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#diff-track", Select).value = TRACK
+        screen.query_one("#diff-from", Input).value = "18 Feb 2025"
+        screen.query_one("#diff-to", Input).value = "20 Feb 2025"
+        screen.action_compare()  # type: ignore[attr-defined]
+        await settle(pilot)
+        rows = [ln for ln in screen_text(app).splitlines() if "China talks" in ln or "chn joined" in ln]
+        assert rows and all("[unverified]" in ln for ln in rows), rows

@@ -44,6 +44,7 @@ from tracker.service import (
     Tracker,
     UnknownFact,
     UnknownField,
+    claim_mark,
     fact_key,
 )
 from tracker.textsafe import printable
@@ -211,7 +212,7 @@ def diff(ctx: Context, track: str, d1: str, d2: str, known_at: str | None, as_js
     if not result.changes:
         say("  no changes")
     for c in result.changes:
-        say(f"  {c.kind:<20} {c.description}")
+        say(f"  {c.kind:<20} {c.description}{claim_mark(c.claim_status)}")
 
 
 # -- why ----------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from tracker.present import plural
 from tracker.service import Moment, StoredEvent, TrackDiff, Tracker, TrackState
 from tui.screens.base import ViewScreen
 from tui.widgets.date_field import DateField
-from tui.widgets.text import clean, day, fit_table, quotation
+from tui.widgets.text import CLAIM_STYLES, clean, day, fit_table, quotation
 
 KIND_STYLES = {
     "status": "bold", "party_joined": "green", "party_left": "red", "excluded": "red", "readmitted": "green",
@@ -43,11 +43,24 @@ def kind_text(change: Change) -> Text:
     return Text(change.kind.replace("_", " "), style=KIND_STYLES.get(change.kind, ""))
 
 
+def described(change: Change) -> Text:
+    """What changed, and, if the events behind it are not confirmed, their claim status (dim):
+    a change resting on a report reads as one."""
+    text = Text(clean(change.description))
+    if change.claim_status != "confirmed":
+        text.append(f" [{change.claim_status}]", style=CLAIM_STYLES.get(change.claim_status, "dim"))
+    return text
+
+
 def render_sources(change: Change, events: list[StoredEvent]) -> Group:
     head = kind_text(change)
     if change.subject:
         head.append(f"  {clean(change.subject)}", style="dim")
-    lines: list[RenderableType] = [head, Text(clean(change.description, single_line=False), style="bold"), Text()]
+    lines: list[RenderableType] = [head, Text(clean(change.description, single_line=False), style="bold")]
+    if change.claim_status != "confirmed":
+        lines.append(Text(f"claim {change.claim_status}: no confirmed event stands behind this change",
+                          style=CLAIM_STYLES.get(change.claim_status, "dim")))
+    lines.append(Text())
     if not events:
         lines.append(Text("no events recorded behind this change", style="dim italic"))
     for stored in events:
@@ -86,7 +99,7 @@ class DiffTable(DataTable[Any]):
 
     def show(self, changes: list[Change]) -> None:
         self.cells = {str(i): {"kind": kind_text(c), "subject": Text(clean(c.subject)),
-                               "description": Text(clean(c.description))} for i, c in enumerate(changes)}
+                               "description": described(c)} for i, c in enumerate(changes)}
         self.refit(force=True)
 
     def refit(self, *, force: bool = False) -> None:

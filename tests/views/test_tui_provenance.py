@@ -199,3 +199,29 @@ async def test_the_diff_view_marks_a_change_resting_only_on_unverified_events(de
         await settle(pilot)
         rows = [ln for ln in screen_text(app).splitlines() if "China talks" in ln or "chn joined" in ln]
         assert rows and all("[unverified]" in ln for ln in rows), rows
+
+
+@async_test
+async def test_grading_an_outlet_in_the_form_needs_no_track_and_no_summary(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    Tracker.open(db).close()
+    app = TrackerApp(db, poll=False, verify=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogEventScreen)
+        assert "Tracks *" in screen_text(app)
+        form.query_one("#f-type", Select).value = "source_graded"
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Tracks *" not in text and "Summary *" not in text  # neither is asked for
+        form.query_one("#f-when", Input).value = "18 Feb 2025"
+        form.query_one("#t-outlet", Input).value = "Reuters"
+        form.query_one("#t-reliability", Select).value = "B"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, LogEventScreen), screen_text(app)
+    event = newest(db)
+    assert (event.type, event.tracks, event.summary, event.status) == ("source_graded", [], "Reuters graded B", "confirmed")

@@ -39,6 +39,8 @@ from tracker.forms import (
     build_event,
     field_label,
     field_specs,
+    needs_summary,
+    needs_track,
     plain_problem,
 )
 from tracker.present import plural
@@ -143,20 +145,29 @@ class FieldRow(Horizontal):
         self._hint = hint
 
     def compose(self) -> ComposeResult:
-        text = Text(self._label, style="bold")
-        if self._required:
-            text.append(" *", style="bold red")
-        yield Label(text, classes="field-label")
+        yield Label(self._label_text(), classes="field-label")
         with Vertical(classes="field-body"):
             yield self._control
             if self._hint:
                 yield Static(Text(self._hint), classes="field-hint")
             yield Static(classes="field-error")
 
+    def _label_text(self) -> Text:
+        text = Text(self._label, style="bold")
+        if self._required:
+            text.append(" *", style="bold red")
+        return text
+
     def set_label(self, label: str) -> None:
         self._label = label
         if self.is_mounted:
-            self.query_one(".field-label", Label).update(Text(label, style="bold"))
+            self.query_one(".field-label", Label).update(self._label_text())
+
+    def set_required(self, required: bool) -> None:
+        """Mark the field required or not (tracks and summary follow the type: a grade needs neither)."""
+        self._required = required
+        if self.is_mounted:
+            self.query_one(".field-label", Label).update(self._label_text())
 
     def show_error(self, message: str | None) -> None:
         self.set_class(bool(message), "-invalid")
@@ -292,9 +303,9 @@ class LogEventScreen(ModalScreen[Any]):
                 yield FieldRow("reported_on", field_label("reported_on"), self._date(
                     "reported_on", "", "today; relative dates ('yesterday') count from this day"))
                 yield FieldRow("summary", field_label("summary"), self._input(
-                    "summary", p.summary, "one line: what happened"), required=True)
+                    "summary", p.summary, "one line: what happened"), required=needs_summary(self._etype))
                 yield FieldRow("tracks", field_label("tracks"), self._input(
-                    "tracks", ", ".join(p.tracks), "comma-separated track ids"), required=True)
+                    "tracks", ", ".join(p.tracks), "comma-separated track ids"), required=needs_track(self._etype))
                 yield SourceBlock(1)
                 with Horizontal(id="source-actions", classes="source-actions"):
                     yield Button("+ another source  ctrl+o", id="add-source", compact=True)
@@ -397,6 +408,8 @@ class LogEventScreen(ModalScreen[Any]):
             return
         self._etype = str(event.value)
         self.query_one("#type-help", Static).update(Text(describe(self._etype)))
+        self.query_one("#row-tracks", FieldRow).set_required(needs_track(self._etype))
+        self.query_one("#row-summary", FieldRow).set_required(needs_summary(self._etype))
         await self.build_type_fields()
 
     @on(Input.Changed, "#f-reported_on")

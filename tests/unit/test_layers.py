@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-VIEWS = [*sorted((ROOT / "tui").rglob("*.py")), *sorted((ROOT / "tracker" / "cli").rglob("*.py"))]
+VIEWS = [*sorted((ROOT / "tui").rglob("*.py")), *sorted((ROOT / "tracker" / "cli").rglob("*.py")),
+         *sorted((ROOT / "tracker" / "publish").rglob("*.py"))]
 VIEW_MAY_IMPORT = (
     "tracker.service", "tracker.forms", "tracker.present", "tracker.textsafe", "tracker.paths",
-    "tracker.workers", "tracker.__version__", "tracker.cli", "tui", "events", "projections.moment", "projections.state",
+    "tracker.workers", "tracker.__version__", "tracker.cli", "tracker.publish", "tui", "events", "projections.moment",
+    "projections.state",
 )
 SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|TRIGGER))\b",
                  re.IGNORECASE | re.DOTALL)

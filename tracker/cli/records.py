@@ -7,9 +7,19 @@ import sys
 
 import click
 
-from tracker.cli.common import Context, emit_json, handle_errors, parse_known_at, parse_range, say
+from tracker.cli.common import (
+    Context,
+    emit_json,
+    handle_errors,
+    moment_options,
+    parse_known_at,
+    parse_moment,
+    parse_range,
+    say,
+)
 from tracker.cli.views import table
 from tracker.present import plural
+from tracker.publish import FORMATS, Scope
 from tracker.service import EventFilter, EventRow, Head, Moment, Tracker
 from tracker.textsafe import printable
 
@@ -46,22 +56,41 @@ def import_(ctx: Context, file: str, expect_position: int | None, as_json: bool)
             + (f"\nthe file's hash chain holds (its head {report.chain})" if report.chain else ""))
 
 
-@click.command(short_help="Export the whole log as JSON Lines.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.command(short_help="Export the log as JSON Lines, or publish it (calendar, CSV, ...).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", *FORMATS]), default="jsonl", show_default=True,
+              help="jsonl: the whole log as stored. " + " ".join(f"{f.name}: {f.help}" for f in FORMATS.values()))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file (default: standard output).")
 @click.option("--force", is_flag=True, help="Export a log whose hash chain is broken (each line keeps the hash "
               "stored for it, so an import of the file finds the break).")
+@click.option("--track", "tracks", multiple=True, help="Publish only these tracks (not for jsonl). Repeatable.")
+@click.option("--tracks-table", is_flag=True, help="csv: the list of tracks (as 'status' gives it), not the events.")
+@click.option("--bom", is_flag=True, help="Begin the file with a UTF-8 byte order mark (for spreadsheets that need it).")
+@moment_options
 @click.pass_obj
 @handle_errors
-def export(ctx: Context, fmt: str, output: str, force: bool) -> None:
-    """Export the whole log as JSON Lines, exactly as stored (re-import gives the same hashes).
+def export(ctx: Context, fmt: str, output: str, force: bool, tracks: tuple[str, ...], tracks_table: bool,
+           bom: bool, as_of: str | None, known_at: str | None) -> None:
+    """Export the whole log as JSON Lines, exactly as stored (re-import gives the same hashes); or
+    publish what it knows in another format (--format), as of a date and as known at a date.
 
-    Each line is an event as stored, with its "hash"; the last line, {"tracker_export": ...},
-    gives the head (POSITION:HASH). 'tracker import' checks that chain; other JSON Lines tools
+    Each JSON Lines line is an event as stored, with its "hash"; the last line, {"tracker_export":
+    ...}, gives the head (POSITION:HASH). 'tracker import' checks that chain; other JSON Lines tools
     read every line as one JSON object. A log whose chain is broken is refused unless --force.
     """
     tracker = ctx.tracker(readonly=True)
+    if fmt != "jsonl":
+        moment = parse_moment(as_of, known_at)
+        tracker.exportable(force=force)
+        text = FORMATS[fmt].render(tracker, Scope(tracks, moment, "tracks" if tracks_table else "events"))
+        _write(text, output, bom)
+        if output != "-":
+            click.echo(f"wrote {fmt} to {output}", err=True)
+        return
+    given = [name for name, value in (("--track", tracks), ("--tracks-table", tracks_table), ("--bom", bom),
+                                      ("--as-of", as_of), ("--known-at", known_at)) if value]
+    if given:
+        raise click.UsageError(f"{', '.join(given)}: not for --format jsonl, which exports the whole log as stored")
     if output == "-":
         # UTF-8 and '\n' whatever the terminal's locale: the export is data, byte for byte as stored.
         sys.stdout.flush()
@@ -76,6 +105,21 @@ def export(ctx: Context, fmt: str, output: str, force: bool) -> None:
         with open(output, "w", encoding="utf-8", newline="\n") as fh:
             n = tracker.export_jsonl(fh, force=force)
         click.echo(f"exported {plural(n, 'event')} to {output}", err=True)
+
+
+def _write(text: str, output: str, bom: bool) -> None:
+    """A published file, UTF-8, its line ends as the format wrote them (CRLF for CSV and iCalendar)."""
+    data = ("\ufeff" if bom else "") + text
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise click.FileError(output, exc.strerror) from None
 
 
 def event_row(row: EventRow) -> list[str]:

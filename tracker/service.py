@@ -74,6 +74,8 @@ from projections.replay import (
 from projections.state import (
     ActorInfo,
     ActorState,
+    Deadline,
+    Meeting,
     Stance,
     StanceHistory,
     StanceStep,
@@ -107,6 +109,13 @@ from tracker.store.jsonl import ImportReport, export_jsonl, export_lines, import
 from tracker.store.postgres import ServerStore, init_server, is_server, shown
 from tracker.store.sqlite import Waiting
 
+
+def _due(item: Meeting | Deadline) -> date | None:
+    """The first day a meeting is planned for, or a deadline falls due."""
+    when = item.planned if isinstance(item, Meeting) else item.due
+    return when.earliest if when is not None else None
+
+
 MAX_SPAN_DAYS = 366  # the longest date interval the paged timeline looks back for
 _ACTOR_CHUNK = 256  # events read at a time to find whether one still names an actor
 
@@ -134,6 +143,26 @@ class EventRow:
     @property
     def hash(self) -> str:
         return self.stored.hash
+
+
+@dataclass(frozen=True)
+class TrackDigest:
+    """One track in a digest: what was logged on it since, how its state moved, what is coming."""
+
+    track: str
+    title: str
+    logged: list[EventRow]  # logged after `since`, oldest first, as the record stands now
+    changes: TrackDiff  # its state as known at `since` -> as known now
+    coming: list[Meeting | Deadline]  # planned or due within the horizon
+    overdue: list[Meeting | Deadline]  # their date passed and nothing logged says what came of it
+
+
+@dataclass(frozen=True)
+class Digest:
+    since: datetime
+    today: date
+    horizon_days: int
+    tracks: list[TrackDigest]  # those with anything to say, by id
 
 
 @dataclass(frozen=True)
@@ -508,6 +537,30 @@ class Tracker:
                 f"the log's hash chain is broken at position {found.walk.first_bad_position}: an export would "
                 "carry the break into a new log as if it were sound; nothing was exported. 'tracker export "
                 "--force' exports it anyway, each line with the hash stored for it, so an import finds the break")
+
+    @paused_collector
+    def digest(self, since: datetime, *, today: date | None = None, horizon_days: int = 7,
+               tracks: Sequence[str] = ()) -> Digest:
+        """The morning note: per track, the events logged after `since` (transaction time), what
+        changed in its state from as known at `since` to now (`diff`), the meetings and deadlines
+        of the next `horizon_days` days, and those whose date passed with no outcome logged."""
+        day = today or date.today()
+        horizon = day + timedelta(days=horizon_days)
+        then, now = Moment(known_at=since), Moment()
+        out: list[TrackDigest] = []
+        for track in tracks or self.track_ids():
+            f = EventFilter(tracks=(track,), recorded_after=since)
+            logged = self.events(f, now, limit=max(1, self.count_events(f, now)), newest_first=False)
+            state = self._read_model().state(track, now, day)  # upcoming and overdue as of `day`
+            if state is None:
+                continue
+            changes = self.diff(track, then, now)
+            dated: list[Meeting | Deadline] = [*state.meetings, *state.deadlines]
+            coming = [x for x in dated if x.upcoming and (due := _due(x)) is not None and due <= horizon]
+            overdue = [x for x in dated if (x.date_passed if isinstance(x, Meeting) else x.status == "passed")]
+            if logged or changes.changes or coming or overdue:
+                out.append(TrackDigest(track, state.title, logged, changes, coming, overdue))
+        return Digest(since, day, horizon_days, out)
 
     def copy_to(self, target: Tracker) -> CopyReport:
         """Copy this whole log into `target`, an empty log on any backend: every event as stored
@@ -897,6 +950,7 @@ __all__ = [
     "Backing",
     "Choices",
     "ConcurrencyConflict",
+    "Digest",
     "EventFilter",
     "EventRow",
     "Grades",
@@ -917,6 +971,7 @@ __all__ = [
     "TimelineEntry",
     "TrackCount",
     "TrackDiff",
+    "TrackDigest",
     "TrackState",
     "Tracker",
     "UnknownEvent",

@@ -141,6 +141,7 @@ class EventFilter:
     statuses: tuple[str, ...] = ()
     occurred_from: date | None = None  # events that may have happened on or after this day
     occurred_to: date | None = None  # events that may have happened on or before this day
+    recorded_after: datetime | None = None  # logged after this instant (a digest: what is new since)
     recorded_until: datetime | None = None
     text: str | None = None
 

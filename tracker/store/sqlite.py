@@ -781,6 +781,9 @@ class EventStore:
         if f.occurred_to:
             clauses.append("occurred_earliest <= ?")
             args.append(f.occurred_to.isoformat())
+        if f.recorded_after:
+            clauses.append("recorded_at > ?")
+            args.append(format_recorded_at(f.recorded_after))
         if f.recorded_until:
             clauses.append("recorded_at <= ?")
             args.append(format_recorded_at(f.recorded_until))

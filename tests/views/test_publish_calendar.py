@@ -1,0 +1,134 @@
+"""`tracker export --format ics`: a calendar of meetings and deadlines that calendar clients read
+(parsed back with icalendar), one entry per meeting under a UID that stays the same from export to
+export, so a postponement moves the entry (SEQUENCE rises) instead of adding one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar
+
+from run_cli import tracker
+from tracker.service import Tracker
+
+ERDOGAN = "erdogan-saudi-visit-2025@diplomacy-tracker"
+
+
+def ok(*args: str, db: Path) -> str:
+    result = tracker(*args, db=db)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return result.stdout
+
+
+def export(db: Path, *args: str, name: str = "out.ics") -> bytes:
+    out = db.parent / name
+    ok("export", "--format", "ics", "-o", str(out), *args, db=db)
+    return out.read_bytes()
+
+
+def entries(data: bytes) -> dict[str, Any]:
+    """The VEVENTs of the file by UID (each UID must appear once)."""
+    cal = Calendar.from_ical(data)
+    events = cal.walk("VEVENT")
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)), uids
+    return {str(e["UID"]): e for e in events}
+
+
+def demo_meetings(db: Path) -> set[str]:
+    t = Tracker.open_existing(db)
+    try:
+        return {m.meeting for tr in t.track_ids() if (s := t.track(tr)) for m in s.meetings}
+    finally:
+        t.close()
+
+
+def test_every_meeting_of_the_demo_is_one_entry(demo_db: Path) -> None:
+    data = export(demo_db)
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
+    cal = Calendar.from_ical(data)
+    assert str(cal["VERSION"]) == "2.0" and str(cal["X-WR-CALNAME"]).startswith("Diplomacy tracker")
+    found = entries(data)
+    assert set(found) == {f"{m}@diplomacy-tracker" for m in demo_meetings(demo_db)}
+    # A meeting filed on two tracks is one entry, with both tracks as categories.
+    msc = found["msc-2025@diplomacy-tracker"]
+    assert set(msc["CATEGORIES"].cats) == {"european-role", "transatlantic-defence"}
+    assert msc.decoded("DTSTART") == date(2025, 2, 14)  # 14-16 Feb: the span it covers, all day
+    assert msc.decoded("DTEND") == date(2025, 2, 17)
+    assert "Russia Matters" in str(msc["DESCRIPTION"])
+
+
+def test_a_postponement_moves_the_same_entry(demo_db: Path) -> None:
+    now = entries(export(demo_db))[ERDOGAN]
+    assert str(now["SUMMARY"]) == "Erdogan’s trip to Saudi Arabia"
+    assert now["SEQUENCE"] == 1
+    assert now.decoded("DTSTART") == date(2025, 3, 10) and now.decoded("DTEND") == date(2025, 3, 11)
+    assert str(now["STATUS"]) == "CONFIRMED"
+    text = str(now["DESCRIPTION"])
+    assert "Postponed from 19 Feb 2025 to 10 Mar 2025" in text and "Unattributed news report, Riyadh" in text
+
+    before = entries(export(demo_db, "--as-of", "2025-02-17", name="before.ics"))[ERDOGAN]
+    assert before["SEQUENCE"] == 0
+    assert before.decoded("DTSTART") == date(2025, 2, 19)
+    assert before.decoded("DTSTAMP") < now.decoded("DTSTAMP")  # what a client compares after SEQUENCE
+
+    # As known at the end of 17 Feb: the trip was logged on 18 Feb, so it is not in the calendar yet.
+    assert ERDOGAN not in entries(export(demo_db, "--known-at", "2025-02-17", name="known.ics"))
+
+
+def test_two_exports_are_byte_identical(demo_db: Path) -> None:
+    assert export(demo_db, name="a.ics") == export(demo_db, name="b.ics")
+    assert export(demo_db, "--as-of", "2025-02-17", name="c.ics") == export(demo_db, "--as-of", "2025-02-17",
+                                                                           name="d.ics")
+
+
+def test_track_limits_it(demo_db: Path) -> None:
+    found = entries(export(demo_db, "--track", "transatlantic-defence"))
+    assert set(found) == {"msc-2025@diplomacy-tracker", "msc-2025-panel-adversarial-alignment@diplomacy-tracker"}
+    assert all("transatlantic-defence" in e["CATEGORIES"].cats for e in found.values())
+    assert ERDOGAN not in found
+
+
+def test_a_cancelled_meeting_and_text_from_the_log(demo_db: Path) -> None:
+    ok("log", "meeting-cancelled", "--when", "2025-02-19", "--track", "ukraine-settlement", "--summary",
+       "Macron's meeting called off", "--meeting", "macron-ukraine-meeting-2025-02-19", "--by", "fra",
+       "--reason", "Too soon,\nsaid an aide; see \\annex", "--source", "Le Monde, Paris",
+       "--url", "https://example.org/a,b;c", db=demo_db)
+    title = 'Talks, round 2; "Geneva" \\ annex\nsecond line'
+    ok("log", "meeting-scheduled", "--when", "2025-02-18", "--track", "ukraine-settlement", "--summary", "Talks set",
+       "--meeting", "geneva-2", "--title", title, "--planned", "week of 10 Mar 2025", "--status", "reported",
+       db=demo_db)
+    ok("log", "meeting-scheduled", "--when", "2025-02-18", "--track", "ukraine-settlement", "--summary", "Call set",
+       "--meeting", "call-3", "--title", "Call", "--planned", "2025-03-03 14:30", "--source", "Reuters", db=demo_db)
+    data = export(demo_db)
+    found = entries(data)
+
+    cancelled = found["macron-ukraine-meeting-2025-02-19@diplomacy-tracker"]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert cancelled["SEQUENCE"] == 0 and cancelled.decoded("DTSTART") == date(2025, 2, 19)
+    text = str(cancelled["DESCRIPTION"])
+    assert "Status: cancelled" in text and "Reason: Too soon,\nsaid an aide; see \\annex" in text
+    assert "Le Monde, Paris https://example.org/a,b;c" in text
+
+    # Commas, semicolons, backslashes and newlines in a title come back as they were typed.
+    geneva = found["geneva-2@diplomacy-tracker"]
+    assert str(geneva["SUMMARY"]) == title
+    assert str(geneva["STATUS"]) == "TENTATIVE"  # only reported
+    assert geneva.decoded("DTSTART") == date(2025, 3, 10) and geneva.decoded("DTEND") == date(2025, 3, 17)
+    assert b"SUMMARY:Talks\\, round 2\\; \"Geneva\" \\\\ annex\\nsecond line\r\n" in data
+
+    call = found["call-3@diplomacy-tracker"]
+    assert call.decoded("DTSTART") == datetime(2025, 3, 3, 14, 30)  # timed (floating: no zone is logged)
+    assert "DTEND" not in call
+
+
+def test_deadlines_are_entries(demo_db: Path) -> None:
+    ok("log", "deadline-set", "--when", "2025-02-18", "--track", "ukraine-settlement", "--summary", "Deadline set",
+       "--deadline", "ceasefire-terms", "--title", "Ceasefire terms", "--due", "2025-03-01", "--source", "Reuters",
+       db=demo_db)
+    entry = entries(export(demo_db))["deadline.ceasefire-terms@diplomacy-tracker"]
+    assert str(entry["SUMMARY"]) == "Deadline: Ceasefire terms"
+    assert entry.decoded("DTSTART") == date(2025, 3, 1) and entry["SEQUENCE"] == 0
+    assert "Reuters" in str(entry["DESCRIPTION"])

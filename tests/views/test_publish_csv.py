@@ -185,3 +185,9 @@ def test_a_log_bigger_than_a_page_is_read_whole(demo_db: Path, monkeypatch: pyte
         assert len(list(csv.reader(io.StringIO(whole, newline="")))) == len(events_json(demo_db)) + 1
     finally:
         t.close()
+
+
+def test_an_unknown_track_is_a_usage_error_not_an_empty_file(demo_db: Path) -> None:
+    for fmt in ("csv", "ics", "timelinejs", "plover"):
+        run = tracker("export", "--format", fmt, "--track", "ukraine-setlement", db=demo_db)
+        assert run.returncode == 2 and "no track ukraine-setlement" in run.stderr and not run.stdout, fmt

@@ -81,6 +81,10 @@ def export(ctx: Context, fmt: str, output: str, force: bool, tracks: tuple[str, 
     tracker = ctx.tracker(readonly=True)
     if fmt != "jsonl":
         moment = parse_moment(as_of, known_at)
+        unknown = sorted(set(tracks) - set(tracker.track_ids()))
+        if unknown:  # a typo would publish an empty file without a word
+            raise click.BadParameter(f"no track {', '.join(unknown)} in the log; it has: "
+                                     f"{', '.join(tracker.track_ids()) or 'none'}", param_hint="--track")
         tracker.exportable(force=force)
         text = FORMATS[fmt].render(tracker, Scope(tracks, moment, "tracks" if tracks_table else "events"))
         _write(text, output, bom)

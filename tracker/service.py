@@ -388,6 +388,10 @@ class Tracker:
     def get(self, event_id: str) -> StoredEvent | None:
         return self.store.get(event_id)
 
+    def get_many(self, event_ids: Sequence[str]) -> list[StoredEvent]:
+        """The events with these ids, in the order asked (unknown ids left out), in a few queries."""
+        return self.store.get_many(event_ids)
+
     def resolve_event(self, ref: str) -> StoredEvent:
         """The event `ref` names: its position as `tracker events` shows it ('114' or '#114') or
         its id. The one place a command's event reference (a --target) is read."""

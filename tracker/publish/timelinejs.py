@@ -42,7 +42,7 @@ def scoped_events(tracker: Tracker, scope: Scope) -> list[tuple[TimelineEntry, E
         for entry in tracker.timeline(track, scope.moment):
             entries.setdefault(entry.event_id, entry)
     ordered = sorted(entries.values(), key=lambda e: (e.occurred.earliest, e.position))
-    stored = [s for s in (tracker.get(e.event_id) for e in ordered) if s is not None]
+    stored = tracker.get_many([e.event_id for e in ordered])
     rows = {r.id: r for r in tracker.as_known(stored, scope.moment)}
     return [(e, rows[e.event_id]) for e in ordered if e.event_id in rows]
 

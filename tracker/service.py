@@ -86,6 +86,7 @@ from projections.state import (
 )
 from projections.timeline import NOT_HAPPENINGS, in_range
 from projections.timeline import timeline as timeline_of
+from tracker import csvimport
 from tracker.gcpause import paused_collector
 from tracker.paths import demo_db, resolve_location
 from tracker.readmodel import Progress, ReadModel
@@ -511,6 +512,19 @@ class Tracker:
         report = import_file(self.store, path, expected_position)
         self._wrote(before, report)
         return report
+
+    def import_csv(self, path: str | Path, mapping_path: str | Path, *, dry_run: bool = False,
+                   expected_position: int | None = None) -> csvimport.CsvReport:
+        """A spreadsheet's rows read with a column mapping (tracker.csvimport), all or nothing: any
+        bad row is named by row and column, and nothing is written. Rows already imported (the
+        same content) are skipped. `dry_run` reads and checks everything and writes nothing."""
+        rows = csvimport.load(path, mapping_path)
+        if dry_run:
+            return csvimport.CsvReport(rows, 0, 0, self.head()[0], True)
+        before = self._appendable()
+        result = self.store.append([r.event for r in rows], expected_position)
+        self._wrote(before)
+        return csvimport.CsvReport(rows, len(result.appended), result.skipped, result.head, False)
 
     def import_lines(self, lines: Iterable[bytes], expected_position: int | None = None,
                      workers: int | None = 0) -> ImportReport:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
-from tracker.cli import bench, demo, digest, server, stances, views
+from tracker.cli import bench, csvimport, demo, digest, server, stances, views
 from tracker.cli.common import Context
 from tracker.cli.log import log
 from tracker.cli.records import events, export, import_, verify
@@ -23,7 +23,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj = Context(db)
 
 
-for command in (log, import_, export, events, verify, *demo.COMMANDS, *views.COMMANDS, *stances.COMMANDS, *digest.COMMANDS, *server.COMMANDS, *bench.COMMANDS):
+for command in (log, import_, export, events, verify, *demo.COMMANDS, *views.COMMANDS, *stances.COMMANDS, *digest.COMMANDS, *server.COMMANDS, *bench.COMMANDS, *csvimport.COMMANDS):
     cli.add_command(command)
 
 

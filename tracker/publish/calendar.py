@@ -26,7 +26,7 @@ from icalendar import Event as VEvent
 from events.occurred import Occurred
 from projections.state import Deadline, Meeting
 from tracker.publish import Scope, publisher
-from tracker.service import Tracker
+from tracker.service import EventRow, Tracker
 
 DOMAIN = "diplomacy-tracker"
 PRODID = "-//diplomacy-tracker//tracker export//EN"
@@ -55,6 +55,7 @@ class _Ctx:
     tracker: Tracker
     scope: Scope
     names: dict[str, str]  # actor id -> name
+    rows: dict[str, EventRow]  # every event behind an entry, as known at the moment: read once
 
     def who(self, ids: Iterable[str]) -> str:
         return ", ".join(self.names.get(i, i) for i in ids)
@@ -62,8 +63,7 @@ class _Ctx:
 
 def _sources(cx: _Ctx, event_ids: Sequence[str]) -> tuple[list[str], datetime]:
     """Each source behind the events (outlet and url, once each), and the newest recording time."""
-    wanted = set(event_ids)
-    rows = cx.tracker.as_known([r for r in cx.tracker.why(event_ids) if r.id in wanted], cx.scope.moment)
+    rows = sorted((cx.rows[i] for i in set(event_ids) if i in cx.rows), key=lambda r: r.position)  # log order
     lines: list[str] = []
     stamp = NO_STAMP
     for row in rows:
@@ -159,7 +159,10 @@ def render(tracker: Tracker, scope: Scope) -> str:
             meetings.setdefault(m.meeting, []).append((track, m))
         for d in state.deadlines:
             deadlines.setdefault(d.deadline, []).append((track, d))
-    cx = _Ctx(tracker, scope, {a.id: a.name for a in tracker.actors()})
+    ids = [i for ms in meetings.values() for _, m in ms for i in m.event_ids]
+    ids += [i for ds in deadlines.values() for _, d in ds for i in d.event_ids]
+    rows = {r.id: r for r in tracker.as_known(tracker.get_many(ids), scope.moment)}
+    cx = _Ctx(tracker, scope, {a.id: a.name for a in tracker.actors()}, rows)
     entries = [_meeting(cx, *_fullest(found)) for found in meetings.values()]
     entries += [_deadline(cx, *_fullest(found)) for found in deadlines.values()]
 

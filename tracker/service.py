@@ -572,7 +572,8 @@ class Tracker:
             state = self._read_model().state(track, now, day)  # upcoming and overdue as of `day`
             if state is None:
                 continue
-            changes = self.diff(track, then, now)
+            # The state now is folded once: for the diff and for what is coming.
+            changes = self._claimed(diff_states(self.track(track, then), state, track, then.label(), now.label()), now)
             dated: list[Meeting | Deadline] = [*state.meetings, *state.deadlines]
             coming = [x for x in dated if x.upcoming and (due := _due(x)) is not None and due <= horizon]
             overdue = [x for x in dated if (x.date_passed if isinstance(x, Meeting) else x.status == "passed")]
@@ -662,7 +663,11 @@ class Tracker:
         """What changed on a track from d1 to d2: parties, stances, status, meetings, proposals...;
         each change with the firmest claim status of the events behind it as known at d2, so a
         change resting only on reports says so."""
-        found = diff_states(self.track(track_id, d1), self.track(track_id, d2), track_id, d1.label(), d2.label())
+        return self._claimed(diff_states(self.track(track_id, d1), self.track(track_id, d2), track_id,
+                                         d1.label(), d2.label()), d2)
+
+    def _claimed(self, found: TrackDiff, d2: Moment) -> TrackDiff:
+        """Each change with the firmest claim status of the events behind it as known at d2."""
         ids = [i for c in found.changes for i in c.event_ids]
         status = {r.id: r.claim_status for r in self.as_known(self.store.get_many(ids), d2)}
         changes = tuple(c.model_copy(update={"claim_status": min(

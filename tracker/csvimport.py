@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from events import EVENT_TYPES, Event, new_id
+from events import EVENT_TYPES, Event, canonical_json, new_id
 from tracker.forms import (
     Draft,
     InvalidEvents,
@@ -294,7 +294,7 @@ def _stable(event: Event) -> Event:
     """The event under an id made from its content: importing the same file again adds nothing
     (the store skips an identical event under the same id)."""
     body = event.model_dump(mode="json", exclude={"id"})
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).digest()
+    digest = hashlib.sha256(canonical_json(body).encode()).digest()
     day = max(event.occurred.earliest, date(1970, 1, 1))
     at = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return event.model_copy(update={"id": new_id(at, digest[:10])})

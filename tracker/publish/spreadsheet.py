@@ -100,10 +100,8 @@ def _csv(header: Sequence[str], rows: Iterator[Sequence[str]]) -> str:
     return out.getvalue()
 
 
-@publisher("csv", "CSV for spreadsheets, one row per event (position, id, type, occurred_earliest, "
-           "occurred_latest, precision, occurred, tracks, actors, summary, claim_status, sources, recorded_at, "
-           "recorded_by, corrected, retracted); with --tracks-table, one row per track (track, title, status, "
-           "since, trend, last_activity, next_meeting). Cells that would start a formula begin with \"'\".", ".csv")
+@publisher("csv", f"CSV for spreadsheets, one row per event ({', '.join(EVENT_COLUMNS)}); with --tracks-table, "
+           f"one row per track ({', '.join(TRACK_COLUMNS)}). Cells that would start a formula begin with \"'\".", ".csv")
 def render(tracker: Tracker, scope: Scope) -> str:
     if scope.what == "tracks":
         return _csv(TRACK_COLUMNS, _tracks(tracker, scope))

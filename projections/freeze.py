@@ -18,7 +18,7 @@ from projections.families import FAMILIES
 from projections.family import Context, Groups, side_of
 from projections.records import Ev
 from projections.state import ActorInfo, TrackState
-from projections.trend import trend
+from projections.trend import activity, trend
 
 __all__ = ["Groups", "freeze", "needed_ids", "side_of"]
 
@@ -56,7 +56,7 @@ def freeze(
     return TrackState.fast(
         track=track, **fields,
         last_activity=occ_of(last[OCCURRED]) if last else None, last_activity_event_ids=(last[EID],) if last else (),
-        trend=trend(acc["days"], ref), event_count=acc["n"], uncertain_count=uncertain_count,
+        trend=trend(acc["days"], ref), activity=activity(acc["days"], ref), event_count=acc["n"], uncertain_count=uncertain_count,
         as_of=as_of, moment=label,
     )
 

@@ -435,6 +435,27 @@ class Trend(Frozen):
     previous_events: int = 0
 
 
+class Activity(Frozen):
+    """Events per ISO week (Monday to Sunday) over the weeks up to and including the week of the
+    trend's reference day, oldest first: what the list of tracks draws as a sparkline. Each event
+    counts in the week of the first day it may have happened, as for the trend."""
+
+    weeks: tuple[int, ...] = ()
+    last_week: date | None = None  # the Monday of the last week counted
+
+    def until(self, monday: date, n: int) -> tuple[int, ...]:
+        """The `n` weeks up to and including the week starting `monday`, oldest first: the same
+        window for every track of a list, whatever each one's last week (no events fall after it)."""
+        if self.last_week is None:
+            return (0,) * n
+        shift = (monday - self.last_week).days // 7
+        # A window ending before this track's last week takes its weeks up to then; after it, the
+        # weeks since are empty.
+        weeks = self.weeks[:len(self.weeks) + shift] if shift < 0 else self.weeks + (0,) * shift
+        weeks = weeks[-n:] if n else ()
+        return (0,) * (n - len(weeks)) + weeks
+
+
 class TrackState(Frozen):
     track: str
     title: str
@@ -468,6 +489,7 @@ class TrackState(Frozen):
     last_activity: Occurred | None = None
     last_activity_event_ids: tuple[str, ...] = ()
     trend: Trend = Trend()
+    activity: Activity = Activity()
     event_count: int = 0
     uncertain_count: int = 0  # facts whose date may lie after the moment viewed
     as_of: date | None = None
@@ -496,7 +518,7 @@ class TrackState(Frozen):
 # What a row of the list of tracks keeps of a TrackState (TrackState.list_row).
 LIST_FIELDS = frozenset({
     "track", "title", "description", "status", "status_since", "status_reason", "status_event_ids",
-    "status_claim", "next_meeting", "last_activity", "last_activity_event_ids", "trend", "event_count",
+    "status_claim", "next_meeting", "last_activity", "last_activity_event_ids", "trend", "activity", "event_count",
     "as_of", "moment",
 })
 

@@ -16,9 +16,11 @@ from typing import Any
 
 from projections.families import FAMILIES
 from projections.family import Score
-from projections.state import Trend, TrendDirection
+from projections.state import Activity, Trend, TrendDirection
 
 WINDOW_DAYS = 30
+# Weeks of activity a track keeps (Activity): a quarter and more, for the list's sparkline.
+ACTIVITY_WEEKS = 26
 
 # event type -> its score, from the families (projections.families): a number, or a function of the event
 _SCORES: dict[str, Score] = {}
@@ -55,3 +57,18 @@ def trend(days: Mapping[str, Sequence[int]], ref: date | None, window: int = WIN
     direction: TrendDirection = "improving" if delta >= margin else "deteriorating" if delta <= -margin else "unchanged"
     return Trend(direction=direction, recent=recent, previous=previous, window_days=window, window_end=ref,
                  recent_events=n_recent, previous_events=n_previous)
+
+
+def activity(days: Mapping[str, Sequence[int]], ref: date | None, weeks: int = ACTIVITY_WEEKS) -> Activity:
+    """Events per ISO week over the `weeks` weeks up to and including the week of `ref`.
+    `days`: ISO day -> [score, count], as for `trend`; days after `ref` are left out."""
+    if ref is None:
+        return Activity()
+    last = ref - timedelta(days=ref.weekday())
+    first = last - timedelta(weeks=weeks - 1)
+    counts = [0] * weeks
+    start, end = first.isoformat(), ref.isoformat()
+    for day, (_, n) in days.items():
+        if start <= day <= end:
+            counts[(date.fromisoformat(day) - first).days // 7] += int(n)
+    return Activity(weeks=tuple(counts), last_week=last)

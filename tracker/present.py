@@ -211,6 +211,13 @@ def day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
+def activity_until(states: Iterable[TrackState]) -> date | None:
+    """The Monday of the last week a list of tracks draws its weekly activity to: the latest
+    week any of them counted (each counts to its trend's reference day: the day viewed, or its
+    last activity), so that every track is drawn over the same weeks (Activity.until)."""
+    return max((s.activity.last_week for s in states if s.activity.last_week), default=None)
+
+
 def dated(occ: Occurred | None, uncertain: bool = False) -> list[Span]:
     """A date label as spans, with the uncertain mark in front when the date may lie after the
     moment viewed."""

@@ -70,7 +70,7 @@ from tracker.readmodel.progress import STRIDE, Meter, Progress
 from tracker.readmodel.snapshots import SnapshotWriter, insert_snapshot, pack
 from tracker.store import EventStore, ReadOnlyStore, StoreError
 
-LAYOUT = f"10.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
+LAYOUT = f"11.{FOLD_VERSION}"  # bump when the rm_ tables change: the read model is then rebuilt
 SNAPSHOT_EVERY = 1000  # facts of a track between two snapshots of a series
 REFRESH_AFTER = 8 * SNAPSHOT_EVERY  # facts appended to a track before its snapshots are redone
 BULK_AFTER = 10_000  # a catch-up of more new events than this, and than the log held, is a rebuild

@@ -1,7 +1,9 @@
 """Every negotiation track: status, trend, last activity, next scheduled meeting.
 
-The columns follow the terminal's width (`TracksTable.refit`); the line under the list says all of
-the highlighted track, so whatever a narrow terminal cuts or leaves out can be read whole there."""
+The columns follow the terminal's width (`TracksTable.refit`); the lines under the list say all of
+the highlighted track, so whatever a narrow terminal cuts or leaves out can be read whole there,
+and draw its events per week over half a year. Every track's weeks end in the same week
+(`present.activity_until`): the day viewed, or the latest activity of any track."""
 
 from __future__ import annotations
 
@@ -13,20 +15,24 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Sparkline, Static
 
-from tracker.present import plural
+from tracker.present import activity_until, day, plural
 from tracker.service import Moment, Tracker, TrackState
 from tui.screens.base import ViewScreen
-from tui.widgets.text import clean, fit_table, track_status, trend
+from tui.widgets.text import clean, fit_table, sparkline, track_status, trend
 
 HEADERS = {"track": "Track", "status": "Status", "trend": "Trend", "last": "Last activity",
-           "next": "Next meeting", "events": "Events"}
-# When the list is narrower than its columns want, the count of events and then the trend go (the
-# line under the list has them), then the next meeting's title, the status and last the track's
-# title give up width, cut with an ellipsis; the last activity, a date, is never cut.
+           "activity": "Per week", "next": "Next meeting", "events": "Events"}
+# When the list is narrower than its columns want, the count of events, the weekly activity and
+# then the trend go (the lines under the list have them), then the next meeting's title, the status
+# and last the track's title give up width, cut with an ellipsis; the last activity, a date, is
+# never cut.
 LEAST = {"next": 14, "status": 17, "track": 18}
-OPTIONAL = ("events", "trend")
+OPTIONAL = ("events", "activity", "trend")
+# Weeks in the list's sparkline column; the lines under the list draw every week a track keeps.
+COLUMN_WEEKS = 12
 # A next meeting's title can be long: beyond this many cells, it gets only the room left over.
 NEXT_WANT = 32
 
@@ -55,8 +61,14 @@ def trend_figures(state: TrackState) -> str:
     return f"{t.recent:+.1f} vs {t.previous:+.1f}" if t.recent_events or t.previous_events else ""
 
 
-def track_cells(state: TrackState) -> dict[str, Text]:
-    """The list's cells of one track, two lines each, by column key."""
+def weekly(state: TrackState, until: date | None, weeks: int) -> tuple[int, ...]:
+    """The track's events per week, the `weeks` weeks to the week starting `until`."""
+    return state.activity.until(until, weeks) if until else (0,) * weeks
+
+
+def track_cells(state: TrackState, until: date | None = None) -> dict[str, Text]:
+    """The list's cells of one track, two lines each, by column key; its weekly activity to the
+    week starting `until` (every track of the list to the same week)."""
     title = Text(clean(state.title), style="bold")
     title.append(f"\n{clean(state.track)}", style="dim")
     status = track_status(state.status)
@@ -66,10 +78,13 @@ def track_cells(state: TrackState) -> dict[str, Text]:
     if figures := trend_figures(state):
         tr.append(f"\n{figures}", style="dim")
     last = Text(clean(state.last_activity.label()) if state.last_activity else "—")
+    counts = weekly(state, until, COLUMN_WEEKS)
+    activity = sparkline(counts)
+    activity.append(f"\n{sum(counts)} in {COLUMN_WEEKS} wk", style="dim")
     events = Text(f"{state.event_count}", justify="right")
     if state.uncertain_count:
         events.append(f"\n{state.uncertain_count} uncertain", style="yellow")
-    return {"track": title, "status": status, "trend": tr, "last": last,
+    return {"track": title, "status": status, "trend": tr, "last": last, "activity": activity,
             "next": next_meeting_text(state, sep="\n"), "events": events}
 
 
@@ -94,6 +109,14 @@ def track_detail(state: TrackState) -> Text:
     return text
 
 
+def activity_caption(counts: tuple[int, ...], until: date | None) -> Text:
+    """What the detail's sparkline draws: over which weeks, and its busiest week."""
+    if until is None or not any(counts):
+        return Text(" no dated events", style="dim")
+    # "w/c": week commencing, so that the line fits beside the sparkline at 80 columns
+    return Text(f" events/week, {len(counts)} wk to w/c {day(until)} · most {max(counts)}", style="dim")
+
+
 class TracksTable(DataTable[Any]):
     """The list of tracks, its columns fitted to its width; its own enter binding keeps "Open track"
     in the Footer while it has focus (DataTable's own enter binding is hidden)."""
@@ -103,6 +126,7 @@ class TracksTable(DataTable[Any]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.states: list[TrackState] = []
+        self.until: date | None = None  # the last week of every row's activity
 
     def on_mount(self) -> None:
         # A scroll bar coming or going changes the room for the columns, without a resize.
@@ -114,10 +138,11 @@ class TracksTable(DataTable[Any]):
 
     def show(self, states: Sequence[TrackState]) -> None:
         self.states = list(states)
+        self.until = activity_until(self.states)
         self.refit(force=True)
 
     def refit(self, *, force: bool = False) -> None:
-        rows = {s.track: track_cells(s) for s in self.states}
+        rows = {s.track: track_cells(s, self.until) for s in self.states}
         fit_table(self, HEADERS, rows, least=LEAST, optional=OPTIONAL, grow=["next"], ask={"next": NEXT_WANT},
                   height=2, force=force)
 
@@ -148,7 +173,11 @@ class TracksScreen(ViewScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="tracks-status", classes="view-status")
         yield TracksTable(id="tracks-table")
-        yield Static(id="tracks-detail")
+        with Vertical(id="tracks-detail-pane"):
+            yield Static(id="tracks-detail")
+            with Horizontal(id="tracks-activity-line"):
+                yield Sparkline([], id="tracks-activity")
+                yield Static(id="tracks-activity-caption")
 
     def on_mount(self) -> None:
         self.query_one(TracksTable).focus()
@@ -213,8 +242,15 @@ class TracksScreen(ViewScreen):
 
     @on(DataTable.RowHighlighted, "#tracks-table")
     def _show_detail(self) -> None:
-        state = self.query_one(TracksTable).selected_state
+        table = self.query_one(TracksTable)
+        state = table.selected_state
         self.query_one("#tracks-detail", Static).update(track_detail(state) if state else "")
+        counts = weekly(state, table.until, len(state.activity.weeks)) if state else ()
+        spark = self.query_one("#tracks-activity", Sparkline)
+        spark.data = counts
+        spark.styles.width = max(1, len(counts))  # one cell a week
+        self.query_one("#tracks-activity-line").display = state is not None
+        self.query_one("#tracks-activity-caption", Static).update(activity_caption(counts, table.until))
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -153,6 +153,23 @@ def ids(values: Iterable[str] | None, names: dict[str, str] | None = None) -> st
     return ", ".join(clean(v) for v in values)
 
 
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(counts: Iterable[int]) -> Text:
+    """Counts as a row of bars scaled to the largest: an empty period a dim baseline, any other
+    at least one step above it, so one event never looks like none."""
+    values = list(counts)
+    peak = max(values, default=0)
+    text = Text()
+    for n in values:
+        if n <= 0:
+            text.append(BARS[0], style="dim")
+        else:
+            text.append(BARS[1 + round((n / peak) * (len(BARS) - 2))], style="green")
+    return text
+
+
 def widest(cells: Iterable[Text | str]) -> int:
     """The widest line of any of `cells`, in terminal cells: what a column needs to show them whole."""
     lines = (line for cell in cells for line in (cell if isinstance(cell, Text) else Text(cell)).split("\n"))

@@ -1,12 +1,13 @@
 """A track at a glance: every section of its state, as `tracker status` and `tracker brief` show
-them (tracker.present defines which, in what order, under which title, in which words); this
-module only styles them, as Rich `Text` built from plain strings, never from markup."""
+them (tracker.present defines which, in what order, under which title, in which words), then its
+schedule drawn as a chart (schedule_chart); this module only styles them, as Rich `Text` built
+from plain strings, never from markup."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -16,6 +17,7 @@ from projections.state import TrackState
 from tracker import present
 from tracker.present import Line, Section, Span
 from tui.widgets.text import CLAIM_STYLES, PROGRESS_STYLES, clean, stance, track_status, trend
+from tui.widgets.track.schedule_chart import ScheduleChart
 
 
 class Names(present.Names):
@@ -75,19 +77,31 @@ def render_lines(section: Section, lines: list[Line]) -> Group:
 def render_overview(state: TrackState, names: present.Names,
                     backing: Mapping[tuple[str, ...], present.Backs] | None = None) -> Group:
     """The overview; with `backing` (Tracker.backing), each fact says what stands behind it, and
-    one that rests only on reported or unverified events says so."""
-    grid = Table.grid(padding=(0, 2), expand=True)
-    grid.add_column(style="bold", no_wrap=True, min_width=18)
-    grid.add_column(ratio=1)
-    for section, lines in present.sections(state, names, present.backed_by(backing)):
-        grid.add_row(Text(section.title), render_lines(section, lines))
+    one that rests only on reported or unverified events says so. The schedule's chart comes after
+    the one-line sections (status, trend, last activity...), before the long ones."""
+    shown = list(present.sections(state, names, present.backed_by(backing)))
+    width = max([18, *(len(section.title) for section, _ in shown)])
+    # the one-line sections lead SECTIONS: the chart goes where the first longer one begins
+    split = next((i for i, (section, _) in enumerate(shown) if not section.inline), len(shown))
+    grids = []
+    for part in (shown[:split], shown[split:]):
+        grid = Table.grid(padding=(0, 2), expand=True)
+        grid.add_column(style="bold", no_wrap=True, min_width=width)  # the same in both grids
+        grid.add_column(ratio=1)
+        for section, lines in part:
+            grid.add_row(Text(section.title), render_lines(section, lines))
+        grids.append(grid)
 
     head = Text(clean(state.title), style="bold")
     head.append(f"  {clean(state.track)}", style="dim")
-    parts: list[Text | Table] = [head]
+    parts: list[RenderableType] = [head]
     if state.description:
         parts.append(Text(clean(state.description, single_line=False), style="italic"))
-    parts += [Text(), grid]
+    parts += [Text(), grids[0]]
+    chart = ScheduleChart(state)  # its meetings and deadlines, each move an arrow
+    if chart.rows:
+        parts += [Text(), chart]
+    parts += [Text(), grids[1]]
     return Group(*parts)
 
 

@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, field_validator
+from pydantic import BaseModel, Field, TypeAdapter, field_validator
 
-from events.base import ClaimStatus, EventBase, Line, Slug, Stance, Strict, Text, added
+from events.base import (
+    SCHEMA_VERSION,
+    ClaimStatus,
+    EventBase,
+    Line,
+    Slug,
+    Stance,
+    Strict,
+    Text,
+    added,
+)
+from events.canonical import register_fast_types
 from events.occurred import Occurred
 
 TrackStatus = Literal["exploratory", "active", "stalled", "suspended", "concluded", "collapsed"]
@@ -690,3 +702,36 @@ def ahead_fields(event_type: str) -> tuple[str, ...]:
 def type_fields(event_type: str) -> dict[str, Any]:
     cls = EVENT_TYPES[event_type]
     return {k: v for k, v in cls.model_fields.items() if k not in ENVELOPE_FIELDS}
+
+
+# -- which bodies the fast canonical encoder may write (events.canonical) ------------------------
+_PLAIN = (str, int, bool, type(None))
+
+
+def _float_free(annotation: Any, seen: set[type] | None = None) -> bool:
+    """Whether a value of `annotation`, dumped to JSON, can only hold text, integers, booleans,
+    null, lists and objects: no float, and nothing free-form (Any) that might be one."""
+    seen = set() if seen is None else seen
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _float_free(typing.get_args(annotation)[0], seen)
+    if origin is Literal:
+        return all(isinstance(v, _PLAIN) for v in typing.get_args(annotation))
+    if origin is not None:  # list[...], tuple[...], dict[...], unions
+        return all(a is Ellipsis or _float_free(a, seen) for a in typing.get_args(annotation))
+    if annotation in _PLAIN or annotation in (date, datetime, time):  # dates and times: text
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return True
+        seen.add(annotation)
+        return all(_float_free(f.annotation, seen) for f in annotation.model_fields.values())
+    return False  # float, Any, or anything this does not know: the reference encoder
+
+
+def float_free_types() -> list[str]:
+    """The event types (in the current schema) whose bodies never hold a float."""
+    return [t for t, cls in EVENT_TYPES.items() if _float_free(cls)]
+
+
+register_fast_types(SCHEMA_VERSION, float_free_types())

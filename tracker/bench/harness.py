@@ -58,10 +58,11 @@ DEFAULT_EVENTS = 100_000
 PHASES = ("generate", "import", "raw", "eventsourcing", "rebuild", "es_rebuild", "asof", "tui", "append", "server")
 
 TARGETS = {
-    "import_vs_raw": 0.6,  # at least this fraction of the raw executemany rate
+    # issue 21's targets
+    "import_vs_raw": 0.5,  # at least this fraction of the raw executemany rate
     "import_vs_es": 3.0,  # at least this multiple of eventsourcing's rate
     "append_median_ms": 1.0,
-    "rebuild_vs_es": 3.0,
+    "rebuild_vs_es": 2.0,
     "asof_ms": 100.0,
     "tui_first_paint_s": 1.0,
     "tui_end_ms": 200.0,
@@ -1026,14 +1027,14 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
     imp, raw = r.get("import"), r.get("raw")
     na = _na(imp, "rate") or _na(raw, "rate")
     if na:
-        rows.append((f"import of {n:,} events vs raw executemany", na, "", "", "≥ 0.6× raw", "n/a"))
+        rows.append((f"import of {n:,} events vs raw executemany", na, "", "", f"≥ {TARGETS['import_vs_raw']}× raw", "n/a"))
     else:
         assert imp is not None and raw is not None  # _na gave no reason, so both phases ran
         ratio = imp["rate"] / raw["rate"]
         helpers = f"; validated by {imp['workers']} worker processes" if imp.get("workers") else ""
         rows.append((f"import of {n:,} events (validate, hash-chain, store{helpers}) vs raw `sqlite3.executemany`",
                      f"{_rate(imp['rate'])} ({imp['seconds']:.2f} s)", f"{_rate(raw['rate'])} ({raw['seconds']:.2f} s)",
-                     f"{ratio:.2f}×", "≥ 0.6× raw", verdict(ratio >= TARGETS["import_vs_raw"])))
+                     f"{ratio:.2f}×", f"≥ {TARGETS['import_vs_raw']}× raw", verdict(ratio >= TARGETS["import_vs_raw"])))
     es = r.get("eventsourcing")
     na = _na(imp, "rate") or _na(es, "rate")
     if na:
@@ -1070,13 +1071,13 @@ def table_rows(run: Run) -> list[tuple[str, str, str, str, str, str]]:
     na = _na(rb, "rate") or _na(esr, "rate")
     if na:
         rows.append(("full projection rebuild vs eventsourcing aggregate replay", na, "", "",
-                     "≥ 3× its rate", "n/a"))
+                     f"≥ {TARGETS['rebuild_vs_es']:g}× its rate", "n/a"))
     else:
         assert rb is not None and esr is not None  # _na gave no reason, so both phases ran
         ratio = rb["rate"] / esr["rate"]
         rows.append(("full projection rebuild vs eventsourcing aggregate replay", _rate(rb["rate"]),
                      f"{_rate(esr['rate'])} ({esr['seconds']:.2f} s, {esr['aggregates']} aggregates)",
-                     f"{ratio:.2f}×", "≥ 3× its rate", verdict(ratio >= TARGETS["rebuild_vs_es"])))
+                     f"{ratio:.2f}×", f"≥ {TARGETS['rebuild_vs_es']:g}× its rate", verdict(ratio >= TARGETS["rebuild_vs_es"])))
     asof = r.get("asof")
     for label, key in (("valid time (as of D)", "valid"), ("transaction time (as known at D)", "transaction"),
                        ("both axes (as of D, as known at D)", "both")):

@@ -41,6 +41,7 @@ from events import (
     chain_hash,
     upcast,
 )
+from events.canonical import reference_json
 from events.types import corrected
 from events.upcasters import UpcastError
 from tracker.store.base import (
@@ -79,15 +80,6 @@ LOCK_NOTICE_S = 1.0
 # waiting(seconds, over): a write has waited this long for another writer; over=True once at the end
 # of a wait that was reported (the lock taken, or the timeout expired).
 Waiting = Callable[[float, bool], None]
-
-# events.canonical.canonical_json with its encoder built once (json.dumps builds a new one per call
-# when given options) and no cycle check (a body is parsed JSON: it cannot contain itself).
-_canonical_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                                   check_circular=False).encode
-_SAMPLE = {"b": [1.5, None, {"z": True, "y": "\u00e9\n\u2028"}], "a": "x"}
-if _canonical_json(_SAMPLE) != canonical_json(_SAMPLE):  # pragma: no cover - a guard, not a path
-    raise ImportError("tracker.store.sqlite's canonical encoder no longer matches events.canonical")
-
 
 # -- helpers ------------------------------------------------------------------------------
 ANALYST_ENV = "TRACKER_ANALYST"
@@ -185,7 +177,7 @@ def prepare_record(event: Event, original: dict[str, Any] | None, now: str, *, k
     return Prepared(
         event.id, event.type, body.get("schema_version", SCHEMA_VERSION), occ.earliest.isoformat(),
         occ.latest.isoformat(), occ.precision, body["recorded_at"], _id_list_json(event.tracks),
-        _id_list_json(event.actors), event.status, event.summary, _canonical_json(body),
+        _id_list_json(event.actors), event.status, event.summary, canonical_json(body),
         tuple(dict.fromkeys(event.tracks)), tuple(dict.fromkeys(event.actors)), fields.get("target"),
         fields.get("changes") if event.type == "correction" else None, event if keep_event else None,
     )
@@ -944,7 +936,7 @@ class EventStore:
                 parsed = json.loads(body)
             except json.JSONDecodeError:
                 return broken(position, "the stored body is not valid JSON")
-            if _canonical_json(parsed) != body:
+            if reference_json(parsed) != body:  # the definition, whatever the body holds
                 return broken(position, "the stored body is not in canonical form")
             problem = None
             try:

@@ -200,3 +200,27 @@ def test_get_many_returns_the_events_asked_for_in_that_order_across_chunks(store
     got = store.get_many(asked)
     assert [e.id for e in got] == ids[5:6] + [i for i in ids if i != ids[5]]
     assert got[1] == store.get(ids[0])
+
+
+def test_an_import_takes_a_big_page_cache_and_gives_it_back(store, body, monkeypatch):
+    """An import writes with a 64 MB page cache (the default spills between the tables it fills by
+    turns); a long-lived reader such as the TUI must not keep it afterwards, nor after a refused import."""
+    from tracker.store.jsonl import import_lines
+
+    default = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    seen: list[int] = []
+    real = store._append_records
+
+    def spy(*args, **kwargs):  # the cache size while rows are written
+        seen.append(store.conn.execute("PRAGMA cache_size").fetchone()[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_append_records", spy)
+    lines = [json.dumps(body(summary=f"event {i}")).encode() for i in range(3)]
+    assert import_lines(store, lines).appended == 3
+    assert seen == [-64 * 1024]
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == default
+    with pytest.raises(InvalidEvents):
+        import_lines(store, [b'{"type": "nonsense"}'])
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == default
+    assert store.head()[0] == 3

@@ -338,7 +338,7 @@ def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_positi
     problems: list[Problem] = []
     appended = skipped = lines = 0
     carried = _CarriedChain()
-    with store._log_transaction():
+    with store._log_transaction(), store._roomy_cache():
         head = store.head()[0]
         start, cookie = head, store.schema_cookie()
         if expected_position is not None and expected_position != head:

@@ -56,7 +56,8 @@ def freeze(
     return TrackState.fast(
         track=track, **fields,
         last_activity=occ_of(last[OCCURRED]) if last else None, last_activity_event_ids=(last[EID],) if last else (),
-        trend=trend(acc["days"], ref), activity=activity(acc["days"], ref), event_count=acc["n"], uncertain_count=uncertain_count,
+        trend=trend(acc["days"], ref), activity=activity(acc["days"], ref),
+        event_count=acc["n"], uncertain_count=uncertain_count,
         as_of=as_of, moment=label,
     )
 

@@ -518,8 +518,8 @@ class TrackState(Frozen):
 # What a row of the list of tracks keeps of a TrackState (TrackState.list_row).
 LIST_FIELDS = frozenset({
     "track", "title", "description", "status", "status_since", "status_reason", "status_event_ids",
-    "status_claim", "next_meeting", "last_activity", "last_activity_event_ids", "trend", "activity", "event_count",
-    "as_of", "moment",
+    "status_claim", "next_meeting", "last_activity", "last_activity_event_ids", "trend", "activity",
+    "event_count", "as_of", "moment",
 })
 
 

@@ -90,6 +90,7 @@ from tracker import csvimport
 from tracker.gcpause import paused_collector
 from tracker.paths import demo_db, resolve_location
 from tracker.readmodel import Progress, ReadModel
+from tracker.readmodel.progress import IMPORT_PROGRESS
 from tracker.store import (
     ConcurrencyConflict,
     EventFilter,
@@ -509,7 +510,7 @@ class Tracker:
         """A JSON Lines file, all or nothing (big files are validated by worker processes). An
         export's hashes are checked (tracker.store.jsonl)."""
         before = self._appendable()
-        report = import_file(self.store, path, expected_position)
+        report = import_file(self.store, path, expected_position, progress=self._progress)
         self._wrote(before, report)
         return report
 
@@ -966,6 +967,7 @@ for _name in ("resolve_event", "events", "event", "as_known", "amendments_of", "
 __all__ = [
     "CREDIBILITY",
     "EVENT_REF_FIELDS",
+    "IMPORT_PROGRESS",
     "RELIABILITY",
     "ActorInfo",
     "ActorRoster",

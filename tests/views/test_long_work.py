@@ -321,3 +321,29 @@ async def test_tui_write_waiting_for_the_lock_says_so_then_logs(demo_db: Path, m
         assert not isinstance(app.screen, LogEventScreen)
         assert app.tracker.head()[0] == before + 1
         assert "waiting for another writer" not in screen_text(app)
+
+
+IMPORTING = re.compile(r"importing.*?([\d,]+) / ([\d,]+) MB read")
+
+
+def test_an_import_shows_how_much_of_the_file_is_read_on_a_terminal_only(imported: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big import is not silent on a terminal: a bar with the megabytes read, gone before the
+    command says what it imported; piped, nothing but that line."""
+    source = imported.parent / "events.jsonl"
+    total = -(-source.stat().st_size // 1_000_000)
+    code, out = on_terminal("import", str(source), db=tmp_path / "a.db", env=AT_ONCE)
+    assert code == 0, out
+    counts = IMPORTING.findall(out)
+    assert counts, f"no progress bar with counts:\n{out}"
+    assert {t for _, t in counts} == {f"{total:,}"}
+    assert f"{total:,} / {total:,} MB read" in out  # the bar reached the end
+    assert f"imported {EVENTS} events" in out  # and then what was imported, as usual
+    assert "Traceback" not in out
+
+    for name, value in AT_ONCE.items():
+        monkeypatch.setenv(name, value)
+    piped = tracker("import", str(source), db=tmp_path / "b.db")
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr == "" and "MB read" not in piped.stdout
+    assert piped.stdout.startswith(f"imported {EVENTS} events")

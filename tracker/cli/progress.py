@@ -1,5 +1,5 @@
-"""Long work, said on the terminal: a progress bar with counts while the read model is built (the
-first command after a big import, `tracker rebuild`), a line while a write waits for another
+"""Long work, said on the terminal: a progress bar with counts while a file is imported and while
+the read model is built (the first command after a big import, `tracker rebuild`), a line while a write waits for another
 writer's lock ("waiting for another writer to finish: 3 s").
 
 Both go to stderr, and only when stderr is a terminal: piped or redirected output gets nothing
@@ -15,9 +15,11 @@ from typing import Any
 
 import click
 
-from tracker.service import Tracker
+from tracker.service import IMPORT_PROGRESS, Tracker
 
 WHAT = "building the read model"
+# What a bar says it is doing, by what it counts (the read model's phases count events and tracks).
+TITLES = {IMPORT_PROGRESS: "importing"}
 
 
 def watch(tracker: Tracker) -> None:
@@ -61,7 +63,7 @@ class Reporter:
             self._stop_bar()
             # The counts last: on a narrow terminal only the end of the phase's name is cut.
             self._bar = Progress(
-                TextColumn(WHAT), BarColumn(bar_width=20), TimeElapsedColumn(),
+                TextColumn(TITLES.get(what, WHAT)), BarColumn(bar_width=20), TimeElapsedColumn(),
                 TextColumn("{task.completed:,.0f} / {task.total:,.0f} {task.description}"),
                 console=self.console, transient=True, redirect_stdout=False, redirect_stderr=False)
             self._task = self._bar.add_task(what, total=total, completed=done)

@@ -1,7 +1,8 @@
 """Telling a caller how far a long build of the read model has got.
 
 A caller (the service, on behalf of a view) may give the read model a progress callback,
-`progress(done, total, what)`: `done` of `total` `what` ("events", "tracks listed") so far. Quick
+`progress(done, total, what)`: `done` of `total` `what` ("events", "tracks listed"; an import of
+a file, "MB read") so far. Quick
 work says nothing: a phase is first reported once it has run for REPORT_AFTER seconds (or the
 seconds in $TRACKER_PROGRESS_AFTER: 0 shows every build), then at most every REPORT_EVERY seconds,
 and, if it was reported at all, once more at its end with `done == total` (so a progress bar can
@@ -22,6 +23,7 @@ REPORT_AFTER = 0.3  # seconds a phase runs before its first report: quick work s
 REPORT_AFTER_ENV = "TRACKER_PROGRESS_AFTER"
 REPORT_EVERY = 0.1  # seconds between two reports
 STRIDE = 256  # events folded between two looks at the clock
+IMPORT_PROGRESS = "MB read"  # what an import of a file counts (tracker.store.jsonl.import_file)
 
 
 class Meter:

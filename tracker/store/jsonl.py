@@ -34,6 +34,9 @@ from pydantic import ValidationError
 
 from events import EVENT_ADAPTER, GENESIS, canonical_json, chain_hash
 from tracker.gcpause import collector_paused
+
+# a leaf module, with no read model behind it: how long work is reported
+from tracker.readmodel.progress import IMPORT_PROGRESS, STRIDE, Meter, Progress
 from tracker.store.base import ConcurrencyConflict, InvalidEvents, Problem, StoreError
 from tracker.store.sqlite import (
     EventStore,
@@ -111,12 +114,37 @@ def import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_positio
 
 
 def import_file(store: EventStore, path: str | Path, expected_position: int | None = None,
-                workers: int | None = None) -> ImportReport:
-    """`import_lines` on a file, by default with `default_workers(path)`."""
+                workers: int | None = None, progress: Progress | None = None) -> ImportReport:
+    """`import_lines` on a file, by default with `default_workers(path)`; `progress` is told how
+    many of the file's megabytes have been read ("MB read", as tracker.readmodel.progress says)."""
     if workers is None:
         workers = default_workers(path)
     with open(path, "rb") as fh:
-        return import_lines(store, fh, expected_position, workers)
+        counted = _Counted(fh)
+        meter = Meter(progress, max(1, -(-os.fstat(fh.fileno()).st_size // MB)), IMPORT_PROGRESS)
+        counted.meter = meter
+        report = import_lines(store, counted, expected_position, workers)
+        meter.finish()
+        return report
+
+
+MB = 1_000_000
+
+
+class _Counted:
+    """A file's lines, counting the bytes read and telling a Meter every STRIDE lines."""
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        self.lines = lines
+        self.meter: Meter | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        read = 0
+        for n, line in enumerate(self.lines, start=1):
+            read += len(line)
+            if n % STRIDE == 0 and self.meter is not None:
+                self.meter.at(read // MB)
+            yield line
 
 
 def default_workers(path: str | Path) -> int:

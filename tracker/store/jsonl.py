@@ -34,9 +34,7 @@ from pydantic import ValidationError
 
 from events import EVENT_ADAPTER, GENESIS, canonical_json, chain_hash
 from tracker.gcpause import collector_paused
-
-# a leaf module, with no read model behind it: how long work is reported
-from tracker.readmodel.progress import IMPORT_PROGRESS, STRIDE, Meter, Progress
+from tracker.readmodel.progress import IMPORT_PROGRESS, STRIDE, Meter, Progress  # a leaf module
 from tracker.store.base import ConcurrencyConflict, InvalidEvents, Problem, StoreError
 from tracker.store.sqlite import (
     EventStore,
@@ -120,10 +118,8 @@ def import_file(store: EventStore, path: str | Path, expected_position: int | No
     if workers is None:
         workers = default_workers(path)
     with open(path, "rb") as fh:
-        counted = _Counted(fh)
         meter = Meter(progress, max(1, -(-os.fstat(fh.fileno()).st_size // MB)), IMPORT_PROGRESS)
-        counted.meter = meter
-        report = import_lines(store, counted, expected_position, workers)
+        report = import_lines(store, _Counted(fh, meter), expected_position, workers)
         meter.finish()
         return report
 
@@ -134,15 +130,15 @@ MB = 1_000_000
 class _Counted:
     """A file's lines, counting the bytes read and telling a Meter every STRIDE lines."""
 
-    def __init__(self, lines: Iterable[bytes]) -> None:
+    def __init__(self, lines: Iterable[bytes], meter: Meter) -> None:
         self.lines = lines
-        self.meter: Meter | None = None
+        self.meter = meter
 
     def __iter__(self) -> Iterator[bytes]:
         read = 0
         for n, line in enumerate(self.lines, start=1):
             read += len(line)
-            if n % STRIDE == 0 and self.meter is not None:
+            if n % STRIDE == 0:
                 self.meter.at(read // MB)
             yield line
 

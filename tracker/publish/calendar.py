@@ -24,7 +24,7 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from events.occurred import Occurred
-from projections.state import Deadline, Meeting
+from projections.state import Deadline, DeadlineExtension, Meeting, Postponement
 from tracker.publish import Scope, publisher
 from tracker.service import EventRow, Tracker
 
@@ -101,14 +101,12 @@ def _meeting(cx: _Ctx, m: Meeting, tracks: list[str]) -> VEvent | None:
     if occ is None:
         return None
     status = "CANCELLED" if m.status == "cancelled" else "CONFIRMED" if m.claim_status == "confirmed" else "TENTATIVE"
-    details = [f"Status: {m.status}" + ("" if m.claim_status == "confirmed" else f" ({m.claim_status})"),
-               f"When: {occ.label()}"]
+    details = [_status(m.status, m.claim_status), f"When: {occ.label()}"]
     if m.participants:
         details.append(f"Participants: {cx.who(m.participants)}")
     if m.host:
         details.append(f"Host: {cx.who([m.host])}")
-    details += [f"Postponed from {p.from_date.label() if p.from_date else '?'} to "
-                f"{p.to_date.label() if p.to_date else 'no new date'}" for p in m.postponements]
+    details += _moves("Postponed", m.postponements, "no new date")
     if m.cancelled_by:
         details.append(f"Cancelled by: {cx.who(m.cancelled_by)}")
     if m.reason:
@@ -119,17 +117,25 @@ def _meeting(cx: _Ctx, m: Meeting, tracks: list[str]) -> VEvent | None:
                   len(m.postponements), status, m.location)
 
 
+def _status(status: str, claim_status: str) -> str:
+    return f"Status: {status}" + ("" if claim_status == "confirmed" else f" ({claim_status})")
+
+
+def _moves(word: str, moves: Sequence[Postponement | DeadlineExtension], open_end: str) -> list[str]:
+    """A line per postponement of a meeting or extension of a deadline: from where, to where."""
+    return [f"{word} from {x.from_date.label() if x.from_date else '?'} to "
+            f"{x.to_date.label() if x.to_date else open_end}" for x in moves]
+
+
 def _deadline(cx: _Ctx, d: Deadline, tracks: list[str]) -> VEvent | None:
     occ = d.due or d.occurred
     if occ is None:
         return None
     status = "CONFIRMED" if d.claim_status == "confirmed" else "TENTATIVE"
-    details = [f"Status: {d.status}" + ("" if d.claim_status == "confirmed" else f" ({d.claim_status})"),
-               f"Due: {occ.label()}"]
+    details = [_status(d.status, d.claim_status), f"Due: {occ.label()}"]
     if d.set_by:
         details.append(f"Set by: {cx.who(d.set_by)}")
-    details += [f"Extended from {x.from_date.label() if x.from_date else '?'} to "
-                f"{x.to_date.label() if x.to_date else '?'}" for x in d.extensions]
+    details += _moves("Extended", d.extensions, "?")
     if d.consequence:
         details.append(f"If missed: {d.consequence}")
     if d.met_by_title:

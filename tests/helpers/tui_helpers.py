@@ -9,7 +9,10 @@ import asyncio
 import functools
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.dialogs.log_event import LogEventScreen
 
 SIZE = (160, 48)
 # Events in the bundled demo log (the seeds grow as the vocabulary does: count, never pin a number).
@@ -39,6 +42,21 @@ def screen_text(app: Any) -> str:
     """Exactly what the terminal would show, as text (one line per row)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+async def open_form(app: Any, pilot: Any, track: str | None = None) -> LogEventScreen:
+    """The log form, opened with 'n' on the list of tracks or on `track`'s screen."""
+    from tui.dialogs.log_event import LogEventScreen
+
+    await settle(pilot)
+    if track:
+        await app.open_track(track)
+        await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, LogEventScreen)
+    return form
 
 
 def test_helpers_module_is_importable() -> None:

@@ -26,7 +26,7 @@ from tui.screens.track import TrackScreen
 from tui.widgets.event_list import EventList
 from tui.widgets.track.positions import PositionsMatrix
 from tui.widgets.track.timeline import TimelineTable
-from tui_helpers import DEMO_EVENTS, SIZE, async_test, screen_text, settle
+from tui_helpers import DEMO_EVENTS, SIZE, async_test, open_form, screen_text, settle
 
 INJECTION = "[bold]pwned[/] [link=https://evil.example]click[/link] [/] \x1b[31mRED\x1b[0m \x1b]8;;x\x07"
 
@@ -337,11 +337,7 @@ async def test_as_known_on_a_day_chosen_apart(demo_db):
 async def test_log_form_shows_problems_next_to_fields_and_writes_nothing(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, LogEventScreen)
+        form = await open_form(app, pilot)
         form.query_one("#f-when", Input).value = "03/04/2025"
         await settle(pilot)
         assert "ambiguous" in screen_text(app)

@@ -38,7 +38,7 @@ from tui.dialogs.jump import JumpScreen
 from tui.dialogs.log_event import FieldRow, LogEventScreen
 from tui.dialogs.retraction import RetractionScreen
 from tui.screens.actors import ActorsScreen
-from tui_helpers import DEMO_EVENTS, async_test, screen_text, settle
+from tui_helpers import DEMO_EVENTS, async_test, open_form, screen_text, settle
 
 SIZES = [(80, 24), (120, 40), (160, 50)]
 SMALL = (80, 24)
@@ -49,19 +49,6 @@ BAD_TRACK = ("Track id: lower-case letters, digits, '-', '.', '_'; got 'Ukraine 
 
 def app_for(path: Path) -> TrackerApp:
     return TrackerApp(path, poll=False)
-
-
-async def open_form(app: TrackerApp, pilot: Any, track: str | None = None) -> LogEventScreen:
-    """The log form, opened with 'n' on the list of tracks or on `track`'s screen."""
-    await settle(pilot)
-    if track:
-        await app.open_track(track)
-        await settle(pilot)
-    await pilot.press("n")
-    await settle(pilot)
-    form = app.screen
-    assert isinstance(form, LogEventScreen)
-    return form
 
 
 def error_of(form: Any, name: str) -> str:

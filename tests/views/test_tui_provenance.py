@@ -17,7 +17,7 @@ from tui.dialogs.log_event import FieldRow, LogEventScreen, SourceBlock
 from tui.screens.track import TrackScreen
 from tui.widgets.track.positions import PositionsMatrix, StanceDetail
 from tui.widgets.track.schedule import ScheduleTable
-from tui_helpers import SIZE, async_test, screen_text, settle
+from tui_helpers import SIZE, async_test, open_form, screen_text, settle
 
 SMALL = (80, 24)
 TRACK = "ukraine-settlement"
@@ -63,13 +63,7 @@ async def test_a_sources_credibility_is_checked_in_its_field_and_stored(demo_db:
     app = TrackerApp(demo_db, poll=False)
     before = logged(demo_db)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await app.open_track(TRACK)
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, LogEventScreen)
+        form = await open_form(app, pilot, TRACK)
         # In the 80x24 form the credibility is on screen with the rest of the first source.
         assert "Source credibility" in screen_text(app)
         for selector, value in {"#f-when": "18 Feb 2025", "#f-summary": "Lavrov: no European troops",
@@ -207,11 +201,7 @@ async def test_grading_an_outlet_in_the_form_needs_no_track_and_no_summary(tmp_p
     Tracker.open(db).close()
     app = TrackerApp(db, poll=False, verify=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, LogEventScreen)
+        form = await open_form(app, pilot)
         assert "Tracks *" in screen_text(app)
         form.query_one("#f-type", Select).value = "source_graded"
         await settle(pilot)

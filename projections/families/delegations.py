@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from projections.facts import Acc, Claims, by_key, dated
 from projections.family import Context, Entity, Family, Part, keyed
@@ -15,15 +16,17 @@ ENTITY = Entity("delegation", ids={"delegation_appointed": "side"}, limit=20)
 
 
 def delegation(side: str, evs: Sequence[Ev], claims: Claims, as_of: date | None) -> Delegation | None:
-    teams: dict[str, Team] = {}
+    stand: dict[str, tuple[Ev, dict[str, Any]]] = {}
     for e in by_key(evs):
-        b = e.body
         step = dated(e, claims, as_of)
         if step["claim_status"] == "denied":
             continue
-        teams.pop(b.get("role") or "", None)  # re-appointed: now in date order at its latest
-        teams[b.get("role") or ""] = Team(
-            negotiators=tuple(b.get("negotiators") or ()), lead=b.get("lead"), role=b.get("role"), **step)
+        role = e.body.get("role") or ""
+        stand.pop(role, None)  # re-appointed: now in date order at its latest
+        stand[role] = (e, step)
+    # Made once per role that stands, from validated events (`fast`): a busy side has hundreds.
+    teams = {role: Team.fast(negotiators=tuple(e.body.get("negotiators") or ()), lead=e.body.get("lead"),
+                             role=e.body.get("role"), **step) for role, (e, step) in stand.items()}
     if not teams:
         return None
     chosen = list(teams.values())

@@ -17,16 +17,23 @@ ENTITY = Entity("red_line", ids={"red_line_stated": "issue"}, limit=30)
 
 def red_lines(issue: str, evs: Sequence[Ev], claims: Claims, as_of: date | None) -> list[RedLine]:
     """The issue's red lines, by actor, then latest first."""
-    found: dict[tuple[str, str, str], RedLine] = {}
+    # Latest by sort key per (actor, kind, demand), with every event that stated it: a busy track
+    # states thousands, so each RedLine is made once, from validated events (`fast`).
+    found: dict[tuple[str, str, str], list[Ev]] = {}
     for e in by_key(evs):
         b = e.body
         actor = b.get("on_behalf_of") or b["speaker"]
         key = (actor, b.get("kind") or "red_line", " ".join(b["demand"].lower().split()))
-        earlier = found.pop(key, None)
-        found[key] = RedLine(
-            actor=actor, issue=issue, kind=key[1], demand=b["demand"], speaker=b["speaker"], quote=b.get("quote"),
-            **{**dated(e, claims, as_of), "event_ids": (*(earlier.event_ids if earlier else ()), e.id)})
-    out = list(found.values())
+        stated = found.pop(key, [])
+        stated.append(e)
+        found[key] = stated  # re-inserted: in order of each one's latest
+    out: list[RedLine] = []
+    for (actor, kind, _), stated in found.items():
+        e = stated[-1]
+        b = e.body
+        out.append(RedLine.fast(actor=actor, issue=issue, kind=kind, demand=b["demand"], speaker=b["speaker"],
+                                quote=b.get("quote"),
+                                **{**dated(e, claims, as_of), "event_ids": tuple(x.id for x in stated)}))
     out.sort(key=lambda r: (r.actor, neg(first_day(r.occurred).isoformat()), r.demand))
     return out
 

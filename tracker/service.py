@@ -105,7 +105,7 @@ from tracker.store import (
     VerifyResult,
     heads,
 )
-from tracker.store.base import BrokenChain, validation_problems
+from tracker.store.base import CORRECTABLE, BrokenChain, matches, validation_problems
 from tracker.store.heads import Head, Integrity, Verification
 from tracker.store.jsonl import ImportReport, export_jsonl, export_lines, import_file, import_lines
 from tracker.store.postgres import ServerStore, init_server, is_server, shown
@@ -242,6 +242,7 @@ class Tracker:
         self.store = store
         self._model: ReadModel | None = None
         self._integrity: Integrity | None = None  # the last check()
+        self._judged: tuple[tuple[Any, ...], list[EventRow]] | None = None  # see _judged_rows()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -429,14 +430,57 @@ class Tracker:
     def events(self, f: EventFilter = EventFilter(), moment: Moment = Moment(), *, limit: int = 100,
                before: int | None = None, after: int | None = None, newest_first: bool = True) -> list[EventRow]:
         """A page of the events matching `f` that had happened by the moment and were known then,
-        in log order, each as the record stood then (corrected, retracted, claim status).
+        in log order, each as the record stood then (corrected, retracted, claim status), and
+        matched in that form: a search finds the corrected text, not the text corrected.
         Keyed on position (`before` / `after`), so paging stays fast on a huge log."""
-        rows = self.store.query(self._bounded(f, moment), limit=limit, before=before, after=after,
-                                newest_first=newest_first)
-        return self.as_known(rows, moment)
+        bounded = self._bounded(f, moment)
+        judged = self._judged_ids(bounded)
+        if not judged:
+            return self.as_known(self.store.query(bounded, limit=limit, before=before, after=after,
+                                                  newest_first=newest_first), moment)
+        # The stored matches no later record keeping can have changed, page by page ...
+        plain: list[StoredEvent] = []
+        lo, hi = after, before
+        while len(plain) < limit:
+            page = self.store.query(bounded, limit=limit, before=hi, after=lo, newest_first=newest_first)
+            plain += [r for r in page if r.id not in judged]
+            if len(page) < limit:
+                break
+            lo, hi = (lo, page[-1].position) if newest_first else (page[-1].position, hi)
+        # ... and those it may have, judged as the record stood at the moment.
+        found = [r for r in self._judged_rows(judged, moment)
+                 if (before is None or r.position < before) and (after is None or r.position > after)
+                 and matches(bounded, r.event, r.claim_status, r.recorded_by)]
+        rows = self.as_known(plain[:limit], moment) + found
+        rows.sort(key=lambda r: r.position, reverse=newest_first)
+        return rows[:limit]
 
     def count_events(self, f: EventFilter = EventFilter(), moment: Moment = Moment()) -> int:
-        return self.store.count_matching(self._bounded(f, moment))
+        """How many events `events` lists for `f` at the moment, over all pages."""
+        bounded = self._bounded(f, moment)
+        n = self.store.count_matching(bounded)
+        judged = self._judged_ids(bounded)
+        if judged:
+            n -= len(self.store.matching_among(bounded, judged))
+            n += sum(1 for r in self._judged_rows(judged, moment)
+                     if matches(bounded, r.event, r.claim_status, r.recorded_by))
+        return n
+
+    def _judged_ids(self, f: EventFilter) -> frozenset[str]:
+        """Ids of the events whose match against `f` a correction or a claim status change may
+        have changed (at any time: each is then judged as the record stood at the moment)."""
+        if not any(getattr(f, name) for name in CORRECTABLE):
+            return frozenset()
+        return self.store.named_by(("correction", "claim_status_changed") if f.statuses else ("correction",))
+
+    def _judged_rows(self, ids: frozenset[str], moment: Moment) -> list[EventRow]:
+        """Those events as the record stood at the moment, in log order; the last set is kept
+        while the log does not grow, for the next page or count of the same list."""
+        key = (self.store.head(), moment, ids)
+        if self._judged is None or self._judged[0] != key:
+            rows = self.as_known(sorted(self.store.get_many(sorted(ids)), key=lambda r: r.position), moment)
+            self._judged = (key, rows)
+        return self._judged[1]
 
     def event(self, event_id: str, moment: Moment = Moment()) -> EventRow | None:
         """One event as the record stood at the moment."""

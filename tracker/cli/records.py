@@ -139,7 +139,9 @@ def event_row(row: EventRow) -> list[str]:
 @click.option("--track", "tracks", multiple=True, help="Only these tracks. Repeatable.")
 @click.option("--actor", "actors", multiple=True, help="Only events involving these actors. Repeatable.")
 @click.option("--type", "types", multiple=True, help="Only these event types. Repeatable.")
-@click.option("--status", "statuses", multiple=True, help="Only these claim statuses (as logged). Repeatable.")
+@click.option("--status", "statuses", multiple=True,
+              help="Only these claim statuses, as the record stands (claim status changes known then count). "
+                   "Repeatable.")
 @click.option("--by", "loggers", multiple=True, metavar="NAME",
               help="Only events logged by NAME (a server log's role; a file's $TRACKER_ANALYST). Repeatable.")
 @click.option("--from", "date_from", metavar="DATE",
@@ -160,7 +162,8 @@ def events(ctx: Context, tracks: tuple[str, ...], actors: tuple[str, ...], types
            statuses: tuple[str, ...], loggers: tuple[str, ...], date_from: str | None, date_to: str | None,
            known_at: str | None, text: str | None, limit: int, oldest_first: bool, as_json: bool) -> None:
     """List events in log order, newest first, filtered; each as the record stands (or stood at
-    --known-at): corrected text marked [corrected], retracted events marked RETRACTED."""
+    --known-at), and filtered in that form: corrected text marked [corrected] (a search finds it,
+    not the text it replaced), retracted events marked RETRACTED."""
     occurred_from, occurred_to = parse_range(date_from, date_to)
     tracker = ctx.tracker(readonly=True)
     f = EventFilter(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -144,6 +146,59 @@ class EventFilter:
     recorded_after: datetime | None = None  # logged after this instant (a digest: what is new since)
     recorded_until: datetime | None = None
     text: str | None = None
+
+
+def text_match(body: str, needle: str) -> bool:
+    """Whether any string value in the JSON `body` contains `needle` (already casefolded): the
+    `text` rule of a filter. Matched against the event's string values, not its JSON text: there
+    '"' and '\\' are escaped, and keys and punctuation ('summary', '[', '_') would match every event."""
+    # Cheap test first: a value containing the needle puts the needle's JSON-escaped form in the body.
+    if json.dumps(needle, ensure_ascii=False)[1:-1] not in body.casefold():
+        return False
+    stack: list[Any] = [json.loads(body)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if needle in item.casefold():
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+# The fields of a filter that a later record-keeping event can change for an event: a correction
+# any of them but its type and who logged it; a claim status change its claim status.
+CORRECTABLE = ("tracks", "actors", "statuses", "occurred_from", "occurred_to", "text")
+
+
+def matches(f: EventFilter, event: Event, claim_status: str, recorded_by: str) -> bool:
+    """Whether `event` passes `f`, given its claim status and who logged it: the rule each store's
+    query applies in SQL to the stored form, here for an event in another form (corrected, or
+    with a claim status a later event changed). Keep the two in step (tests/unit/test_event_filter.py)."""
+    if f.tracks and not set(f.tracks) & set(event.tracks):
+        return False
+    if f.actors and not set(f.actors) & set(event.actors):
+        return False
+    if f.by and recorded_by not in f.by:
+        return False
+    if f.types and event.type not in f.types:
+        return False
+    if f.statuses and claim_status not in f.statuses:
+        return False
+    occurred = event.occurred
+    if f.occurred_from and occurred.latest < f.occurred_from:
+        return False
+    if f.occurred_to and occurred.earliest > f.occurred_to:
+        return False
+    recorded = event.recorded_at
+    if f.recorded_after and (recorded is None or recorded <= f.recorded_after):
+        return False
+    if f.recorded_until and (recorded is None or recorded > f.recorded_until):
+        return False
+    return not f.text or text_match(json.dumps(event.model_dump(mode="json"), ensure_ascii=False),
+                                    f.text.casefold())
 
 
 # -- validation ---------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from tracker.store.base import (
     Unreadable,
     UnusableDatabase,
     VerifyResult,
+    text_match,
     validation_problems,
 )
 
@@ -256,7 +257,7 @@ class EventStore:
         except sqlite3.Error as exc:
             raise UnusableDatabase(f"{self.path} cannot be opened as a log: {exc}") from None
         self._functions = False  # py_text_match registered on the connection (the first query does it)
-        self._targets: tuple[int, dict[str, list[int]]] | None = None  # see targets()
+        self._targets: tuple[int, Any] | None = None  # see _target_index()
         self.db = sqlite_utils.Database(self.conn)
         if not self.readonly:
             self._create_schema()
@@ -796,9 +797,7 @@ class EventStore:
             args.append(format_recorded_at(f.recorded_until))
         if f.text:
             # Parameters, never string splicing: search text is data. casefold() in Python
-            # (registered below) handles non-ASCII case rules SQLite's LIKE does not.
-            # Matched against the event's string values, not its JSON text: there '"' and '\\' are
-            # escaped, and keys and punctuation ('summary', '[', '_') would match every event.
+            # (registered below, base.text_match) handles non-ASCII case rules SQLite's LIKE does not.
             clauses.append("py_text_match(body, ?)")
             args.append(f.text.casefold())
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
@@ -837,7 +836,7 @@ class EventStore:
 
     def _register_functions(self) -> None:
         if not self._functions:
-            self.conn.create_function("py_text_match", 2, _text_match, deterministic=True)
+            self.conn.create_function("py_text_match", 2, text_match, deterministic=True)
             self._functions = True
 
     def actor_positions(self, actor: str) -> list[int]:
@@ -854,15 +853,42 @@ class EventStore:
         it: one scan of those types (by the type index), kept until the log grows. The read model
         keeps this index on disk; this is its fallback on a read-only file it has not caught up
         (75,000 such events on the 1M benchmark log: one scan instead of one per page shown)."""
+        return self._target_index()[0]
+
+    def named_by(self, types: Sequence[str]) -> frozenset[str]:
+        """Ids of the events that some event of these types (correction, retraction,
+        claim_status_changed) names, at any time."""
+        _, by_type, unions = self._target_index()
+        key = tuple(sorted(set(types)))
+        if key not in unions:  # kept: a list's next page asks again, and hashes it again
+            unions[key] = frozenset().union(*(by_type.get(t, ()) for t in key))
+        return unions[key]
+
+    def _target_index(self) -> tuple[dict[str, list[int]], dict[str, set[str]], dict[tuple[str, ...], frozenset[str]]]:
         head = self.head()[0]
         if self._targets is None or self._targets[0] != head:
             index: dict[str, list[int]] = {}
-            for position, target in self.conn.execute(
-                    "SELECT position, json_extract(body, '$.target') FROM events "
+            by_type: dict[str, set[str]] = {}
+            for position, etype, target in self.conn.execute(
+                    "SELECT position, type, json_extract(body, '$.target') FROM events "
                     "WHERE type IN ('correction', 'retraction', 'claim_status_changed') ORDER BY position"):
                 index.setdefault(target, []).append(position)
-            self._targets = (head, index)
+                by_type.setdefault(etype, set()).add(target)
+            self._targets = (head, (index, by_type, {}))
         return self._targets[1]
+
+    def matching_among(self, f: EventFilter, ids: Iterable[str]) -> set[str]:
+        """Which of these ids are of events whose stored form passes `f`."""
+        self._register_functions()
+        where, args = self._where(f)
+        found: set[str] = set()
+        wanted = sorted(set(ids))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            clause = f"id IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT id FROM events{where + ' AND ' if where else ' WHERE '}{clause}"
+            found.update(r[0] for r in self.conn.execute(q, (*args, *chunk)))
+        return found
 
     def happening_days(self, known_text: str | None = None) -> list[str]:
         """Sorted distinct days (ISO text) on which something may first have happened, known by
@@ -1002,28 +1028,6 @@ def _plain_columns(body: Any) -> tuple[Any, ...]:
 
 
 @functools.lru_cache(maxsize=64)
-def _json_escaped(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)[1:-1]
-
-
-def _text_match(body: str, needle: str) -> bool:
-    """Whether any string value in the JSON `body` contains `needle` (already casefolded)."""
-    # Cheap test first: a value containing the needle puts the needle's JSON-escaped form in the body.
-    if _json_escaped(needle) not in body.casefold():
-        return False
-    stack: list[Any] = [json.loads(body)]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if needle in item.casefold():
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
 def _parse_ts(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 

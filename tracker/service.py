@@ -105,7 +105,7 @@ from tracker.store import (
     VerifyResult,
     heads,
 )
-from tracker.store.base import CORRECTABLE, BrokenChain, matches, validation_problems
+from tracker.store.base import BrokenChain, amendable, matches, validation_problems
 from tracker.store.heads import Head, Integrity, Verification
 from tracker.store.jsonl import ImportReport, export_jsonl, export_lines, import_file, import_lines
 from tracker.store.postgres import ServerStore, init_server, is_server, shown
@@ -242,7 +242,7 @@ class Tracker:
         self.store = store
         self._model: ReadModel | None = None
         self._integrity: Integrity | None = None  # the last check()
-        self._judged: tuple[tuple[Any, ...], list[EventRow]] | None = None  # see _judged_rows()
+        self._judged_kept: tuple[tuple[Any, ...], list[EventRow]] | None = None  # see _judged_rows()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -434,7 +434,7 @@ class Tracker:
         matched in that form: a search finds the corrected text, not the text corrected.
         Keyed on position (`before` / `after`), so paging stays fast on a huge log."""
         bounded = self._bounded(f, moment)
-        judged = self._judged_ids(bounded)
+        judged = self._judged(bounded)
         if not judged:
             return self.as_known(self.store.query(bounded, limit=limit, before=before, after=after,
                                                   newest_first=newest_first), moment)
@@ -447,11 +447,23 @@ class Tracker:
             if len(page) < limit:
                 break
             lo, hi = (lo, page[-1].position) if newest_first else (page[-1].position, hi)
-        # ... and those it may have, judged as the record stood at the moment.
-        found = [r for r in self._judged_rows(judged, moment)
-                 if (before is None or r.position < before) and (after is None or r.position > after)
-                 and matches(bounded, r.event, r.claim_status, r.recorded_by)]
-        rows = self.as_known(plain[:limit], moment) + found
+        plain = plain[:limit]
+        # ... and those it may have, judged as the record stood at the moment, in page order, as
+        # far as one could still be on the page.
+        lo, hi = after, before
+        if len(plain) == limit:
+            lo, hi = (plain[-1].position, hi) if newest_first else (lo, plain[-1].position)
+        ids = {position: eid for eid, position in judged.items()
+               if (lo is None or position > lo) and (hi is None or position < hi)}
+        order = sorted(ids, reverse=newest_first)
+        found: list[EventRow] = []
+        for i in range(0, len(order), 100):
+            chunk = sorted(self.store.get_many([ids[p] for p in order[i : i + 100]]), key=lambda r: r.position,
+                           reverse=newest_first)
+            found += [r for r in self.as_known(chunk, moment) if matches(bounded, r.event, r.claim_status, r.recorded_by)]
+            if len(found) >= limit:
+                break
+        rows = self.as_known(plain, moment) + found
         rows.sort(key=lambda r: r.position, reverse=newest_first)
         return rows[:limit]
 
@@ -459,28 +471,26 @@ class Tracker:
         """How many events `events` lists for `f` at the moment, over all pages."""
         bounded = self._bounded(f, moment)
         n = self.store.count_matching(bounded)
-        judged = self._judged_ids(bounded)
+        judged = self._judged(bounded)
         if judged:
             n -= len(self.store.matching_among(bounded, judged))
             n += sum(1 for r in self._judged_rows(judged, moment)
                      if matches(bounded, r.event, r.claim_status, r.recorded_by))
         return n
 
-    def _judged_ids(self, f: EventFilter) -> frozenset[str]:
-        """Ids of the events whose match against `f` a correction or a claim status change may
-        have changed (at any time: each is then judged as the record stood at the moment)."""
-        if not any(getattr(f, name) for name in CORRECTABLE):
-            return frozenset()
-        return self.store.named_by(("correction", "claim_status_changed") if f.statuses else ("correction",))
+    def _judged(self, f: EventFilter) -> dict[str, int]:
+        """Id -> position of the events whose match against `f` a correction or a claim status
+        change (logged at any time) may change: each is judged as the record stood at the moment."""
+        which = amendable(f)
+        return self.store.amended(*which) if which else {}
 
-    def _judged_rows(self, ids: frozenset[str], moment: Moment) -> list[EventRow]:
-        """Those events as the record stood at the moment, in log order; the last set is kept
-        while the log does not grow, for the next page or count of the same list."""
-        key = (self.store.head(), moment, ids)
-        if self._judged is None or self._judged[0] != key:
-            rows = self.as_known(sorted(self.store.get_many(sorted(ids)), key=lambda r: r.position), moment)
-            self._judged = (key, rows)
-        return self._judged[1]
+    def _judged_rows(self, judged: dict[str, int], moment: Moment) -> list[EventRow]:
+        """Those events as the record stood at the moment; the last set is kept while the log
+        does not grow, for the next count of the same list."""
+        key = (self.store.head(), moment, id(judged))  # (the store keeps `judged` while the log does not grow)
+        if self._judged_kept is None or self._judged_kept[0] != key:
+            self._judged_kept = (key, self.as_known(self.store.get_many(list(judged)), moment))
+        return self._judged_kept[1]
 
     def event(self, event_id: str, moment: Moment = Moment()) -> EventRow | None:
         """One event as the record stood at the moment."""

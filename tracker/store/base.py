@@ -168,9 +168,28 @@ def text_match(body: str, needle: str) -> bool:
     return False
 
 
-# The fields of a filter that a later record-keeping event can change for an event: a correction
-# any of them but its type and who logged it; a claim status change its claim status.
-CORRECTABLE = ("tracks", "actors", "statuses", "occurred_from", "occurred_to", "text")
+# For each criterion of a filter that a later record-keeping event can change for an event: the
+# fields a correction must change to change it (None: any field), and whether a claim status
+# change does. The type and who logged an event never change.
+AMENDABLE: dict[str, tuple[frozenset[str] | None, bool]] = {
+    "tracks": (frozenset({"tracks"}), False),
+    "actors": (frozenset({"actors"}), False),
+    "statuses": (frozenset({"status"}), True),
+    "occurred_from": (frozenset({"occurred"}), False),
+    "occurred_to": (frozenset({"occurred"}), False),
+    "text": (None, False),
+}
+
+
+def amendable(f: EventFilter) -> tuple[frozenset[str] | None, bool] | None:
+    """Which later events can change whether an event passes `f`: (the fields of a correction
+    that can, None for any; whether a claim status change can); None if nothing can."""
+    used = [AMENDABLE[name] for name in AMENDABLE if getattr(f, name)]
+    if not used:
+        return None
+    fields = [changed for changed, _ in used]
+    return (None if None in fields else frozenset().union(*(c for c in fields if c is not None)),
+            any(claims for _, claims in used))
 
 
 def matches(f: EventFilter, event: Event, claim_status: str, recorded_by: str) -> bool:

@@ -855,26 +855,34 @@ class EventStore:
         (75,000 such events on the 1M benchmark log: one scan instead of one per page shown)."""
         return self._target_index()[0]
 
-    def named_by(self, types: Sequence[str]) -> frozenset[str]:
-        """Ids of the events that some event of these types (correction, retraction,
-        claim_status_changed) names, at any time."""
-        _, by_type, unions = self._target_index()
-        key = tuple(sorted(set(types)))
-        if key not in unions:  # kept: a list's next page asks again, and hashes it again
-            unions[key] = frozenset().union(*(by_type.get(t, ()) for t in key))
-        return unions[key]
+    def amended(self, fields: frozenset[str] | None, claims: bool) -> dict[str, int]:
+        """Id -> position of the events that a correction of any of `fields` (None: of any field)
+        names, or with `claims`, a claim status change, at any time. Kept until the log grows."""
+        _, named, kept = self._target_index()
+        key = (fields, claims)
+        if key not in kept:
+            kept[key] = {target: position for etype, target, position, changed in named
+                         if (claims and etype == "claim_status_changed")
+                         or (etype == "correction" and (fields is None or not fields.isdisjoint(changed)))}
+        return kept[key]
 
-    def _target_index(self) -> tuple[dict[str, list[int]], dict[str, set[str]], dict[tuple[str, ...], frozenset[str]]]:
+    def _target_index(self) -> tuple[dict[str, list[int]], list[tuple[str, str, int, frozenset[str]]], dict[Any, Any]]:
+        """(event id -> positions of the acts naming it; (type of act, id named, its position, fields
+        a correction changes) per act; answers of `amended`), made again when the log has grown."""
         head = self.head()[0]
         if self._targets is None or self._targets[0] != head:
             index: dict[str, list[int]] = {}
-            by_type: dict[str, set[str]] = {}
-            for position, etype, target in self.conn.execute(
-                    "SELECT position, type, json_extract(body, '$.target') FROM events "
-                    "WHERE type IN ('correction', 'retraction', 'claim_status_changed') ORDER BY position"):
+            named: list[tuple[str, str, int, frozenset[str]]] = []
+            for position, etype, target, changes, target_position in self.conn.execute(
+                    "SELECT a.position, a.type, a.target, a.changes, e.position FROM "
+                    "(SELECT position, type, json_extract(body, '$.target') AS target, "
+                    "json_extract(body, '$.changes') AS changes FROM events "
+                    "WHERE type IN ('correction', 'retraction', 'claim_status_changed')) AS a "
+                    "LEFT JOIN events e ON e.id = a.target ORDER BY a.position"):
                 index.setdefault(target, []).append(position)
-                by_type.setdefault(etype, set()).add(target)
-            self._targets = (head, (index, by_type, {}))
+                if target_position is not None:
+                    named.append((etype, target, target_position, frozenset(json.loads(changes)) if changes else frozenset()))
+            self._targets = (head, (index, named, {}))
         return self._targets[1]
 
     def matching_among(self, f: EventFilter, ids: Iterable[str]) -> set[str]:

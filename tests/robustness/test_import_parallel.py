@@ -174,11 +174,12 @@ def test_ctrl_c_during_a_parallel_import_writes_nothing_and_prints_no_traceback(
     time.sleep(0.5)
     assert proc.poll() is None, "the import finished before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode != 0
-    assert "Traceback" not in err, err
+    out, err = proc.communicate(timeout=60)
     with EventStore(db) as store:
-        assert store.head()[0] == 0
+        head = store.head()[0]
+    assert proc.returncode != 0, (head, out, err)
+    assert "Traceback" not in err, err
+    assert head == 0
 
 
 def _ignores_ctrl_c() -> bool:

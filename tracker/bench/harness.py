@@ -49,13 +49,13 @@ from datetime import time as TimeOfDay
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker.bench.names import DEFAULT_EVENTS, PHASES
+
 if TYPE_CHECKING:
     from tui.app import TrackerApp
     from tui.widgets.event_list import EventList
 
 RESULT_TAG = "BENCH-RESULT "
-DEFAULT_EVENTS = 100_000
-PHASES = ("generate", "import", "raw", "eventsourcing", "rebuild", "es_rebuild", "asof", "tui", "append", "server")
 
 TARGETS = {
     # issue 21's targets

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.bench import DEFAULT_EVENTS, PHASES, Options, finish, run_benchmark
+from tracker.bench.names import DEFAULT_EVENTS, PHASES
 
 
 @click.command(short_help="Measure speed against baselines run alongside.")
@@ -40,6 +40,8 @@ def bench(events: int, seed: int, workdir: str | None, keep: bool, appends: int,
     Every figure is printed next to a baseline measured in the same run (raw sqlite3, and the
     eventsourcing library if installed: pip install -e '.[bench]'). Your own log is not touched.
     """
+    from tracker.bench.harness import Options, finish, run_benchmark  # not on every command's start
+
     opts = Options(events=events, seed=seed, workdir=workdir, keep=keep, appends=appends, queries=queries,
                    skip=skip, profile=profile, schema_baseline=not no_schema_baseline, json_path=json_path,
                    markdown_path=markdown_path, quiet=quiet, repeat=repeat, server=server)

@@ -18,15 +18,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeVar
-
-from icalendar import Calendar
-from icalendar import Event as VEvent
+from typing import TYPE_CHECKING, TypeVar
 
 from events.occurred import Occurred
 from projections.state import Deadline, DeadlineExtension, Meeting, Postponement
 from tracker.publish import Scope, publisher
 from tracker.service import EventRow, Tracker
+
+if TYPE_CHECKING:  # imported where a calendar is made: 30 ms every command's start need not pay
+    from icalendar import Event as VEvent
 
 DOMAIN = "diplomacy-tracker"
 PRODID = "-//diplomacy-tracker//tracker export//EN"
@@ -81,6 +81,8 @@ def _entry(cx: _Ctx, uid: str, summary: str, occ: Occurred, tracks: Iterable[str
            details: list[str], event_ids: Sequence[str], sequence: int, status: str, location: str | None) -> VEvent:
     sources, stamp = _sources(cx, event_ids)
     details = [*details, "Sources:", *(f"- {s}" for s in sources)] if sources else [*details, "Sources: none"]
+    from icalendar import Event as VEvent
+
     ev = VEvent()
     ev.add("uid", uid)
     ev.add("dtstamp", stamp)
@@ -171,6 +173,8 @@ def render(tracker: Tracker, scope: Scope) -> str:
     cx = _Ctx(tracker, scope, {a.id: a.name for a in tracker.actors()}, rows)
     entries = [_meeting(cx, *_fullest(found)) for found in meetings.values()]
     entries += [_deadline(cx, *_fullest(found)) for found in deadlines.values()]
+
+    from icalendar import Calendar
 
     cal = Calendar()
     cal.add("prodid", PRODID)

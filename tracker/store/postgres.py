@@ -21,6 +21,7 @@ refused: the server's history was rewritten, which is what a hash chain exists t
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import urllib.parse
@@ -28,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -43,11 +44,21 @@ from tracker.store.base import (
 )
 from tracker.store.sqlite import EventStore, Prepared, parse_body, prepare_record
 
-try:  # psycopg is needed only for server logs: a file log works without it
+if TYPE_CHECKING:
     import psycopg
     from psycopg import sql
-except ImportError:  # pragma: no cover - installed with the project
-    psycopg = None  # type: ignore[assignment]
+else:
+    class _OnFirstUse:
+        """A module imported when first used: only a server log needs psycopg, and importing it
+        took 90 ms of the start of every command (a file log's included)."""
+
+        def __init__(self, name: str) -> None:
+            self._name = name
+
+        def __getattr__(self, attr: str) -> Any:
+            return getattr(importlib.import_module(self._name), attr)
+
+    psycopg, sql = _OnFirstUse("psycopg"), _OnFirstUse("psycopg.sql")
 
 SCHEMES = ("postgresql://", "postgres://")
 SERVER_FORMAT = 1
@@ -83,8 +94,10 @@ def mirror_path(url: str) -> Path:
 
 
 def connect(url: str) -> psycopg.Connection[Any]:
-    if psycopg is None:  # pragma: no cover
-        raise StoreError("a server log needs the psycopg package: pip install 'psycopg[binary]'")
+    try:
+        importlib.import_module("psycopg")
+    except ImportError:  # pragma: no cover - installed with the project
+        raise StoreError("a server log needs the psycopg package: pip install 'psycopg[binary]'") from None
     try:
         return psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:

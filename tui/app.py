@@ -496,7 +496,11 @@ class TrackerApp(App[None]):
         """Show the moment `day` (None: now). `known_on`: "keep" the current rule for the second
         axis (as known now, as known then, or a fixed day), None for now, or a day."""
         if day is None:
-            self.moment = Moment()
+            if isinstance(known_on, date):  # as things stand now, as far as they were known then
+                self.known_follows = False
+                self.moment = Moment(known_at=end_of_day(known_on))
+            else:
+                self.moment = Moment()
             return
         if known_on == "keep":
             current = self.moment.known_at

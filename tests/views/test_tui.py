@@ -332,6 +332,27 @@ async def test_as_known_on_a_day_chosen_apart(demo_db):
         assert "as of 18 Feb 2025, as known on 19 Feb 2025" in screen_text(app)
 
 
+@async_test
+async def test_as_known_on_a_day_alone_shows_everything_as_known_then(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#j-as-of", Input).value = "now"
+        app.screen.query_one("#j-known", Input).value = "18 Feb 2025"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.moment.as_of is None
+        assert app.moment.known_at is not None and app.moment.known_at.date().isoformat() == "2025-02-18"
+        assert "as known on 18 Feb 2025" in screen_text(app)
+        await pilot.press("2")
+        await settle(pilot)
+        rows = app.screen.query_one(EventList).rows
+        assert rows and all(r.event.recorded_at.date().isoformat() <= "2025-02-18" for r in rows)
+        assert len(rows) < DEMO_EVENTS
+
+
 # -- logging ----------------------------------------------------------------------------------
 @async_test
 async def test_log_form_shows_problems_next_to_fields_and_writes_nothing(demo_db):

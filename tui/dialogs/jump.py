@@ -28,7 +28,7 @@ def _day(d: date) -> str:
 
 
 class JumpScreen(ModalScreen[Any]):
-    """Returns (as_of, known_on): as_of None is now; known_on None (now) or a day."""
+    """Returns (as_of, known_on): each None (now) or a day."""
 
     HORIZONTAL_BREAKPOINTS = DIALOG_WIDTHS
     VERTICAL_BREAKPOINTS = DIALOG_HEIGHTS
@@ -84,10 +84,8 @@ class JumpScreen(ModalScreen[Any]):
         except DateParseError as exc:
             self.show_error(Text(f"As known on: {clean(str(exc))}", style="bold red"))
             return
-        if not isinstance(as_of, date):
-            self.dismiss((None, None))
-            return
-        self.dismiss((as_of, known if isinstance(known, date) else None))
+        # "As known on" alone is a moment too: today's events as far as they were known then.
+        self.dismiss((as_of if isinstance(as_of, date) else None, known if isinstance(known, date) else None))
 
     def show_error(self, message: Text) -> None:
         box = self.query_one("#form-error", Static)

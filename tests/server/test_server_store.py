@@ -182,7 +182,26 @@ def test_events_logged_before_names_were_kept_read_as_unknown(tmp_path: Path) ->
         assert rows and {r.recorded_by for r in rows} == {"unknown"}
         from tracker.store import EventFilter
 
-        assert tracker.events(EventFilter(by=("unknown",))) == []
+        assert tracker.events(EventFilter(by=("unknown",)), limit=1000) == tracker.events(limit=1000)
+        assert tracker.count_events(EventFilter(by=("unknown",))) == tracker.count_events()
+        assert tracker.events(EventFilter(by=("someone",))) == []
+
+
+def test_who_logged_what_filters_old_and_new_events_apart(tmp_path: Path, body: Body,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log from before names were kept, opened for writing (its table of names is added):
+    its old events are "unknown", the new ones the analyst's."""
+    from tracker.store import EventFilter
+
+    monkeypatch.setenv("TRACKER_ANALYST", "nadia")
+    copy = tmp_path / "v1.db"
+    copy.write_bytes((Path(__file__).resolve().parents[1] / "fixtures" / "v1_log.db").read_bytes())
+    with Tracker.open(copy) as tracker:
+        old = tracker.count_events()
+        tracker.store.append([body()])
+        assert tracker.count_events(EventFilter(by=("unknown",))) == old
+        assert [r.recorded_by for r in tracker.events(EventFilter(by=("nadia",)))] == ["nadia"]
+        assert tracker.count_events(EventFilter(by=("nadia", "unknown"))) == old + 1
 
 
 def test_a_lost_connection_is_a_clear_error_and_the_mirror_stays(pg_url: str, body: Body) -> None:

@@ -143,7 +143,8 @@ def event_row(row: EventRow) -> list[str]:
               help="Only these claim statuses, as the record stands (claim status changes known then count). "
                    "Repeatable.")
 @click.option("--by", "loggers", multiple=True, metavar="NAME",
-              help="Only events logged by NAME (a server log's role; a file's $TRACKER_ANALYST). Repeatable.")
+              help="Only events logged by NAME (a server log's role; a file's $TRACKER_ANALYST; 'unknown': "
+                   "logged before names were kept). Repeatable.")
 @click.option("--from", "date_from", metavar="DATE",
               help="Events that may have happened on or after DATE (its first day).")
 @click.option("--to", "date_to", metavar="DATE",

@@ -138,7 +138,8 @@ class EventFilter:
 
     tracks: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
-    by: tuple[str, ...] = ()  # who logged it (tracker.store.sqlite.analyst_name, or the server's role)
+    by: tuple[str, ...] = ()  # who logged it (tracker.store.sqlite.analyst_name, or the server's role;
+    # UNKNOWN: events logged before who logged them was kept)
     types: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     occurred_from: date | None = None  # events that may have happened on or after this day
@@ -166,6 +167,9 @@ def text_match(body: str, needle: str) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+UNKNOWN = "unknown"  # who logged an event logged before that was kept, or carried over without it
 
 
 # For each criterion of a filter that a later record-keeping event can change for an event: the

@@ -46,6 +46,7 @@ from events.types import corrected
 from events.upcasters import UpcastError
 from tracker.store.base import (
     MAX_UNREADABLE,
+    UNKNOWN,
     AppendResult,
     ConcurrencyConflict,
     EventFilter,
@@ -773,10 +774,13 @@ class EventStore:
             args.extend(f.actors)
         if f.by:
             if self._has_loggers():
-                clauses.append(f"position IN (SELECT position FROM event_loggers WHERE name IN ({','.join('?' * len(f.by))}))")
+                named = f"position IN (SELECT position FROM event_loggers WHERE name IN ({','.join('?' * len(f.by))}))"
+                # Events logged before who logged them was kept have no row: they read as UNKNOWN.
+                clauses.append(f"({named} OR position NOT IN (SELECT position FROM event_loggers))"
+                               if UNKNOWN in f.by else named)
                 args.extend(f.by)
             else:
-                clauses.append("0")
+                clauses.append("1" if UNKNOWN in f.by else "0")
         if f.types:
             clauses.append(f"type IN ({','.join('?' * len(f.types))})")
             args.extend(f.types)

@@ -355,7 +355,7 @@ class _Reader:
         except ValueError:
             raise DateParseError(f"{off} is not a UTC offset, in {self.raw!r}") from None
         moment = datetime.combine(day, clock, tzinfo=timezone(offset)).astimezone(UTC)
-        return Occurred.day(moment.date(), moment.time().replace(tzinfo=None))
+        return Occurred.day(moment.date(), moment.timetz())  # UTC, and says so: 'as written' has no zone
 
     def _relative(self, s: str) -> list[Occurred]:
         ref, day = self.ref, timedelta(days=1)

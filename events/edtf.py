@@ -164,7 +164,7 @@ def _timed(y: str, mo: str, d: str, at: str, tz: str | None, text: str) -> Occur
     if tz is None:
         return Occurred.day(day, clock)
     moment = datetime.combine(day, clock, tzinfo=_offset(tz, text)).astimezone(UTC)
-    return Occurred.day(moment.date(), moment.time().replace(tzinfo=None))
+    return Occurred.day(moment.date(), moment.timetz())  # in UTC, marked so (a time without a zone is as written)
 
 
 def _offset(tz: str, text: str) -> tzinfo:

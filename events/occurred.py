@@ -47,7 +47,9 @@ class Occurred(BaseModel):
     earliest: date
     latest: date
     precision: Precision
-    time: TimeOfDay | None = None  # only meaningful with precision "day"
+    # Only meaningful with precision "day". With a zone (always UTC: a time given with a zone or an
+    # offset is stored converted), it is that instant; without one, the time as written.
+    time: TimeOfDay | None = None
     # Not dumped when false, so every event stored before these existed keeps its bytes (and hash).
     approximate: bool = Field(default=False, exclude_if=lambda v: not v)
     uncertain: bool = Field(default=False, exclude_if=lambda v: not v)
@@ -164,7 +166,7 @@ class Occurred(BaseModel):
         a, b = self.earliest, self.latest
         match self.precision:
             case "day":
-                return _fmt(a) + (f" {self.time.strftime('%H:%M')}" if self.time is not None else "")
+                return _fmt(a) + (f" {_clock(self.time)}" if self.time is not None else "")
             case "around":
                 return _fmt(a + timedelta(days=AROUND_DAYS))
             case "week":
@@ -205,7 +207,7 @@ class Occurred(BaseModel):
     def edtf(self) -> str:
         """The Extended Date/Time Format (ISO 8601-2, level 1) form, for archives and event data.
 
-        By precision: day `2025-02-18` (with a time `2025-02-18T14:00:00`); around `2025-02-18~`
+        By precision: day `2025-02-18` (with a time `2025-02-18T14:00:00`, in UTC `...T14:00:00Z`); around `2025-02-18~`
         (the middle day, approximate); month `2025-02`; year `2025`; season `2024-23` (codes 21-24,
         spring to winter; winter 2024 runs Dec 2024 - Feb 2025); quarter, half and a part of a year
         as an interval of months `2024-10/2024-12`; week, weekend, a part of a month and a range as
@@ -218,7 +220,8 @@ class Occurred(BaseModel):
             (self.approximate, self.uncertain)]
         match self.precision:
             case "day":
-                stamp = a.isoformat() + (f"T{self.time.strftime('%H:%M:%S')}" if self.time else "")
+                stamp = a.isoformat() + (f"T{self.time.strftime('%H:%M:%S')}{'Z' if self.time.tzinfo else ''}"
+                                         if self.time else "")
                 return stamp + q
             case "around":
                 return (a + timedelta(days=AROUND_DAYS)).isoformat() + ("%" if self.uncertain else "~")
@@ -285,6 +288,11 @@ def _shape_problem(precision: Precision, a: date, b: date) -> str | None:
             return None if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31) and a.year == b.year else (
                 "a year must run from 1 Jan to 31 Dec")
     return None
+
+
+def _clock(at: TimeOfDay) -> str:
+    """'14:00' as written; '14:00 UTC' for a time stored in UTC (given with a zone or an offset)."""
+    return at.strftime("%H:%M") + (" UTC" if at.tzinfo is not None else "")
 
 
 def _fmt(d: date) -> str:

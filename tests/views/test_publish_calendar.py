@@ -4,7 +4,8 @@ export, so a postponement moves the entry (SEQUENCE rises) instead of adding one
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,24 @@ def test_deadlines_are_entries(demo_db: Path) -> None:
     assert str(entry["SUMMARY"]) == "Deadline: Ceasefire terms"
     assert entry.decoded("DTSTART") == date(2025, 3, 1) and entry["SEQUENCE"] == 0
     assert "Reuters" in str(entry["DESCRIPTION"])
+
+
+def test_a_time_given_with_an_offset_says_utc_everywhere_and_one_without_stays_as_written(demo_db: Path) -> None:
+    """'17:00 +03:00' is stored as 14:00 in UTC: every view says 'UTC' beside it (a reader would
+    otherwise take 14:00 for the local time it was not), and the calendar entry is that instant."""
+    ok("log", "meeting-scheduled", "--when", "2025-02-18", "--track", "ukraine-settlement", "--summary",
+       "Moscow call set", "--meeting", "call-msk", "--title", "Moscow call", "--planned", "2025-03-03 17:00 +03:00",
+       "--source", "TASS", db=demo_db)
+    ok("log", "meeting-scheduled", "--when", "2025-02-18", "--track", "ukraine-settlement", "--summary",
+       "Local call set", "--meeting", "call-local", "--title", "Local call", "--planned", "2025-03-03 17:00",
+       "--source", "TASS", db=demo_db)
+    shown = ok("status", "ukraine-settlement", db=demo_db)
+    assert "3 Mar 2025 14:00 UTC" in shown and "3 Mar 2025 17:00" in shown
+    assert "3 Mar 2025 17:00 UTC" not in shown
+    listed = json.loads(ok("status", "ukraine-settlement", "--json", db=demo_db))
+    planned = {m["meeting"]: m["planned"] for m in listed["meetings"]}
+    assert planned["call-msk"]["time"] == "14:00:00Z" and planned["call-msk"]["edtf"] == "2025-03-03T14:00:00Z"
+    assert planned["call-local"]["time"] == "17:00:00" and planned["call-local"]["edtf"] == "2025-03-03T17:00:00"
+    found = entries(export(demo_db))
+    assert found["call-msk@diplomacy-tracker"].decoded("DTSTART") == datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
+    assert found["call-local@diplomacy-tracker"].decoded("DTSTART") == datetime(2025, 3, 3, 17, 0)  # floating

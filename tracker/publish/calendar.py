@@ -5,8 +5,8 @@ are its CATEGORIES). Its UID comes from its id alone (`MEETING@diplomacy-tracker
 `deadline.DEADLINE@diplomacy-tracker`), so every export names the same entry the same way; a
 postponement (an extension, for a deadline) raises SEQUENCE, so a client subscribed to the file
 moves the entry rather than adding one. A day is an all-day entry (VALUE=DATE), a day with a time
-a timed one (floating: the log keeps no time zone), and an imprecise date (a week, a month, a
-range) the span it covers, DTEND being the day after its last. STATUS is CANCELLED for a meeting
+a timed one (in UTC when it was given with a zone, else floating: as written), and an imprecise
+date (a week, a month, a range) the span it covers, DTEND being the day after its last. STATUS is CANCELLED for a meeting
 called off, TENTATIVE for one whose claim is not confirmed, CONFIRMED otherwise. DTSTAMP is the
 newest recording time of the events behind the entry, never the wall clock: two exports of the
 same log at the same moment are byte for byte the same. Text from the log is escaped by icalendar.

@@ -164,7 +164,12 @@ def test_ctrl_c_during_a_parallel_import_writes_nothing_and_prints_no_traceback(
     source = tmp_path / "big.jsonl"
     source.write_bytes(b"".join(lines_of(list(generate(60_000, seed=8)))))
     db = tmp_path / "log.db"
-    proc = subprocess.Popen([sys.executable, "-m", "tracker", "--db", str(db), "import", str(source)],
+    # Started as a shell starts a command: Ctrl-C neither blocked nor ignored, whatever this test
+    # process inherited (a signal mask and an ignored disposition both pass through exec).
+    start = ("import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+             "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, sys.argv[1:])")
+    proc = subprocess.Popen([sys.executable, "-c", start, sys.executable, "-m", "tracker", "--db", str(db),
+                             "import", str(source)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             cwd=Path(__file__).resolve().parents[2])
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
@@ -173,11 +178,12 @@ def test_ctrl_c_during_a_parallel_import_writes_nothing_and_prints_no_traceback(
         time.sleep(0.05)  # the resource tracker and the workers
     time.sleep(0.5)
     assert proc.poll() is None, "the import finished before it could be interrupted"
+    masks = [ln for ln in Path(f"/proc/{proc.pid}/status").read_text().splitlines() if ln.startswith(("SigBlk", "SigIgn"))]
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     with EventStore(db) as store:
         head = store.head()[0]
-    assert proc.returncode != 0, (head, out, err)
+    assert proc.returncode != 0, (head, out, err, masks)
     assert "Traceback" not in err, err
     assert head == 0
 

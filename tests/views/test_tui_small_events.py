@@ -10,6 +10,7 @@ the row that shows it, and that row is on screen. Driven with Textual's pilot on
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from tracker.service import EventFilter, EventRow, Tracker
 from tui.app import TrackerApp
 from tui.screens.track import TrackScreen
 from tui.widgets.event_detail import EventDetail
-from tui.widgets.event_list import CLAIM_MARKS, SHORT_TYPES, EventList
+from tui.widgets.event_list import CLAIM_MARKS, SHORT_TYPES, EventList, when_label
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.track.timeline import TimelineTable
 from tui_helpers import async_test, screen_text, settle
@@ -119,6 +120,14 @@ async def test_event_log_rows_show_position_whole_date_type_and_claim(demo_db: P
             assert LEGEND + " ⊘ retracted" in text
         else:
             assert "Claim" in text
+
+
+def test_a_timed_day_too_long_for_its_column_drops_its_time_never_cuts_its_zone() -> None:
+    in_utc = Occurred.day(date(2025, 2, 18), time(14, 0, tzinfo=UTC))
+    assert when_label(in_utc, 30) == "18 Feb 2025 14:00 UTC"
+    assert when_label(in_utc, 16) == "18 Feb 14:00 UTC"
+    assert when_label(in_utc, 14) == "18 Feb 2025"  # the detail pane gives the time, with its zone
+    assert when_label(Occurred.day(date(2025, 2, 18), time(14, 0)), 14) == "18 Feb 14:00"  # as written
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -110,13 +110,17 @@ def fit(text: str, width: int) -> str:
 def when_label(occurred: Occurred, width: int) -> str:
     """The date in at most `width` cells, never cut inside a word: its label ("10–18 Feb 2025");
     if that is too long, a week or weekend as its days ("10–16 Feb 2025"); then without the year
-    when both ends share it ("14 Feb – 2 Mar"); else its first words and an ellipsis. The detail
+    when both ends share it ("14 Feb – 2 Mar"); a timed day without its time ("18 Feb 2025", never
+    a time cut before its zone); else its first words and an ellipsis. The detail
     pane shows the label whole."""
     candidates = [clean(occurred.label())]
     if occurred.precision in ("week", "weekend"):
         days = Occurred.between(occurred.earliest, occurred.latest)
         candidates.append(clean(days.qualified(approximate=occurred.approximate, uncertain=occurred.uncertain).label()))
     candidates += [_yearless(occurred, label) for label in candidates]
+    if occurred.time is not None:  # then the day alone: the detail pane shows its time (and zone)
+        candidates.append(clean(Occurred.day(occurred.earliest).qualified(
+            approximate=occurred.approximate, uncertain=occurred.uncertain).label()))
     return next((label for label in candidates if cell_len(label) <= width), fit(candidates[-1], width))
 
 

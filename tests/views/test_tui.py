@@ -333,6 +333,25 @@ async def test_as_known_on_a_day_chosen_apart(demo_db):
 
 
 @async_test
+async def test_a_moment_before_anything_was_logged_says_so_and_how_to_come_back(demo_db, tmp_path):
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        app.screen.query_one("#j-known", Input).value = "17 Feb 2025"  # the demo was logged from 18 Feb
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "0 tracks" in text and "nothing had been logged by then: T returns to now" in text
+        assert "log an event with n" not in text
+    empty = app_for(tmp_path / "new.db")
+    async with empty.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "nothing yet: log an event with n" in screen_text(empty)
+
+
+@async_test
 async def test_as_known_on_a_day_alone_shows_everything_as_known_then(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:

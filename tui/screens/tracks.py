@@ -231,9 +231,14 @@ class TracksScreen(ViewScreen):
         n = len(states)
         status = Text(plural(n, "track"), style="bold")
         status.append(f"  ·  {moment.label()}" if moment.as_of or moment.known_at else "", style="dim")
-        status.append("  ·  enter opens a track", style="dim")
-        if not states:
+        if not states and (moment.as_of or moment.known_at):
+            # The log is not empty: nothing in it had happened, or been logged, by then.
+            status.append(f"  ·  nothing had {'been logged' if moment.known_at else 'happened'} by then: "
+                          "T returns to now", style="dim")
+        elif not states:
             status.append("  ·  nothing yet: log an event with n", style="dim")
+        else:
+            status.append("  ·  enter opens a track", style="dim")
         self.query_one("#tracks-status", Static).update(status)
 
     @property

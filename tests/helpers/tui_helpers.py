@@ -64,5 +64,20 @@ async def open_form(app: Any, pilot: Any, track: str | None = None) -> LogEventS
     return form
 
 
+async def travel(pilot: Any, as_of: str | None = None, known: str | None = None) -> None:
+    """Time travel as a user does: 't', the dates typed into the dialog (a field not given keeps
+    what the dialog shows), Enter."""
+    from textual.widgets import Input
+
+    await pilot.press("t")
+    await settle(pilot)
+    if as_of is not None:
+        pilot.app.screen.query_one("#j-as-of", Input).value = as_of
+    if known is not None:
+        pilot.app.screen.query_one("#j-known", Input).value = known
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def test_helpers_module_is_importable() -> None:
     assert SIZE[0] >= 120

@@ -39,7 +39,7 @@ from tui.screens.diff import DiffScreen
 from tui.screens.events import EventLogScreen
 from tui.screens.track import TrackScreen
 from tui.widgets.event_list import EventList
-from tui_helpers import SIZE, async_test, screen_text, settle
+from tui_helpers import SIZE, async_test, screen_text, settle, travel
 
 pytestmark = pytest.mark.slow
 
@@ -418,11 +418,7 @@ async def test_the_tui_shows_the_edges_everywhere_and_travels_to_them(edge_log: 
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert "◷ now" in screen_text(app)
-        await pilot.press("t")
-        await settle(pilot)
-        app.screen.query_one("#j-as-of", Input).value = LO
-        await pilot.press("enter")
-        await settle(pilot)
+        await travel(pilot, as_of=LO)
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert "◷ as of 1 Jan 1800" in screen_text(app)

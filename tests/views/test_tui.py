@@ -26,7 +26,7 @@ from tui.screens.track import TrackScreen
 from tui.widgets.event_list import EventList
 from tui.widgets.track.positions import PositionsMatrix
 from tui.widgets.track.timeline import TimelineTable
-from tui_helpers import DEMO_EVENTS, SIZE, async_test, open_form, screen_text, settle
+from tui_helpers import DEMO_EVENTS, SIZE, async_test, open_form, screen_text, settle, travel
 
 INJECTION = "[bold]pwned[/] [link=https://evil.example]click[/link] [/] \x1b[31mRED\x1b[0m \x1b]8;;x\x07"
 
@@ -279,21 +279,13 @@ async def test_time_travel_steps_jumps_and_every_view_follows(demo_db):
         assert "◷ now" in screen_text(app)
 
         # jump to a typed date: the Ukraine track as it stood on 17 Feb, then on 18 Feb
-        await pilot.press("t")
-        await settle(pilot)
-        app.screen.query_one("#j-as-of", Input).value = "17 Feb 2025"
-        await pilot.press("enter")
-        await settle(pilot)
+        await travel(pilot, as_of="17 Feb 2025")
         text = screen_text(app)
         assert "◷ as of 17 Feb 2025" in text
         row_17 = next(line for line in text.splitlines() if "Ukraine war settlement" in line)
         assert "exploratory" in row_17
 
-        await pilot.press("t")
-        await settle(pilot)
-        app.screen.query_one("#j-as-of", Input).value = "18 Feb 2025"
-        await pilot.press("enter")
-        await settle(pilot)
+        await travel(pilot, as_of="18 Feb 2025")
         text = screen_text(app)
         row_18 = next(line for line in text.splitlines() if "Ukraine war settlement" in line)
         assert "active" in row_18
@@ -321,12 +313,7 @@ async def test_as_known_on_a_day_chosen_apart(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        app.screen.query_one("#j-as-of", Input).value = "18 Feb 2025"
-        app.screen.query_one("#j-known", Input).value = "19 Feb 2025"
-        await pilot.press("enter")
-        await settle(pilot)
+        await travel(pilot, as_of="18 Feb 2025", known="19 Feb 2025")
         assert app.moment.as_of.isoformat() == "2025-02-18"
         assert app.moment.known_at.date().isoformat() == "2025-02-19"
         assert "as of 18 Feb 2025, as known on 19 Feb 2025" in screen_text(app)
@@ -337,11 +324,7 @@ async def test_a_moment_before_anything_was_logged_says_so_and_how_to_come_back(
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        app.screen.query_one("#j-known", Input).value = "17 Feb 2025"  # the demo was logged from 18 Feb
-        await pilot.press("enter")
-        await settle(pilot)
+        await travel(pilot, known="17 Feb 2025")  # the demo was logged from 18 Feb
         text = screen_text(app)
         assert "0 tracks" in text and "nothing had been logged by then: T returns to now" in text
         assert "log an event with n" not in text
@@ -356,12 +339,7 @@ async def test_as_known_on_a_day_alone_shows_everything_as_known_then(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        app.screen.query_one("#j-as-of", Input).value = "now"
-        app.screen.query_one("#j-known", Input).value = "18 Feb 2025"
-        await pilot.press("enter")
-        await settle(pilot)
+        await travel(pilot, as_of="now", known="18 Feb 2025")
         assert app.moment.as_of is None
         assert app.moment.known_at is not None and app.moment.known_at.date().isoformat() == "2025-02-18"
         assert "as known on 18 Feb 2025" in screen_text(app)

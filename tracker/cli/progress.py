@@ -1,6 +1,6 @@
 """Long work, said on the terminal: a progress bar with counts while a file is imported and while
-the read model is built (the first command after a big import, `tracker rebuild`), a line while a write waits for another
-writer's lock ("waiting for another writer to finish: 3 s").
+the read model is built (the first command after a big import, `tracker rebuild`), a line while a
+write waits for another writer's lock ("waiting for another writer to finish: 3 s").
 
 Both go to stderr, and only when stderr is a terminal: piped or redirected output gets nothing
 extra, and so does --json (no progress bar; a write that waits for the lock still says so on the

@@ -4,9 +4,8 @@ A caller (the service, on behalf of a view) may give the read model a progress c
 `progress(done, total, what)`: `done` of `total` `what` ("events", "tracks listed"; an import of
 a file, "MB read") so far. Quick work says nothing: a phase is first reported once it has run for
 REPORT_AFTER seconds (or the seconds in $TRACKER_PROGRESS_AFTER: 0 shows every build), then at
-most every REPORT_EVERY seconds,
-and, if it was reported at all, once more at its end with `done == total` (so a progress bar can
-be closed). The fold looks at the clock only every STRIDE
+most every REPORT_EVERY seconds, and, if it was reported at all, once more at its end with
+`done == total` (so a progress bar can be closed). The fold looks at the clock only every STRIDE
 events: a counter and a comparison per event, about 2 ms per 100,000 events, against some 6 s to
 rebuild them (a rebuild with the command line's Rich bar drawing was no slower, within the noise).
 """

@@ -6,8 +6,9 @@ are its CATEGORIES). Its UID comes from its id alone (`MEETING@diplomacy-tracker
 postponement (an extension, for a deadline) raises SEQUENCE, so a client subscribed to the file
 moves the entry rather than adding one. A day is an all-day entry (VALUE=DATE), a day with a time
 a timed one (in UTC when it was given with a zone, else floating: as written), and an imprecise
-date (a week, a month, a range) the span it covers, DTEND being the day after its last. STATUS is CANCELLED for a meeting
-called off, TENTATIVE for one whose claim is not confirmed, CONFIRMED otherwise. DTSTAMP is the
+date (a week, a month, a range) the span it covers, DTEND being the day after its last. STATUS is
+CANCELLED for a meeting called off, TENTATIVE for one whose claim is not confirmed, CONFIRMED
+otherwise. DTSTAMP is the
 newest recording time of the events behind the entry, never the wall clock: two exports of the
 same log at the same moment are byte for byte the same. Text from the log is escaped by icalendar.
 """
@@ -79,10 +80,10 @@ def _sources(cx: _Ctx, event_ids: Sequence[str]) -> tuple[list[str], datetime]:
 
 def _entry(cx: _Ctx, uid: str, summary: str, occ: Occurred, tracks: Iterable[str],
            details: list[str], event_ids: Sequence[str], sequence: int, status: str, location: str | None) -> VEvent:
-    sources, stamp = _sources(cx, event_ids)
-    details = [*details, "Sources:", *(f"- {s}" for s in sources)] if sources else [*details, "Sources: none"]
     from icalendar import Event as VEvent
 
+    sources, stamp = _sources(cx, event_ids)
+    details = [*details, "Sources:", *(f"- {s}" for s in sources)] if sources else [*details, "Sources: none"]
     ev = VEvent()
     ev.add("uid", uid)
     ev.add("dtstamp", stamp)

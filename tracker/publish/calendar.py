@@ -8,9 +8,9 @@ moves the entry rather than adding one. A day is an all-day entry (VALUE=DATE), 
 a timed one (in UTC when it was given with a zone, else floating: as written), and an imprecise
 date (a week, a month, a range) the span it covers, DTEND being the day after its last. STATUS is
 CANCELLED for a meeting called off, TENTATIVE for one whose claim is not confirmed, CONFIRMED
-otherwise. DTSTAMP is the
-newest recording time of the events behind the entry, never the wall clock: two exports of the
-same log at the same moment are byte for byte the same. Text from the log is escaped by icalendar.
+otherwise. DTSTAMP is the newest recording time of the events behind the entry, never the wall
+clock: two exports of the same log at the same moment are byte for byte the same. Text from the
+log is escaped by icalendar.
 """
 
 from __future__ import annotations

@@ -52,12 +52,10 @@ def _state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _mirror_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Server logs are mirrored in the user's cache (tracker.store.postgres): the suite's, apart."""
+def _analyst() -> Iterator[None]:
+    """Who logs into a file log (tracker.store.sqlite.analyst_name): one name on every machine,
+    so what the views show of it does not depend on who runs the suite."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRACKER_MIRROR_DIR", str(tmp_path_factory.mktemp("tracker-mirrors")))
-        # Who logs into a file log (tracker.store.sqlite.analyst_name): one name on every machine,
-        # so what the views show of it does not depend on who runs the suite.
         patch.setenv("TRACKER_ANALYST", "analyst")
         yield
 

@@ -593,6 +593,10 @@ class Tracker:
         note = heads.wrote(self.store, before, report.written if report else None, report.head if report else 0)
         if note and self._integrity is not None:
             self._integrity = replace(self._integrity, notes=(*self._integrity.notes, note))
+        if self.store.shared:
+            # A shared log's read models serve readers, who cannot bring them up to date: the
+            # analyst who wrote does, now, rather than leave each reader to fold the log alone.
+            self._read_model()
 
     def export_jsonl(self, out: IO[str], *, force: bool = False) -> int:
         """The whole log as JSON Lines, as stored, each line with its hash and a last line with the

@@ -195,7 +195,7 @@ class ReadModel:
 
     # -- status -------------------------------------------------------------------------------
     def _tables(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'rm_%'")}
+        return self.store.table_names("rm_")
 
     def checkpoint(self) -> int | None:
         """The last log position applied, or None if there is no usable read model."""
@@ -249,10 +249,16 @@ class ReadModel:
             raise ReadOnlyStore(f"{self.store.path} is read-only: the read model cannot be rebuilt in it")
         self._caches.clear()
         with self.store._write_transaction():
-            for table in TABLES:
-                self.conn.execute(f"DROP TABLE IF EXISTS {table}")
-            for stmt in SCHEMA:
-                self.conn.execute(stmt)
+            if self.store.shared and self.checkpoint() is not None:
+                # Others may be reading them on the server: emptied, not dropped, they wait for the
+                # commit and then read the new rows, where a dropped table would fail their query.
+                for table in TABLES:
+                    self.conn.execute(f"DELETE FROM {table}")
+            else:
+                for table in TABLES:
+                    self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+                for stmt in SCHEMA:
+                    self.conn.execute(stmt)
             self.conn.execute("INSERT INTO rm_meta(key, value) VALUES ('layout', ?), ('runmax', ''), ('lead', '0'), "
                               "('plan_lead', '0')", (LAYOUT,))
             self.conn.execute("INSERT INTO rm_checkpoint(name, position) VALUES ('log', 0)")
@@ -490,8 +496,8 @@ class ReadModel:
         )
         column = "reranked_at" if reranks else "retracted_at" if b["type"] == "retraction" else None
         if column:
-            self.conn.execute(f"UPDATE rm_entities SET {column} = min(coalesce({column}, ?), ?) WHERE position = ?",
-                              (recorded, recorded, root_pos))
+            self.conn.execute(f"UPDATE rm_entities SET {column} = ? WHERE position = ? AND ({column} IS NULL "
+                              f"OR {column} > ?)", (recorded, root_pos, recorded))
         return root, root_pos
 
     def _tracks_of_root(self, root: str, root_pos: int) -> set[str]:
@@ -852,7 +858,7 @@ class ReadModel:
     def _not_flagged(self, moment: Moment) -> str:
         k = moment.known_bound
         return (f"(retracted_at IS NULL OR retracted_at > '{k}') AND (reranked_at IS NULL OR reranked_at > '{k}')"
-                if _safe(k) else "1")
+                if _safe(k) else "1 = 1")
 
     def entity_groups(self, track: str, moment: Moment, kinds: Sequence[str] = tuple(ent.LIMITS)) -> dict[str, dict[str, list[Ev]]]:
         """The events of the entities a view of the track shows (entities.select), per kind."""

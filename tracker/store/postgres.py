@@ -1,4 +1,4 @@
-"""The event log on a PostgreSQL server, shared by a team, read through a mirror on each machine.
+"""The event log on a PostgreSQL server, shared by a team, with its read side on the server too.
 
 The server holds the log in one lean table, `tracker.events(position, id, body, hash, recorded_by,
 logged_at)`, and PostgreSQL itself keeps the promises the SQLite file keeps:
@@ -10,12 +10,15 @@ logged_at)`, and PostgreSQL itself keeps the promises the SQLite file keeps:
 - `recorded_by` is the login role that appended (its default; analysts may not set the column);
 - every commit that appends notifies channel `tracker_events`: an open view hears of it at once.
 
-Each machine reads through a mirror: an SQLite log (tracker.store.sqlite) in the user's cache
-directory, copied from the server row by row with each hash recomputed on the way in, and
-holding the read model beside it. The read model is not kept on the server: it is a cache that
-each reader writes while reading, which a reader role may not do, and local as-of queries need
-no round trip. A mirror that disagrees with the server about a row it copied earlier is
-refused: the server's history was rewritten, which is what a hash chain exists to show.
+Everything read comes from the read side, schema `tracker_read` on the same server: the tables a
+log file holds (tracker.store.sqlite: the events with their indexed columns, by track, by actor,
+who logged each), filled in the transaction of each append, and the read models and snapshots
+(tracker.readmodel), which catch up as they do in a file, written by analysts as their group
+role and read by everyone. So a team builds them once, a new machine opens a big log at once,
+and the store and read model run the same SQL on both databases (tracker.store.pgsql). Readers
+write nothing: they use the read models when current, else fold in memory, as for a read-only
+file. A read side that disagrees with the log about a row it copied earlier is refused: the
+log's history was rewritten, which is what a hash chain exists to show.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import json
 import os
 import urllib.parse
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +45,7 @@ from tracker.store.base import (
     StoreError,
     VerifyResult,
 )
-from tracker.store.sqlite import EventStore, Prepared, parse_body, prepare_record
+from tracker.store.sqlite import EventStore, Prepared, analyst_name, parse_body, prepare_record
 
 if TYPE_CHECKING:
     import psycopg
@@ -61,11 +64,11 @@ else:
     psycopg, sql = _OnFirstUse("psycopg"), _OnFirstUse("psycopg.sql")
 
 SCHEMES = ("postgresql://", "postgres://")
-SERVER_FORMAT = 1
+SERVER_FORMAT = 2  # 2: the read side (schema tracker_read) is on the server too
+READ_SCHEMA = "tracker_read"
 CHANNEL = "tracker_events"
 LOCK_KEY = 0x44495054  # "DIPT"; advisory locks are per database, so one key serves every log
 ANALYST_ROLE, READER_ROLE = "tracker_analyst", "tracker_reader"
-MIRRORS_ENV = "TRACKER_MIRROR_DIR"
 PULL_BATCH = 5000
 
 
@@ -83,14 +86,13 @@ def shown(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
 
 
-def mirror_path(url: str) -> Path:
-    """Where this machine mirrors the log at `url`: one file per server, database and user."""
-    explicit = os.environ.get(MIRRORS_ENV)
-    folder = Path(explicit).expanduser() if explicit else Path(platformdirs.user_cache_dir(APP_NAME)) / "servers"
+def state_path(url: str) -> Path:
+    """The name this machine knows the log at `url` by, in its heads file (tracker.store.heads):
+    one per server, database and user. Nothing is written there."""
     parts = urllib.parse.urlsplit(url)
     key = f"{parts.username or ''}@{parts.hostname or ''}:{parts.port or ''}{parts.path}?{parts.query}"
     name = "".join(c if c.isalnum() else "-" for c in f"{parts.hostname or 'local'}-{parts.path.strip('/')}")[:40]
-    return folder / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:12]}.db"
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / "servers" / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
 
 
 def connect(url: str) -> psycopg.Connection[Any]:
@@ -154,6 +156,41 @@ CREATE TRIGGER events_announce AFTER INSERT ON tracker.events
 REVOKE ALL ON tracker.events, tracker.meta FROM PUBLIC;
 """
 
+# The read side: the log's tables as a log file holds them (tracker.store.sqlite), filled from
+# tracker.events in the transaction of each append, and the read models (tracker.readmodel),
+# created by the first analyst who reads. Text compares byte by byte, as SQLite compares it.
+C = 'COLLATE "C"'
+READ_SIDE = f"""
+CREATE SCHEMA IF NOT EXISTS {READ_SCHEMA};
+CREATE TABLE IF NOT EXISTS {READ_SCHEMA}.meta (key text {C} PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS {READ_SCHEMA}.events (
+    position bigint PRIMARY KEY, id text {C} NOT NULL UNIQUE, type text {C} NOT NULL,
+    schema_version bigint NOT NULL, occurred_earliest text {C} NOT NULL, occurred_latest text {C} NOT NULL,
+    precision text {C} NOT NULL, recorded_at text {C} NOT NULL, tracks text {C} NOT NULL,
+    actors text {C} NOT NULL, status text {C} NOT NULL, summary text {C} NOT NULL, body text {C} NOT NULL,
+    hash text {C} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_occurred ON {READ_SCHEMA}.events (occurred_earliest, position);
+CREATE INDEX IF NOT EXISTS events_recorded ON {READ_SCHEMA}.events (recorded_at);
+CREATE INDEX IF NOT EXISTS events_type ON {READ_SCHEMA}.events (type, position);
+CREATE TABLE IF NOT EXISTS {READ_SCHEMA}.event_tracks (
+    track text {C} NOT NULL, position bigint NOT NULL, PRIMARY KEY (track, position));
+CREATE TABLE IF NOT EXISTS {READ_SCHEMA}.event_actors (
+    actor text {C} NOT NULL, position bigint NOT NULL, PRIMARY KEY (actor, position));
+CREATE TABLE IF NOT EXISTS {READ_SCHEMA}.event_loggers (position bigint PRIMARY KEY, name text {C} NOT NULL);
+-- base.text_match: a string value of the body holds the (casefolded) needle.
+CREATE OR REPLACE FUNCTION {READ_SCHEMA}.py_text_match(body text, needle text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT EXISTS (SELECT 1 FROM jsonb_path_query(body::jsonb, 'strict $.** ? (@.type() == "string")') AS v(x)
+                   WHERE strpos(replace(lower(x #>> '{{}}'), 'ß', 'ss'), needle) > 0)
+$$;
+""" + "".join(
+    f"DROP TRIGGER IF EXISTS {table}_no_change ON {READ_SCHEMA}.{table};\n"
+    f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {READ_SCHEMA}.{table} "
+    "FOR EACH ROW EXECUTE FUNCTION tracker.append_only();\n"
+    for table in ("events", "event_tracks", "event_actors", "event_loggers"))
+LOG_TABLES = ", ".join(f"{READ_SCHEMA}.{t}" for t in ("events", "event_tracks", "event_actors", "event_loggers"))
+
 
 def init_server(url: str, *, analyst_role: str = ANALYST_ROLE, reader_role: str = READER_ROLE,
                 analysts: Sequence[str] = (), readers: Sequence[str] = ()) -> list[str]:
@@ -174,8 +211,10 @@ def init_server(url: str, *, analyst_role: str = ANALYST_ROLE, reader_role: str 
                     raise IncompatibleDatabase(f"{shown(url)} holds a log written by a newer tracker (server format "
                                                f"{found}); it was left untouched")
                 conn.execute(SCHEMA)  # type: ignore[arg-type]  # our own text, no parameters
+                conn.execute(READ_SIDE)  # type: ignore[arg-type]
                 conn.execute("INSERT INTO tracker.meta(key, value) VALUES ('format_version', %s), "
-                             "('created_at', clock_timestamp()::text) ON CONFLICT (key) DO NOTHING", (str(SERVER_FORMAT),))
+                             "('created_at', clock_timestamp()::text) ON CONFLICT (key) DO UPDATE SET value = "
+                             "EXCLUDED.value WHERE tracker.meta.key = 'format_version'", (str(SERVER_FORMAT),))
                 done.append("schema tracker ready" if existed and existed[0] else "schema tracker created")
                 for role in (analyst_role, reader_role):
                     if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
@@ -186,6 +225,14 @@ def init_server(url: str, *, analyst_role: str = ANALYST_ROLE, reader_role: str 
                     "GRANT USAGE ON SCHEMA tracker TO {a}, {r}",
                     "GRANT SELECT ON tracker.events, tracker.meta TO {a}, {r}",
                     "GRANT INSERT (position, id, body, hash) ON tracker.events TO {a}",
+                    f"GRANT USAGE, CREATE ON SCHEMA {READ_SCHEMA} TO {{a}}",
+                    f"GRANT USAGE ON SCHEMA {READ_SCHEMA} TO {{r}}",
+                    f"GRANT SELECT, INSERT ON {LOG_TABLES} TO {{a}}",
+                    f"GRANT SELECT, INSERT, UPDATE ON {READ_SCHEMA}.meta TO {{a}}",
+                    f"GRANT SELECT ON ALL TABLES IN SCHEMA {READ_SCHEMA} TO {{r}}",
+                    # The read models are made by analysts, as their group (ServerStore): readers read them.
+                    f"ALTER DEFAULT PRIVILEGES FOR ROLE {{a}} IN SCHEMA {READ_SCHEMA} GRANT SELECT ON TABLES TO {{r}}",
+                    "GRANT {a} TO CURRENT_USER",  # the owner too makes read models as the analysts' group
                 ):
                     conn.execute(sql.SQL(grant).format(a=analyst, r=reader))
                 for members, group in ((analysts, analyst), (readers, reader)):
@@ -197,6 +244,10 @@ def init_server(url: str, *, analyst_role: str = ANALYST_ROLE, reader_role: str 
                         done.append(f"{member} may {'append and read' if group is analyst else 'read'}")
         except psycopg.Error as exc:
             raise StoreError(f"could not set up the log on {shown(url)}: {str(exc).strip()}") from None
+    # A log of an earlier release has an empty read side: fill it now, not at a reader's first look.
+    with ServerStore(url) as store:
+        if store.pulled:
+            done.append(f"read side filled with the log's {store.pulled} events")
     return done
 
 
@@ -207,15 +258,25 @@ def _server_format(conn: psycopg.Connection[Any]) -> int | None:
 
 # -- the store ----------------------------------------------------------------------------
 class ServerStore(EventStore):
-    """A log on a PostgreSQL server: appends go to the server (and, checked, to the mirror);
-    reads come from the mirror, brought up to the server's head on opening, before each append
-    and whenever the server announces a new event (see `data_version`)."""
+    """A log on a PostgreSQL server. The log is `tracker.events`; everything read comes from the
+    read side, schema `tracker_read`: the indexed copy of the log (the tables a log file holds)
+    and the read models, shared by everyone who opens the log. An append writes both in one
+    transaction, holding the append lock; the read models catch up as they do in a file."""
 
-    def __init__(self, url: str, *, readonly: bool = False, mirror: Path | None = None) -> None:
+    JSON_FIELD = "(body::jsonb ->> '{}')"
+    shared = True
+
+    def __init__(self, url: str, *, readonly: bool = False) -> None:
         self.url = url
+        self.path = state_path(url)  # the key of this log's entry in this machine's heads file
+        self.analyst = analyst_name()
+        self._functions = True  # py_text_match is a function of the read schema
+        self._targets = None
+        self._heard = 0
+        self._now: datetime | None = None
         self.server = connect(url)
         try:
-            found = self.server.execute("SELECT to_regclass('tracker.events')").fetchone()
+            found = self.server.execute("SELECT to_regclass('tracker.events'), to_regclass('tracker_read.events')").fetchone()
             if not found or not found[0]:
                 raise MissingDatabase(f"no tracker log on {shown(url)}: its owner creates one with "
                                       f"'tracker init-server {shown(url)}'")
@@ -223,9 +284,16 @@ class ServerStore(EventStore):
             if fmt is not None and fmt > SERVER_FORMAT:
                 raise IncompatibleDatabase(f"{shown(url)} holds a log written by a newer tracker (server format {fmt}); "
                                            "upgrade the tracker")
+            if not found[1]:
+                raise IncompatibleDatabase(f"{shown(url)} holds a log of an earlier release, without its shared read side: "
+                                           f"its owner upgrades it with 'tracker init-server {shown(url)}'")
+            self.server.execute(f"SET search_path TO {READ_SCHEMA}, tracker")
             self.role = str(self.server.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
             self.may_append = bool(self.server.execute(
                 "SELECT has_any_column_privilege('tracker.events', 'INSERT')").fetchone()[0])  # type: ignore[index]
+            # Read models are written as the analysts' group, so that any analyst may rebuild them.
+            self.as_group = bool(self.server.execute(
+                "SELECT pg_has_role(session_user, %s, 'MEMBER')", (ANALYST_ROLE,)).fetchone()[0])  # type: ignore[index]
             self.listener = connect(url)
             self.listener.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error as exc:
@@ -234,14 +302,12 @@ class ServerStore(EventStore):
         except StoreError:
             self.server.close()
             raise
-        self._server_rows: dict[int, tuple[str, str]] | None = None  # hashes the server sent, while pulling
-        self._pushing = False
-        self._pulls = 0
-        self._now: datetime | None = None
-        # The mirror is this machine's cache: always writable, whatever the role may do on the server.
-        super().__init__(mirror or mirror_path(url), durable=False)
-        self.server_readonly = readonly or not self.may_append
-        self.pull()
+        from tracker.store.pgsql import PgConnection  # with psycopg: only a server log needs them
+
+        self.conn = PgConnection(self.server, shown(url))  # type: ignore[assignment]
+        self.readonly = readonly or not self.may_append
+        self.server_readonly = self.readonly
+        self.pulled = self.pull() if not self.readonly else 0  # events the read side lacked until now
 
     @property
     def location(self) -> str:
@@ -250,17 +316,102 @@ class ServerStore(EventStore):
     def close(self) -> None:
         for conn in (self.server, self.listener):
             conn.close()
-        super().close()
 
-    # -- copying the server's rows into the mirror ----------------------------------------
-    def pull(self) -> int:
-        """Copy the events the mirror lacks; returns how many. Each row is chained again as it
-        is copied, and must come out with the hash the server holds."""
+    def table_names(self, prefix: str = "") -> set[str]:
+        return {r[0] for r in self.server.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (READ_SCHEMA,))
+            if r[0].startswith(prefix)}
+
+    def _has_loggers(self) -> bool:
+        return True
+
+    # -- transactions ---------------------------------------------------------------------
+    @contextmanager
+    def _server_transaction(self, *, pull: bool, as_group: bool = True) -> Iterator[Any]:
+        """One transaction on the server, holding the append lock: the read side's writes, and
+        with them (in `_log_transaction`) the log's."""
+        if self.readonly:
+            raise ReadOnlyStore(self._no_append())
         try:
-            return self._pull()
+            self.server.execute("BEGIN")
+            if self.as_group and as_group:
+                self.server.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(ANALYST_ROLE)))
+            self.server.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+            self._now = self.server.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
+            if pull:
+                self._pull()
+        except psycopg.errors.InsufficientPrivilege:
+            self._rollback()
+            raise ReadOnlyStore(self._no_append()) from None
         except psycopg.Error as exc:
-            raise StoreError(f"lost the connection to {shown(self.url)}: {str(exc).strip()}; what this machine "
-                             f"copied of the log is still here ({self.head()[0]} events), but nothing new") from None
+            self._rollback()
+            raise StoreError(f"lost the connection to {shown(self.url)}: {str(exc).strip()}; nothing was written") from None
+        except BaseException:
+            self._rollback()
+            raise
+        try:
+            yield self.conn
+        except psycopg.errors.InsufficientPrivilege:
+            self._rollback()
+            raise ReadOnlyStore(self._no_append()) from None
+        except psycopg.Error as exc:
+            self._rollback()
+            raise StoreError(f"the server refused the write: {str(exc).strip()}; nothing was written") from None
+        except BaseException:
+            self._rollback()
+            raise
+        finally:
+            self._now = None
+        try:
+            self.server.execute("COMMIT")
+        except psycopg.Error as exc:
+            self._rollback()
+            raise StoreError(f"the server did not commit: {str(exc).strip()}; nothing was written") from None
+
+    def _rollback(self) -> None:
+        try:
+            if self.conn.in_transaction:
+                self.server.execute("ROLLBACK")
+        except psycopg.Error:
+            pass  # the connection broke: the server rolled back
+
+    def _write_transaction(self) -> Any:
+        return self._server_transaction(pull=False)
+
+    def _log_transaction(self) -> Any:
+        """The append's transaction: the read side first brought up to the log's head (no one
+        else can append now), then the rows checked and chained against it, and written to both."""
+        # A copy says who logged each event, which only the log's owner may, as itself.
+        return self._server_transaction(pull=True, as_group=self.carried_loggers is None)
+
+    def _clock(self) -> datetime:
+        # The server's clock: logging times then follow positions whoever's machine logged.
+        return self._now or super()._clock()
+
+    @property
+    def can_append(self) -> bool:
+        return not self.readonly
+
+    def _no_append(self) -> str:
+        return (f"{shown(self.url)}: role {self.role} may read this log but not append to it "
+                f"(its owner grants that: GRANT {ANALYST_ROLE} TO {self.role})")
+
+    @contextmanager
+    def _roomy_cache(self) -> Iterator[None]:
+        yield  # the server's memory is the server's business
+
+    def _bulk_load(self) -> Any:
+        return nullcontext()
+
+    def schema_cookie(self) -> int:
+        return 0  # the log's table is append-only for every role but its owner, whatever the schema
+
+    # -- the read side's copy of the log --------------------------------------------------
+    def pull(self) -> int:
+        """Copy into the read side the events the log holds and it lacks (an append brings both
+        together; this catches up after an upgrade, or a log filled by other means)."""
+        with self._write_transaction():
+            return self._pull()
 
     def _pull(self) -> int:
         position, hash_ = self.head()
@@ -268,9 +419,10 @@ class ServerStore(EventStore):
             row = self.server.execute("SELECT hash FROM tracker.events WHERE position = %s", (position,)).fetchone()
             if row is None or row[0] != hash_:
                 raise StoreError(
-                    f"the log on {shown(self.url)} no longer holds the event this machine copied at position {position} "
+                    f"the log on {shown(self.url)} no longer holds the event its read side copied at position {position} "
                     f"({'the log is shorter' if row is None else 'a different hash'}): its history was rewritten. "
-                    f"Nothing was changed here; if the server's log was re-created on purpose, delete {self.path}")
+                    "Nothing was changed; its owner compares the two, and only then rebuilds the read side "
+                    f"('tracker init-server --rebuild-read-side {shown(self.url)}')")
         copied = 0
         while True:
             rows = self.server.execute(
@@ -281,37 +433,31 @@ class ServerStore(EventStore):
             records = [_record(p, body) for p, body, _, _ in rows]
             self._server_rows = {p: (h, by) for p, _, h, by in rows}
             try:
-                with self._write_transaction():
-                    self._append_records(records, None, collect=False)
+                self._append_records(records, None, collect=False)
             finally:
                 self._server_rows = None
             position = rows[-1][0]
             copied += len(rows)
-        if copied:
-            self._pulls += 1
         return copied
+
+    _server_rows: dict[int, tuple[str, str]] | None = None  # hashes and loggers the log holds, while pulling
 
     def _insert(self, rows: Sequence[tuple[Any, ...]], track_rows: Sequence[tuple[str, int]],
                 actor_rows: Sequence[tuple[str, int]], extra: tuple[list[tuple[str, int]], list[tuple[str, int]]]) -> None:
-        if self._server_rows is not None:  # pulling: the chain recomputed here must be the server's
+        if self._server_rows is not None:  # pulling: the chain recomputed here must be the log's
             for row in rows:
                 if self._server_rows.get(row[0], ("", ""))[0] != row[13]:
                     raise StoreError(f"the event at position {row[0]} on {shown(self.url)} does not follow the "
                                      "chain (its hash is not the one its body and predecessor give): not copied")
-        elif self._pushing:  # appending: the server first, in the transaction that holds the lock
-            try:
-                with self.server.cursor() as cur:
-                    if self.carried_loggers is None:
-                        cur.executemany("INSERT INTO tracker.events(position, id, body, hash) VALUES (%s, %s, %s, %s)",
-                                        [(r[0], r[1], r[12], r[13]) for r in rows])
-                    else:  # a copy: who logged each event comes with it (only the log's owner may say so)
-                        cur.executemany("INSERT INTO tracker.events(position, id, body, hash, recorded_by) "
-                                        "VALUES (%s, %s, %s, %s, %s)", [(r[0], r[1], r[12], r[13], by) for r, (_, by)
-                                                                        in zip(rows, self._loggers(rows), strict=True)])
-            except psycopg.errors.InsufficientPrivilege:
-                raise ReadOnlyStore(self._no_append()) from None
-            except psycopg.Error as exc:
-                raise StoreError(f"the server refused the append: {str(exc).strip()}") from None
+        else:  # appending: to the log, in the transaction that holds the lock
+            with self.server.cursor() as cur:
+                if self.carried_loggers is None:
+                    cur.executemany("INSERT INTO tracker.events(position, id, body, hash) VALUES (%s, %s, %s, %s)",
+                                    [(r[0], r[1], r[12], r[13]) for r in rows])
+                else:  # a copy: who logged each event comes with it (only the log's owner may say so)
+                    cur.executemany("INSERT INTO tracker.events(position, id, body, hash, recorded_by) "
+                                    "VALUES (%s, %s, %s, %s, %s)", [(r[0], r[1], r[12], r[13], by) for r, (_, by)
+                                                                    in zip(rows, self._loggers(rows), strict=True)])
         super()._insert(rows, track_rows, actor_rows, extra)
 
     def _loggers(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, str]]:
@@ -319,88 +465,45 @@ class ServerStore(EventStore):
             return [(row[0], self._server_rows[row[0]][1]) for row in rows]
         if self.carried_loggers is not None:
             return super()._loggers(rows)
-        return [(row[0], self.role) for row in rows]  # what the server's column says of them
-
-    # -- appending ----------------------------------------------------------------------
-    def _no_append(self) -> str:
-        return (f"{shown(self.url)}: role {self.role} may read this log but not append to it "
-                f"(its owner grants that: GRANT {ANALYST_ROLE} TO {self.role})")
-
-    @contextmanager
-    def _log_transaction(self) -> Iterator[Any]:
-        """The server's transaction, holding the append lock, around the mirror's: the mirror is
-        first brought up to the server's head (no one else can append now), the rows are checked
-        and chained against it, sent to the server, and committed there first. Should the mirror's
-        commit then fail, the next pull copies the rows back: the server is the log."""
-        if self.server_readonly:
-            raise ReadOnlyStore(self._no_append())
-        try:
-            tx = self.server.transaction()
-            tx.__enter__()
-        except psycopg.Error as exc:
-            raise StoreError(f"lost the connection to {shown(self.url)}: {str(exc).strip()}; nothing was logged") from None
-        try:
-            try:
-                self.server.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
-                self._now = self.server.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
-            except psycopg.Error as exc:
-                raise StoreError(f"lost the connection to {shown(self.url)}: {str(exc).strip()}; nothing was logged") from None
-            self.pull()
-            local = self._write_transaction()
-            conn = local.__enter__()
-            self._pushing = True
-            try:
-                yield conn
-            except BaseException as exc:
-                local.__exit__(type(exc), exc, exc.__traceback__)
-                raise
-            finally:
-                self._pushing = False
-        except BaseException as exc:
-            try:
-                tx.__exit__(type(exc), exc, exc.__traceback__)
-            except psycopg.Error:
-                pass  # the connection broke: the server rolled back
-            raise
-        finally:
-            self._now = None
-        try:
-            tx.__exit__(None, None, None)  # commit on the server
-        except psycopg.Error as exc:
-            local.__exit__(StoreError, None, None)
-            raise StoreError(f"the server did not commit the append: {str(exc).strip()}") from None
-        local.__exit__(None, None, None)
-
-    def _clock(self) -> datetime:
-        # The server's clock: logging times then follow positions whoever's machine logged.
-        return self._now or super()._clock()
-
-    @property
-    def can_append(self) -> bool:
-        return not self.server_readonly
+        return [(row[0], self.role) for row in rows]  # what the log's column says of them
 
     # -- live -------------------------------------------------------------------------------
     def data_version(self) -> int:
-        """Changes when the server has announced new events since the last call (they are then
-        copied): a check of the listening connection, no query to the table."""
-        heard = False
+        """Changes when the server has announced new events since the last call: a check of the
+        listening connection, no query to the table."""
         try:
             for _ in self.listener.notifies(timeout=0, stop_after=100):
-                heard = True
+                self._heard += 1
         except psycopg.Error as exc:
             raise StoreError(f"lost the connection to {shown(self.url)}: {str(exc).strip()}") from None
-        if heard:
-            self.pull()
-        return self._pulls * 1_000_003 + super().data_version()
+        return self._heard
 
     # -- verifying --------------------------------------------------------------------------
     def verify(self, after: tuple[int, str] | None = None, *, readable_after: int = 0) -> VerifyResult:
-        """The server's chain, walked there row by row, then the mirror's against it."""
+        """The log's chain, walked on the server row by row; then the read side's copy against it."""
         server = self._walk_server()
         if not server.ok:
             return server
-        self.pull()
-        return super().verify(after, readable_after=readable_after)
+        if not self.readonly:
+            self.pull()
+        copy = super().verify(after, readable_after=readable_after)
+        # Both walks hold up; they must also agree where both reach (others may have appended since).
+        common = min(copy.checked, server.checked)
+        row = self.server.execute("SELECT hash FROM tracker.events WHERE position = %s", (common,)).fetchone()
+        if copy.ok and common and (row is None or row[0] != self.hash_at(common)):
+            return VerifyResult(False, common - 1, self.hash_at(common - 1) or GENESIS, common,
+                                "the read side's copy of the log is not the log")
+        return copy
+
+    def _first_unindexed_position(self, after: int = 0) -> int | None:
+        found = [
+            self.server.execute(
+                f"SELECT min(e.position) FROM events e, jsonb_array_elements_text(e.{column}::jsonb) j(value) "
+                f"WHERE e.position > %s AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = j.value "
+                "AND x.position = e.position)", (after,)).fetchone()[0]  # type: ignore[index]
+            for column, table, key in (("tracks", "event_tracks", "track"), ("actors", "event_actors", "actor"))
+        ]
+        return min((p for p in found if p is not None), default=None)
 
     def _walk_server(self) -> VerifyResult:
         prev, checked = GENESIS, 0
@@ -417,7 +520,7 @@ class ServerStore(EventStore):
 
 
 def _record(position: int, body: str) -> Prepared:
-    """A server row as the mirror stores it: its body exactly as given (the hash covers it)."""
+    """A log row as the read side stores it: its body exactly as given (the hash covers it)."""
     loaded = json.loads(body)
     event, problems = parse_body(loaded)
     if event is None:
@@ -426,4 +529,4 @@ def _record(position: int, body: str) -> Prepared:
     return prepare_record(event, loaded, str(loaded.get("recorded_at") or ""))._replace(canonical=body)
 
 
-__all__ = ["ANALYST_ROLE", "READER_ROLE", "ServerStore", "init_server", "is_server", "mirror_path", "shown"]
+__all__ = ["ANALYST_ROLE", "READER_ROLE", "ServerStore", "init_server", "is_server", "shown", "state_path"]

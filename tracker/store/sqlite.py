@@ -238,6 +238,10 @@ INSERT_EVENT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.j
 class EventStore:
     """One SQLite file holding the log (and, beside it, the read models that fold it)."""
 
+    # A top-level field of an event's JSON body, as text, in this database's SQL (`{}`: its name).
+    JSON_FIELD = "json_extract(body, '$.{}')"
+    shared = False  # read by others, who may not be able to write its read models (a server log)
+
     def __init__(self, path: str | Path, *, readonly: bool = False, durable: bool = True) -> None:
         self.path = Path(path)
         self.analyst = analyst_name()
@@ -463,7 +467,7 @@ class EventStore:
 
     def _log_transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """The transaction that appends to the log (append, import): here the file's write
-        transaction; a server log's mirror (tracker.store.postgres) also holds the server's."""
+        transaction; a server log's (tracker.store.postgres) holds the server's append lock."""
         return self._write_transaction()
 
     def _clock(self) -> datetime:
@@ -608,7 +612,7 @@ class EventStore:
     def _insert(self, rows: Sequence[tuple[Any, ...]], track_rows: Sequence[tuple[str, int]],
                 actor_rows: Sequence[tuple[str, int]], extra: tuple[list[tuple[str, int]], list[tuple[str, int]]]) -> None:
         """Write checked, chained rows (EVENT_COLUMNS) and their index rows: the one place rows
-        reach the file (a server log's mirror also sends them to the server here)."""
+        reach the file (a server log also sends them to the log's own table here)."""
         conn = self.conn
         conn.executemany(INSERT_EVENT, rows)
         conn.executemany("INSERT INTO event_tracks(track, position) VALUES (?, ?)", track_rows)
@@ -640,7 +644,12 @@ class EventStore:
 
     def _has_loggers(self) -> bool:
         # A file from before the table, opened read-only, has none: its events read as unknown.
-        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'event_loggers'").fetchone() is not None
+        return "event_loggers" in self.table_names()
+
+    def table_names(self, prefix: str = "") -> set[str]:
+        """The tables of the log's database whose names start with `prefix`."""
+        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                if r[0].startswith(prefix)}
 
     def _check_references(
         self,
@@ -780,7 +789,7 @@ class EventStore:
                                if UNKNOWN in f.by else named)
                 args.extend(f.by)
             else:
-                clauses.append("1" if UNKNOWN in f.by else "0")
+                clauses.append("1 = 1" if UNKNOWN in f.by else "1 = 0")
         if f.types:
             clauses.append(f"type IN ({','.join('?' * len(f.types))})")
             args.extend(f.types)
@@ -879,8 +888,8 @@ class EventStore:
             named: list[tuple[str, str, int, frozenset[str]]] = []
             for position, etype, target, changes, target_position in self.conn.execute(
                     "SELECT a.position, a.type, a.target, a.changes, e.position FROM "
-                    "(SELECT position, type, json_extract(body, '$.target') AS target, "
-                    "json_extract(body, '$.changes') AS changes FROM events "
+                    f"(SELECT position, type, {self.JSON_FIELD.format('target')} AS target, "
+                    f"{self.JSON_FIELD.format('changes')} AS changes FROM events "
                     "WHERE type IN ('correction', 'retraction', 'claim_status_changed')) AS a "
                     "LEFT JOIN events e ON e.id = a.target ORDER BY a.position"):
                 index.setdefault(target, []).append(position)
@@ -915,7 +924,7 @@ class EventStore:
         # (and a step in time pays it each time).
         every = [r[0] for r in self.conn.execute("SELECT DISTINCT occurred_earliest FROM events ORDER BY 1")]
         only_acts = {r[0] for r in self.conn.execute(
-            f"SELECT d FROM (SELECT DISTINCT occurred_earliest AS d FROM events WHERE type IN {acts}) "
+            f"SELECT d FROM (SELECT DISTINCT occurred_earliest AS d FROM events WHERE type IN {acts}) AS dated "
             f"WHERE NOT EXISTS (SELECT 1 FROM events h WHERE h.occurred_earliest = d AND h.type NOT IN {acts})")}
         return [d for d in every if d not in only_acts]
 

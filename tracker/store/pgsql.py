@@ -1,0 +1,100 @@
+"""The SQL of the SQLite store and read model, run on PostgreSQL.
+
+A server log keeps its read side (the indexed copy of the log and the read models) in a schema
+of its own on the server, with the very tables the SQLite file has. Rather than write every
+query twice, the store and the read model keep one text of each, in the SQL the two databases
+share, and this connection turns the few SQLite spellings left into PostgreSQL's:
+
+- `?` parameters become `%s` (and a literal `%` becomes `%%`, as psycopg wants);
+- `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`, `INSERT OR REPLACE` an upsert on the
+  table's primary key (KEYS);
+- SQLite's planner hints (`INDEXED BY`) and storage options (`WITHOUT ROWID`) are dropped;
+- in a CREATE TABLE, text is compared byte by byte (`COLLATE "C"`, as SQLite does: dates and
+  ids are compared as text) and BLOB is BYTEA.
+
+A statement no rule covers is sent as written: PostgreSQL then says what it does not take.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+
+from tracker.store.base import ReadOnlyStore, StoreError
+
+# Primary keys of the tables written with INSERT OR REPLACE.
+KEYS = {
+    "meta": "key", "rm_meta": "key", "rm_checkpoint": "name", "rm_track_state": "track", "rm_runmax": "day",
+    "rm_list_rows": "track", "rm_snapshots": "track, kind, day, position",
+}
+_REPLACE = re.compile(r"^\s*INSERT OR REPLACE INTO (\w+)\s*\(([^)]*)\)", re.I)
+_IGNORE = re.compile(r"^\s*INSERT OR IGNORE INTO", re.I)
+_HINT = re.compile(r"\s+INDEXED BY \w+", re.I)
+_CREATE_TABLE = re.compile(r"^\s*CREATE TABLE", re.I)
+
+
+@lru_cache(maxsize=512)
+def translate(text: str) -> str:
+    """The PostgreSQL spelling of one statement written for SQLite (see the module's note)."""
+    q = _HINT.sub("", text).replace("%", "%%").replace("?", "%s")
+    if m := _REPLACE.match(q):
+        table, columns = m.group(1), [c.strip() for c in m.group(2).split(",")]
+        key = KEYS[table]
+        keyed = {k.strip() for k in key.split(",")}
+        sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keyed)
+        q = "INSERT INTO " + q[m.start(1):]
+        q = f"{q} ON CONFLICT ({key}) " + (f"DO UPDATE SET {sets}" if sets else "DO NOTHING")
+    elif _IGNORE.match(q):
+        q = _IGNORE.sub("INSERT INTO", q, count=1) + " ON CONFLICT DO NOTHING"
+    if _CREATE_TABLE.match(q):
+        q = q.replace(" WITHOUT ROWID", "")
+        q = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', q)
+        q = re.sub(r"\bBLOB\b", "BYTEA", q)
+        q = re.sub(r"\bINTEGER\b", "BIGINT", q)
+    return q
+
+
+class PgConnection:
+    """What the store and the read model ask of an sqlite3 connection, on a psycopg one (in
+    autocommit mode: BEGIN, COMMIT and ROLLBACK are statements, as they are for the store)."""
+
+    def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
+        self.raw = conn
+        self.where = where  # the server, for messages
+
+    def execute(self, text: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
+        try:
+            return self.raw.execute(translate(text), tuple(params or ()))  # type: ignore[arg-type]
+        except psycopg.Error as exc:
+            raise self._failed(exc) from None
+
+    def executemany(self, text: str, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [tuple(r) for r in rows]
+        if batch:
+            try:
+                with self.raw.cursor() as cur:
+                    cur.executemany(translate(text), batch)  # type: ignore[arg-type]
+            except psycopg.Error as exc:
+                raise self._failed(exc) from None
+
+    def _failed(self, exc: psycopg.Error) -> StoreError:
+        """What the store's callers catch, worded for the user: the statement is ours, not theirs."""
+        said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            return ReadOnlyStore(f"{self.where}: this role may not do that ({said})")
+        if isinstance(exc, psycopg.OperationalError):
+            return StoreError(f"lost the connection to {self.where}: {said}")
+        return StoreError(f"{self.where} refused a statement: {said}")
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def close(self) -> None:
+        self.raw.close()

@@ -298,3 +298,18 @@ def test_a_log_of_the_earlier_release_is_upgraded_by_init_server_and_its_read_si
     assert "read side filled with the log's 3 events" in init_server(url)
     with ServerStore(url) as store:
         assert store.head() == head and store.verify().ok
+
+
+def test_text_search_on_the_server_folds_case_as_a_file_log_does(pg_url: str, body: Body, tmp_path: Path) -> None:
+    from tracker.store import EventFilter
+
+    bodies = [body(summary="Talks at the ÉLYSÉE"), body(summary="Meeting on the Straße"),
+              body(summary="ΣΊΣΥΦΟΣ again"), body(summary="nothing here")]
+    with Tracker.open(pg_url) as server, Tracker.open(tmp_path / "same.db") as file:
+        for t in (server, file):
+            t.import_lines([json.dumps(b).encode() for b in bodies])
+        for needle in ("élysée", "STRASSE", "σίσυφος", "summary", "here"):
+            f = EventFilter(text=needle)
+            assert ([r.event.summary for r in server.events(f)] == [r.event.summary for r in file.events(f)]), needle
+        assert [r.event.summary for r in server.events(EventFilter(text="strasse"))] == ["Meeting on the Straße"]
+        assert server.events(EventFilter(text="summary")) == []  # keys are not text

@@ -178,11 +178,13 @@ CREATE TABLE IF NOT EXISTS {READ_SCHEMA}.event_tracks (
 CREATE TABLE IF NOT EXISTS {READ_SCHEMA}.event_actors (
     actor text {C} NOT NULL, position bigint NOT NULL, PRIMARY KEY (actor, position));
 CREATE TABLE IF NOT EXISTS {READ_SCHEMA}.event_loggers (position bigint PRIMARY KEY, name text {C} NOT NULL);
--- base.text_match: a string value of the body holds the (casefolded) needle.
+-- base.text_match: a string value of the body holds the needle, casefolded by Python; here
+-- Unicode's lower case (ICU's, whatever the database's locale) with the two folds it lacks.
 CREATE OR REPLACE FUNCTION {READ_SCHEMA}.py_text_match(body text, needle text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT EXISTS (SELECT 1 FROM jsonb_path_query(body::jsonb, 'strict $.** ? (@.type() == "string")') AS v(x)
-                   WHERE strpos(replace(lower(x #>> '{{}}'), 'ß', 'ss'), needle) > 0)
+                   WHERE strpos(replace(replace(lower((x #>> '{{}}') COLLATE "%(lower)s"), 'ß', 'ss'), 'ς', 'σ'),
+                                needle) > 0)
 $$;
 """ + "".join(
     f"DROP TRIGGER IF EXISTS {table}_no_change ON {READ_SCHEMA}.{table};\n"
@@ -211,7 +213,8 @@ def init_server(url: str, *, analyst_role: str = ANALYST_ROLE, reader_role: str 
                     raise IncompatibleDatabase(f"{shown(url)} holds a log written by a newer tracker (server format "
                                                f"{found}); it was left untouched")
                 conn.execute(SCHEMA)  # type: ignore[arg-type]  # our own text, no parameters
-                conn.execute(READ_SIDE)  # type: ignore[arg-type]
+                icu = conn.execute("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'").fetchone()
+                conn.execute(READ_SIDE.replace("%(lower)s", "und-x-icu" if icu else "default"))  # type: ignore[arg-type]
                 conn.execute("INSERT INTO tracker.meta(key, value) VALUES ('format_version', %s), "
                              "('created_at', clock_timestamp()::text) ON CONFLICT (key) DO UPDATE SET value = "
                              "EXCLUDED.value WHERE tracker.meta.key = 'format_version'", (str(SERVER_FORMAT),))

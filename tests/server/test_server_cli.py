@@ -96,6 +96,9 @@ def test_a_server_without_a_log_says_how_to_make_one(pg_cluster: Any) -> None:
     made = tracker("init-server", url, "--analyst", "ana")
     assert (made.returncode == 0 and "role tracker_analyst" in made.stdout) or "ana may append" in made.stdout
     assert tracker("status", db=url).returncode == 0
+    again = tracker("init-server", url, "--rebuild-read-side")
+    assert again.returncode == 0 and "read side (tracker_read) dropped" in again.stdout
+    assert tracker("status", db=url).returncode == 0
 
 
 @pytest.mark.parametrize("url", ["postgresql://nobody@127.0.0.1:1/none"])

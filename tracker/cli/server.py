@@ -17,8 +17,11 @@ from tracker.textsafe import printable
               help="A login role that may append and read (made if missing; repeatable).")
 @click.option("--reader", "readers", multiple=True, metavar="ROLE",
               help="A login role that may only read (made if missing; repeatable).")
+@click.option("--rebuild-read-side", is_flag=True,
+              help="Drop what the views read (schema tracker_read) and make it again from the log: after "
+                   "the log was re-created on purpose, which the read side otherwise refuses to follow.")
 @handle_errors
-def init_server_command(url: str, analysts: tuple[str, ...], readers: tuple[str, ...]) -> None:
+def init_server_command(url: str, analysts: tuple[str, ...], readers: tuple[str, ...], rebuild_read_side: bool) -> None:
     """Make a team's shared log on a PostgreSQL database.
 
     It makes the log's table, the guards that keep it append-only and chained, and two group
@@ -31,8 +34,9 @@ def init_server_command(url: str, analysts: tuple[str, ...], readers: tuple[str,
       tracker init-server postgresql://owner@db.example/negotiations --analyst alice --reader bob
 
     then each analyst works with --db postgresql://alice@db.example/negotiations (or TRACKER_DB).
-    Running it again changes nothing but adding the roles named."""
-    for line in init_server(url, analysts=analysts, readers=readers):
+    Running it again changes nothing but adding the roles named, and upgrading a log made by an
+    earlier release."""
+    for line in init_server(url, analysts=analysts, readers=readers, rebuild_read_side=rebuild_read_side):
         click.echo(printable(line))
 
 

@@ -195,10 +195,13 @@ LOG_TABLES = ", ".join(f"{READ_SCHEMA}.{t}" for t in ("events", "event_tracks", 
 
 
 def init_server(url: str, *, analyst_role: str = ANALYST_ROLE, reader_role: str = READER_ROLE,
-                analysts: Sequence[str] = (), readers: Sequence[str] = ()) -> list[str]:
+                analysts: Sequence[str] = (), readers: Sequence[str] = (), rebuild_read_side: bool = False) -> list[str]:
     """Create the log's schema on the database at `url` (connected as its owner) and the two
     roles: analysts append and read, readers only read. Idempotent: run again, it changes nothing
-    but adding the named members. Returns what was done, for the user."""
+    but adding the named members (and filling the read side of a log of an earlier release).
+    `rebuild_read_side` drops the read side and makes it again from the log: after the log's
+    history was rewritten on purpose, which the read side otherwise refuses to follow. Returns
+    what was done, for the user."""
     done: list[str] = []
     with connect(url) as conn:
         encoding = conn.execute("SHOW server_encoding").fetchone()
@@ -213,6 +216,9 @@ def init_server(url: str, *, analyst_role: str = ANALYST_ROLE, reader_role: str 
                     raise IncompatibleDatabase(f"{shown(url)} holds a log written by a newer tracker (server format "
                                                f"{found}); it was left untouched")
                 conn.execute(SCHEMA)  # type: ignore[arg-type]  # our own text, no parameters
+                if rebuild_read_side:
+                    conn.execute(f"DROP SCHEMA IF EXISTS {READ_SCHEMA} CASCADE")  # type: ignore[arg-type]
+                    done.append(f"read side ({READ_SCHEMA}) dropped, to be made again from the log")
                 icu = conn.execute("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'").fetchone()
                 conn.execute(READ_SIDE.replace("%(lower)s", "und-x-icu" if icu else "default"))  # type: ignore[arg-type]
                 conn.execute("INSERT INTO tracker.meta(key, value) VALUES ('format_version', %s), "
@@ -424,8 +430,8 @@ class ServerStore(EventStore):
                 raise StoreError(
                     f"the log on {shown(self.url)} no longer holds the event its read side copied at position {position} "
                     f"({'the log is shorter' if row is None else 'a different hash'}): its history was rewritten. "
-                    "Nothing was changed; its owner compares the two, and only then rebuilds the read side "
-                    f"('tracker init-server --rebuild-read-side {shown(self.url)}')")
+                    "Nothing was changed. If the log was re-created on purpose, its owner makes the read side "
+                    f"again from it: tracker init-server --rebuild-read-side {shown(self.url)}")
         copied = 0
         while True:
             rows = self.server.execute(

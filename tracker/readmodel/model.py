@@ -75,6 +75,7 @@ SNAPSHOT_EVERY = 1000  # facts of a track between two snapshots of a series
 REFRESH_AFTER = 8 * SNAPSHOT_EVERY  # facts appended to a track before its snapshots are redone
 BULK_AFTER = 10_000  # a catch-up of more new events than this, and than the log held, is a rebuild
 CHUNK = 500
+BODIES_KEPT = 200_000  # event bodies a server log's read model keeps in memory (~90 MB at most)
 # Correction fields that move an event in the indexes (date, tracks, which entity it belongs to, a
 # planned date that ranks it): taken from the families' entities, so a new entity cannot miss it.
 RANKING_FIELDS = frozenset({"occurred", "tracks", "target", "actor", "type"}
@@ -176,6 +177,11 @@ class ReadModel:
         self._caches: dict[str, tuple[int | None, Any]] = {}  # name -> (checkpoint, value)
         self._writer: SnapshotWriter | None = None  # while a rebuild or catch-up writes snapshots
         self.progress: Progress | None = None  # told how far a long build has got (readmodel.progress)
+        self._tables_seen = False  # every rm_ table was there, in this layout, when last looked at
+        self._pin: tuple[int | None, dict[str, str]] | None = None  # see _pinned()
+        # A server log's event bodies by position, as fetched: a log position's body never
+        # changes, and each fetch is a round trip (a third of an as-of query's time on a server).
+        self._bodies: dict[int, str] | None = {} if store.shared else None
 
     def _cached(self, name: str, load: Any) -> Any:
         """A value derived from the rm_ tables, kept while the checkpoint stays where it is."""
@@ -197,15 +203,38 @@ class ReadModel:
     def _tables(self) -> set[str]:
         return self.store.table_names("rm_")
 
+    @contextmanager
+    def _pinned(self) -> Iterator[None]:
+        """Within one read (a track's state, which writes nothing), the checkpoint and rm_meta are
+        read once, not at every step: each read was a round trip on a server, 30 of a query's 94."""
+        if self._pin is not None:
+            yield
+            return
+        cp = self.checkpoint()
+        self._pin = (cp, dict(self.conn.execute("SELECT key, value FROM rm_meta").fetchall()) if cp is not None else {})
+        try:
+            yield
+        finally:
+            self._pin = None
+
+    def _meta(self, key: str) -> str | None:
+        if self._pin is not None:
+            return self._pin[1].get(key)
+        row = self.conn.execute("SELECT value FROM rm_meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
     def checkpoint(self) -> int | None:
         """The last log position applied, or None if there is no usable read model."""
-        if not set(TABLES) <= self._tables():
+        if self._pin is not None:
+            return self._pin[0]
+        # Asked a dozen times a query: the tables are listed until seen once (on a server, listing
+        # them was a third of an as-of query's round trips), then only the two rows are read.
+        if not self._tables_seen and not set(TABLES) <= self._tables():
             return None
-        row = self.conn.execute("SELECT value FROM rm_meta WHERE key='layout'").fetchone()
-        if not row or row[0] != LAYOUT:
-            return None
-        cp = self.conn.execute("SELECT position FROM rm_checkpoint WHERE name='log'").fetchone()
-        return int(cp[0]) if cp else None
+        layout, cp = self.conn.execute("SELECT (SELECT value FROM rm_meta WHERE key='layout'), "
+                                       "(SELECT position FROM rm_checkpoint WHERE name='log')").fetchone()
+        self._tables_seen = layout == LAYOUT
+        return int(cp) if layout == LAYOUT and cp is not None else None
 
     def current(self) -> bool:
         """True if the read model is usable and has applied every event in the log."""
@@ -248,6 +277,7 @@ class ReadModel:
         if self.store.readonly:
             raise ReadOnlyStore(f"{self.store.path} is read-only: the read model cannot be rebuilt in it")
         self._caches.clear()
+        self._tables_seen = False
         with self.store._write_transaction():
             if self.store.shared and self.checkpoint() is not None:
                 # Others may be reading them on the server: emptied, not dropped, they wait for the
@@ -274,20 +304,17 @@ class ReadModel:
         self.conn.execute("UPDATE rm_checkpoint SET position = ? WHERE name = 'log'", (position,))
 
     def _runmax(self) -> str:
-        row = self.conn.execute("SELECT value FROM rm_meta WHERE key='runmax'").fetchone()
-        return row[0] if row else ""
+        return self._meta("runmax") or ""
 
     def _lead(self) -> int:
         """How many days after the day it was recorded an event's date may lie (logged in
         advance): events known at K are dated by K + lead, which bounds a known-at replay."""
-        row = self.conn.execute("SELECT value FROM rm_meta WHERE key='lead'").fetchone()
-        return int(row[0]) if row else 0
+        return int(self._meta("lead") or 0)
 
     def _plan_lead(self) -> int:
         """How many days after its own date an event may make its entity current (a meeting
         planned for later): bounds the search for the entities a view shows."""
-        row = self.conn.execute("SELECT value FROM rm_meta WHERE key='plan_lead'").fetchone()
-        return int(row[0]) if row else 0
+        return int(self._meta("plan_lead") or 0)
 
     def _valid_bound(self, moment: Moment) -> str:
         """The latest occurred.earliest a fact at the moment can have (amended dates aside)."""
@@ -601,10 +628,22 @@ class ReadModel:
 
     # -- fetching -----------------------------------------------------------------------------
     def fetch_positions(self, positions: Sequence[int]) -> list[Ev]:
+        """The events at these positions, in log order."""
+        wanted = sorted(set(positions))
+        if self._bodies is not None:  # a server's log: what was fetched before is not asked again
+            kept = self._bodies
+            missing = [p for p in wanted if p not in kept]
+            if len(kept) + len(missing) > BODIES_KEPT:
+                kept.clear()
+            for chunk in _chunks(missing):
+                q = f"SELECT position, body FROM events WHERE position IN ({','.join('?' * len(chunk))})"
+                kept.update(self.conn.execute(q, list(chunk)).fetchall())
+            return [Ev(p, normalise(from_json(kept[p]))) for p in wanted if p in kept]
         out: list[Ev] = []
-        for chunk in _chunks(list(positions)):
+        for chunk in _chunks(wanted):
             q = f"SELECT position, body FROM events WHERE position IN ({','.join('?' * len(chunk))})"
             out.extend(Ev(p, normalise(from_json(b))) for p, b in self.conn.execute(q, list(chunk)))
+        out.sort(key=lambda e: e.position)
         return out
 
     def _fetch_ids(self, ids: Sequence[str]) -> list[Ev]:
@@ -618,6 +657,12 @@ class ReadModel:
         """The amendments (known by K) bearing on these events, following chains."""
         found: dict[int, None] = {}
         frontier = list(dict.fromkeys(ids))
+        if self._pin is not None:
+            # In a read, only the few ids some amendment names are looked up (a busy track's
+            # view asks about thousands): each look-up was a round trip on a server.
+            named = self._cached("amendment_targets", lambda: frozenset(
+                r[0] for r in self.conn.execute("SELECT DISTINCT target FROM rm_amendments")))
+            frontier = [i for i in frontier if i in named]
         while frontier:
             nxt: list[str] = []
             for chunk in _chunks(frontier):
@@ -834,85 +879,121 @@ class ReadModel:
 
     def _reranked(self, kind: str, moment: Moment, track: str | None = None) -> list[Ev]:
         """Entity events of a kind whose index entries a correction (known by K) may have changed."""
-        k = moment.known_bound
-        q = "SELECT DISTINCT position FROM rm_entities WHERE kind = ? AND reranked_at <= ?"
-        args: list[Any] = [kind, k]
+        return self._reranked_kinds((kind,), moment, track)[kind]
+
+    def _reranked_kinds(self, kinds: Sequence[str], moment: Moment, track: str | None = None) -> dict[str, list[Ev]]:
+        """`_reranked` of each kind, in one look-up: an event counts for a kind if it is indexed
+        under it (or a correction moved it) and its corrected form is of it."""
+        k, d = moment.known_bound, moment.valid_bound
+        q = f"SELECT DISTINCT kind, position FROM rm_entities WHERE kind IN ({','.join('?' * len(kinds))}) AND reranked_at <= ?"
+        args: list[Any] = [*kinds, k]
         if track is not None:
             q += " AND track = ?"
             args.append(track)
-        positions = [r[0] for r in self.conn.execute(q, args)]
-        evs = self.fetch_positions(sorted(set(positions) | set(self.moved_positions(moment))))
+        indexed: dict[int, set[str]] = {}
+        for kind, position in self.conn.execute(q, args):
+            indexed.setdefault(position, set()).add(kind)
+        moved = set(self.moved_positions(moment))
+        evs = self.fetch_positions(sorted(set(indexed) | moved))
         amendments = self.amendments_for([e.id for e in evs], moment.known_text)
-        d = moment.valid_bound
-        out = []
+        out: dict[str, list[Ev]] = {kind: [] for kind in kinds}
         for e in evs:
             if e.recorded_at > k:
                 continue
             fixed = am.amend(e, amendments)
             if fixed is None or fixed.earliest > d or (track is not None and track not in fixed.body["tracks"]):
                 continue
-            if (ent.entity_of(fixed.body) or ("",))[0] == kind:
-                out.append(fixed)
+            kind = (ent.entity_of(fixed.body) or ("",))[0]
+            if kind in out and (e.position in moved or kind in indexed.get(e.position, ())):
+                out[kind].append(fixed)
         return out
 
-    def _not_flagged(self, moment: Moment) -> str:
-        k = moment.known_bound
-        return (f"(retracted_at IS NULL OR retracted_at > '{k}') AND (reranked_at IS NULL OR reranked_at > '{k}')"
-                if _safe(k) else "1 = 1")
+    def _chosen_events(self, track: str, chosen: dict[str, list[str]], moment: Moment) -> dict[str, list[Ev]]:
+        """`_entity_events` of the chosen entities of every kind, in one look-up: per kind, the
+        events indexed under one of its chosen entities, amended, in log order."""
+        d, k = moment.valid_bound, moment.known_bound
+        pairs = {(kind, eid) for kind, ids in chosen.items() for eid in ids}
+        kinds = list(chosen)
+        by_kind: dict[str, set[int]] = {}
+        for chunk in _chunks(sorted({eid for _, eid in pairs})):
+            for kind, eid, position in self.conn.execute(
+                    f"SELECT kind, entity, position FROM rm_entities WHERE track = ? AND kind IN ({','.join('?' * len(kinds))}) "
+                    f"AND entity IN ({','.join('?' * len(chunk))}) AND earliest <= ? AND recorded_at <= ?",
+                    (track, *kinds, *chunk, d, k)):
+                if (kind, eid) in pairs:
+                    by_kind.setdefault(kind, set()).add(position)
+        evs = self.fetch_positions(sorted(set().union(*by_kind.values())))
+        amendments = self.amendments_for([e.id for e in evs], moment.known_text)
+        fixed = {e.position: f for e in evs if (f := am.amend(e, amendments)) is not None and f.earliest <= d}
+        return {kind: [fixed[p] for p in sorted(ps) if p in fixed] for kind, ps in by_kind.items()}
 
     def entity_groups(self, track: str, moment: Moment, kinds: Sequence[str] = tuple(ent.LIMITS)) -> dict[str, dict[str, list[Ev]]]:
         """The events of the entities a view of the track shows (entities.select), per kind."""
         d, k = moment.valid_bound, moment.known_bound
-        out: dict[str, dict[str, list[Ev]]] = {}
-        flagged_ok = self._not_flagged(moment)
+        top = self._valid_bound(moment)
+        if top != FAR_DAY:
+            top = (date.fromisoformat(top) + timedelta(days=self._plan_lead())).isoformat()
+        explicit = self._reranked_kinds(kinds, moment, track)
+        chosen: dict[str, list[str]] = {}
         for kind in kinds:
             limit = ent.LIMITS[kind]
-            explicit = self._reranked(kind, moment, track)
             best: dict[str, str] = {}
-            for e in explicit:
+            for e in explicit[kind]:
                 eid = ent.entity_of(e.body)[1]  # type: ignore[index]
                 best[eid] = max(best.get(eid, ""), ent.relevant_day(e.body))
             # Newest first along (track, kind, day), until `limit` entities (and their ties) are
             # found: the first row of an entity carries its latest day.
-            top = self._valid_bound(moment)
-            if top != FAR_DAY:
-                top = (date.fromisoformat(top) + timedelta(days=self._plan_lead())).isoformat()
-            found: dict[str, str] = {}
-            boundary = None
-            for entity, day in self.conn.execute(
-                    f"SELECT entity, day FROM rm_entities INDEXED BY rm_entities_day WHERE track = ? AND kind = ? "
-                    f"AND day <= ? AND earliest <= ? AND recorded_at <= ? AND {flagged_ok} ORDER BY day DESC",
-                    (track, kind, top, d, k)):
-                if entity in found:
-                    continue
-                if boundary is not None and day < boundary:
-                    break
-                found[entity] = day
-                if len(found) == limit:
-                    boundary = day
-            for entity, day in found.items():
+            for entity, day in self._latest_entities(track, kind, limit, (top, d, k)).items():
                 best[entity] = max(best.get(entity, ""), day)
             ranked = sorted(best.items(), key=lambda kv: (ent._neg(kv[1]), kv[0]))[: limit]
-            chosen = [eid for eid, _ in ranked]
-            if not chosen:
-                continue
+            if ranked:
+                chosen[kind] = [eid for eid, _ in ranked]
+        fetched = self._chosen_events(track, chosen, moment) if chosen else {}
+        out: dict[str, dict[str, list[Ev]]] = {}
+        for kind, ids in chosen.items():
             groups: dict[str, list[Ev]] = {}
             seen: set[int] = set()
-            for chunk in _chunks(chosen):
-                for e in self._entity_events(
-                        f"kind = ? AND track = ? AND entity IN ({','.join('?' * len(chunk))})", [kind, track, *chunk], moment):
-                    got = ent.entity_of(e.body)
-                    if got and got[0] == kind and track in e.body["tracks"] and e.position not in seen:
-                        seen.add(e.position)
-                        groups.setdefault(got[1], []).append(e)
-            for e in explicit:
+            for e in fetched.get(kind, ()):
                 got = ent.entity_of(e.body)
-                if got and got[1] in chosen and e.position not in seen:
+                if got and got[0] == kind and track in e.body["tracks"] and e.position not in seen:
+                    seen.add(e.position)
+                    groups.setdefault(got[1], []).append(e)
+            for e in explicit[kind]:
+                got = ent.entity_of(e.body)
+                if got and got[1] in ids and e.position not in seen:
                     seen.add(e.position)
                     groups.setdefault(got[1], []).append(e)
             # Re-rank on what was actually fetched (a correction may have moved an event away).
             out[kind] = {eid: groups[eid] for eid in ent.select(groups, kind)} if groups else {}
         return out
+
+    def _latest_entities(self, track: str, kind: str, limit: int, bounds: tuple[str, str, str]) -> dict[str, str]:
+        """The `limit` entities of a kind with the latest days on the track (and those tied with
+        the last), each with its latest day. Read newest first until they are found: a server
+        sends every row a query selects, so rows are asked for a page at a time, the first page
+        (enough for all but the busiest entities) in the same round trip as the query."""
+        q = ("SELECT entity, day FROM rm_entities INDEXED BY rm_entities_day WHERE track = ? AND kind = ? "
+             "AND day <= ? AND earliest <= ? AND recorded_at <= ? AND (retracted_at IS NULL OR retracted_at > ?) "
+             "AND (reranked_at IS NULL OR reranked_at > ?) ORDER BY day DESC, entity DESC, position DESC LIMIT ? OFFSET ?")
+        # (The same text whatever the moment, K a parameter: a server prepares it once and plans
+        # it no more; planning took longer than running it.)
+        found: dict[str, str] = {}
+        boundary = None
+        page, offset = limit * 3 + 16, 0
+        while True:
+            rows = self.conn.execute(q, (track, kind, *bounds, bounds[2], bounds[2], page, offset)).fetchall()
+            for entity, day in rows:
+                if entity in found:
+                    continue
+                if boundary is not None and day < boundary:
+                    return found
+                found[entity] = day
+                if len(found) == limit:
+                    boundary = day
+            if len(rows) < page:
+                return found
+            offset += page
+            page *= 4
 
     def _claim_targets(self) -> frozenset[str]:
         """Every id a claim status change names by its stored form (corrected ones: `_reranked`)."""
@@ -976,6 +1057,10 @@ class ReadModel:
     def state(self, track: str, moment: Moment = Moment(), today: date | None = None,
               detail: bool = True) -> TrackState | None:
         """The track at `moment`; without `detail`, its row of the list of tracks (`TrackState.list_row`)."""
+        with self._pinned():
+            return self._state(track, moment, today, detail)
+
+    def _state(self, track: str, moment: Moment, today: date | None, detail: bool) -> TrackState | None:
         if not self.current():
             return self._memory_state(track, moment, today, detail)
         if moment:
@@ -1228,6 +1313,3 @@ def _days(a: str, b: str) -> int:
     except ValueError:
         return 10**6
 
-
-def _safe(text: str) -> bool:
-    return all(c.isalnum() or c in "-:.TZ~" for c in text)

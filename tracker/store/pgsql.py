@@ -50,10 +50,10 @@ def translate(text: str) -> tuple[str, tuple[int, ...] | None]:
     # hundreds of values (fetching the bodies of a busy track's facts: 500 ids at a time).
     groups: list[int] = []
     pos = 0
-    for m in _LIST.finditer(q):
-        groups.extend([1] * q.count("?", pos, m.start()))
-        groups.append(-m.group(2).count("?"))  # negative: a list
-        pos = m.end()
+    for found in _LIST.finditer(q):
+        groups.extend([1] * q.count("?", pos, found.start()))
+        groups.append(-found.group(2).count("?"))  # negative: a list
+        pos = found.end()
     plan = None
     if groups:
         groups.extend([1] * q.count("?", pos))

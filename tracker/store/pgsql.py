@@ -91,6 +91,24 @@ def regroup(params: Sequence[Any], plan: tuple[int, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+_PLAIN_INSERT = re.compile(r"^\s*INSERT INTO ([\w.]+)\s*\(([^)]*)\)\s*VALUES\s*\((\s*\?\s*,?)+\)\s*$", re.I)
+
+
+@lru_cache(maxsize=64)
+def _copy_statement(text: str) -> str | None:
+    """A plain multi-row INSERT as COPY ... FROM STDIN: PostgreSQL's bulk path, which takes rows
+    several times as fast as one INSERT each, triggers and constraints all the same (an import,
+    and the read models' rebuild after it, insert hundreds of thousands of rows)."""
+    m = _PLAIN_INSERT.match(text)
+    return f"COPY {m.group(1)} ({m.group(2)}) FROM STDIN" if m else None
+
+
+def copy_rows(conn: psycopg.Connection[Any], statement: str, rows: Sequence[Sequence[Any]]) -> None:
+    with conn.cursor() as cur, cur.copy(statement) as copy:  # type: ignore[arg-type]
+        for row in rows:
+            copy.write_row(row)
+
+
 class PgConnection:
     """What the store and the read model ask of an sqlite3 connection, on a psycopg one (in
     autocommit mode: BEGIN, COMMIT and ROLLBACK are statements, as they are for the store)."""
@@ -111,6 +129,9 @@ class PgConnection:
         batch = [tuple(r) for r in rows]
         if batch:
             try:
+                if copy := _copy_statement(text):
+                    copy_rows(self.raw, copy, batch)
+                    return
                 q, plan = translate(text)
                 if plan is not None:
                     batch = [regroup(row, plan) for row in batch]

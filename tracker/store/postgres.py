@@ -459,14 +459,13 @@ class ServerStore(EventStore):
                     raise StoreError(f"the event at position {row[0]} on {shown(self.url)} does not follow the "
                                      "chain (its hash is not the one its body and predecessor give): not copied")
         else:  # appending: to the log, in the transaction that holds the lock
-            with self.server.cursor() as cur:
-                if self.carried_loggers is None:
-                    cur.executemany("INSERT INTO tracker.events(position, id, body, hash) VALUES (%s, %s, %s, %s)",
-                                    [(r[0], r[1], r[12], r[13]) for r in rows])
-                else:  # a copy: who logged each event comes with it (only the log's owner may say so)
-                    cur.executemany("INSERT INTO tracker.events(position, id, body, hash, recorded_by) "
-                                    "VALUES (%s, %s, %s, %s, %s)", [(r[0], r[1], r[12], r[13], by) for r, (_, by)
-                                                                    in zip(rows, self._loggers(rows), strict=True)])
+            if self.carried_loggers is None:
+                self.conn.executemany("INSERT INTO tracker.events(position, id, body, hash) VALUES (?, ?, ?, ?)",
+                                      [(r[0], r[1], r[12], r[13]) for r in rows])
+            else:  # a copy: who logged each event comes with it (only the log's owner may say so)
+                self.conn.executemany("INSERT INTO tracker.events(position, id, body, hash, recorded_by) "
+                                      "VALUES (?, ?, ?, ?, ?)", [(r[0], r[1], r[12], r[13], by) for r, (_, by)
+                                                                 in zip(rows, self._loggers(rows), strict=True)])
         super()._insert(rows, track_rows, actor_rows, extra)
 
     def _loggers(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, str]]:

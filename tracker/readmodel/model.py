@@ -75,7 +75,9 @@ SNAPSHOT_EVERY = 1000  # facts of a track between two snapshots of a series
 REFRESH_AFTER = 8 * SNAPSHOT_EVERY  # facts appended to a track before its snapshots are redone
 BULK_AFTER = 10_000  # a catch-up of more new events than this, and than the log held, is a rebuild
 CHUNK = 500
-BODIES_KEPT = 200_000  # event bodies a server log's read model keeps in memory (~90 MB at most)
+# The first page of a kind's latest entities (_latest_entities): rows per entity wanted, and some.
+PAGE_ROWS_PER_ENTITY, PAGE_EXTRA_ROWS = 3, 16
+BODIES_KEPT = 100_000  # event bodies a server log's read model keeps in memory (~50 MB at most)
 # Correction fields that move an event in the indexes (date, tracks, which entity it belongs to, a
 # planned date that ranks it): taken from the families' entities, so a new entity cannot miss it.
 RANKING_FIELDS = frozenset({"occurred", "tracks", "target", "actor", "type"}
@@ -151,6 +153,14 @@ def _parse_acc(text: bytes | str) -> Acc:
     # A busy track's accumulator holds thousands of distinct strings: pydantic-core's string cache
     # only slows its parse down (6.4 ms instead of 8.6 for the 2.3 MB of the 1M benchmark's busiest).
     return from_json(text, cache_strings=False)
+
+
+def _fetch_all(conn: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+    """Every row of each statement: on a server in one round trip (tracker.store.pgsql)."""
+    together = getattr(conn, "fetch_all", None)
+    if together is not None:
+        return together(statements)  # type: ignore[no-any-return]
+    return [conn.execute(q, args).fetchall() for q, args in statements]
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -934,6 +944,9 @@ class ReadModel:
         if top != FAR_DAY:
             top = (date.fromisoformat(top) + timedelta(days=self._plan_lead())).isoformat()
         explicit = self._reranked_kinds(kinds, moment, track)
+        # Newest first along (track, kind, day), until `limit` entities (and their ties) are
+        # found: the first row of an entity carries its latest day.
+        latest = self._latest_entities(track, {kind: ent.LIMITS[kind] for kind in kinds}, (top, d, k))
         chosen: dict[str, list[str]] = {}
         for kind in kinds:
             limit = ent.LIMITS[kind]
@@ -941,9 +954,7 @@ class ReadModel:
             for e in explicit[kind]:
                 eid = ent.entity_of(e.body)[1]  # type: ignore[index]
                 best[eid] = max(best.get(eid, ""), ent.relevant_day(e.body))
-            # Newest first along (track, kind, day), until `limit` entities (and their ties) are
-            # found: the first row of an entity carries its latest day.
-            for entity, day in self._latest_entities(track, kind, limit, (top, d, k)).items():
+            for entity, day in latest[kind].items():
                 best[entity] = max(best.get(entity, ""), day)
             ranked = sorted(best.items(), key=lambda kv: (ent._neg(kv[1]), kv[0]))[: limit]
             if ranked:
@@ -967,33 +978,42 @@ class ReadModel:
             out[kind] = {eid: groups[eid] for eid in ent.select(groups, kind)} if groups else {}
         return out
 
-    def _latest_entities(self, track: str, kind: str, limit: int, bounds: tuple[str, str, str]) -> dict[str, str]:
-        """The `limit` entities of a kind with the latest days on the track (and those tied with
-        the last), each with its latest day. Read newest first until they are found: a server
-        sends every row a query selects, so rows are asked for a page at a time, the first page
-        (enough for all but the busiest entities) in the same round trip as the query."""
+    def _latest_entities(self, track: str, limits: dict[str, int], bounds: tuple[str, str, str]) -> dict[str, dict[str, str]]:
+        """Per kind, the `limits[kind]` entities with the latest days on the track (and those tied
+        with the last), each with its latest day. Read newest first until they are found. A server
+        sends every row a query selects, so rows are asked for a page at a time; the first page of
+        every kind (enough for all but the busiest) goes in one round trip (`_fetch_all`)."""
         q = ("SELECT entity, day FROM rm_entities INDEXED BY rm_entities_day WHERE track = ? AND kind = ? "
              "AND day <= ? AND earliest <= ? AND recorded_at <= ? AND (retracted_at IS NULL OR retracted_at > ?) "
              "AND (reranked_at IS NULL OR reranked_at > ?) ORDER BY day DESC, entity DESC, position DESC LIMIT ? OFFSET ?")
         # (The same text whatever the moment, K a parameter: a server prepares it once and plans
         # it no more; planning took longer than running it.)
-        found: dict[str, str] = {}
-        boundary = None
-        page, offset = limit * 3 + 16, 0
-        while True:
-            rows = self.conn.execute(q, (track, kind, *bounds, bounds[2], bounds[2], page, offset)).fetchall()
-            for entity, day in rows:
-                if entity in found:
-                    continue
-                if boundary is not None and day < boundary:
-                    return found
-                found[entity] = day
-                if len(found) == limit:
-                    boundary = day
-            if len(rows) < page:
-                return found
-            offset += page
-            page *= 4
+        args = (track, "", *bounds, bounds[2], bounds[2])
+        pages = {kind: limit * PAGE_ROWS_PER_ENTITY + PAGE_EXTRA_ROWS for kind, limit in limits.items()}
+        firsts = _fetch_all(self.conn, [(q, (*args[:1], kind, *args[2:], pages[kind], 0)) for kind in limits])
+        out: dict[str, dict[str, str]] = {}
+        for (kind, limit), rows in zip(limits.items(), firsts, strict=True):
+            found: dict[str, str] = {}
+            boundary = None
+            page, offset = pages[kind], 0
+            while True:
+                for entity, day in rows:
+                    if entity in found:
+                        continue
+                    if boundary is not None and day < boundary:
+                        break
+                    found[entity] = day
+                    if len(found) == limit:
+                        boundary = day
+                else:
+                    if len(rows) == page:  # more rows may follow
+                        offset += page
+                        page *= 4
+                        rows = self.conn.execute(q, (*args[:1], kind, *args[2:], page, offset)).fetchall()
+                        continue
+                break
+            out[kind] = found
+        return out
 
     def _claim_targets(self) -> frozenset[str]:
         """Every id a claim status change names by its stored form (corrected ones: `_reranked`)."""

@@ -91,6 +91,7 @@ def regroup(params: Sequence[Any], plan: tuple[int, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+COPY_FROM = 100  # rows from which an INSERT goes by COPY (a COPY costs a round trip more than a few INSERTs)
 _PLAIN_INSERT = re.compile(r"^\s*INSERT INTO ([\w.]+)\s*\(([^)]*)\)\s*VALUES\s*\((\s*\?\s*,?)+\)\s*$", re.I)
 
 
@@ -129,7 +130,7 @@ class PgConnection:
         batch = [tuple(r) for r in rows]
         if batch:
             try:
-                if copy := _copy_statement(text):
+                if len(batch) >= COPY_FROM and (copy := _copy_statement(text)):
                     copy_rows(self.raw, copy, batch)
                     return
                 q, plan = translate(text)
@@ -139,6 +140,21 @@ class PgConnection:
                     cur.executemany(q, batch)  # type: ignore[arg-type]
             except psycopg.Error as exc:
                 raise self._failed(exc) from None
+
+    def fetch_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+        """Every row of each statement, the statements sent together (psycopg's pipeline mode):
+        one round trip for all, where each alone waits for the last."""
+        try:
+            with self.raw.pipeline():
+                cursors = []
+                for text, params in statements:
+                    q, plan = translate(text)
+                    cur = self.raw.cursor()
+                    cur.execute(q, tuple(params) if plan is None else regroup(tuple(params), plan))  # type: ignore[arg-type]
+                    cursors.append(cur)
+                return [cur.fetchall() for cur in cursors]
+        except psycopg.Error as exc:
+            raise self._failed(exc) from None
 
     def _failed(self, exc: psycopg.Error) -> StoreError:
         """What the store's callers catch, worded for the user: the statement is ours, not theirs."""

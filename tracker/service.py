@@ -668,7 +668,7 @@ class Tracker:
     @property
     def location(self) -> str:
         """Where the log is, for messages: its file, or its server's URL without the password."""
-        return str(getattr(self.store, "location", self.store.path))
+        return self.store.location
 
     @paused_collector
     def rebuild(self) -> RebuildReport:

@@ -285,7 +285,7 @@ class ReadModel:
     def rebuild(self) -> None:
         """Drop and recreate every read model from the log, in one transaction."""
         if self.store.readonly:
-            raise ReadOnlyStore(f"{self.store.path} is read-only: the read model cannot be rebuilt in it")
+            raise ReadOnlyStore(f"{self.store.location} is read-only: the read model cannot be rebuilt in it")
         self._caches.clear()
         self._tables_seen = False
         with self.store._write_transaction():

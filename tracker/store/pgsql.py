@@ -10,9 +10,12 @@ share, and this connection turns the few SQLite spellings left into PostgreSQL's
   table's primary key (KEYS);
 - SQLite's planner hints (`INDEXED BY`) and storage options (`WITHOUT ROWID`) are dropped;
 - in a CREATE TABLE, text is compared byte by byte (`COLLATE "C"`, as SQLite does: dates and
-  ids are compared as text) and BLOB is BYTEA.
+  ids are compared as text) and BLOB is BYTEA;
+- `IN (?, ?, ...)` becomes `= ANY(?)` of one array (see `translate`).
 
-A statement no rule covers is sent as written: PostgreSQL then says what it does not take.
+A statement no rule covers is sent as written: PostgreSQL then says what it does not take. Each
+statement is a round trip to the server, so the connection also sends a bulk INSERT by COPY and
+several queries at once (`fetch_all`), and turns the server's errors into the store's.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 
 from tracker.store.base import ReadOnlyStore, StoreError
 
@@ -35,8 +39,6 @@ _REPLACE = re.compile(r"^\s*INSERT OR REPLACE INTO (\w+)\s*\(([^)]*)\)", re.I)
 _IGNORE = re.compile(r"^\s*INSERT OR IGNORE INTO", re.I)
 _HINT = re.compile(r"\s+INDEXED BY \w+", re.I)
 _CREATE_TABLE = re.compile(r"^\s*CREATE TABLE", re.I)
-
-
 _LIST = re.compile(r"(\bNOT\s+)?\bIN \((\?(?:,\s*\?)*)\)", re.I)
 
 
@@ -75,6 +77,12 @@ def translate(text: str) -> tuple[str, tuple[int, ...] | None]:
         q = re.sub(r"\bBLOB\b", "BYTEA", q)
         q = re.sub(r"\bINTEGER\b", "BIGINT", q)
     return q, plan
+
+
+def statement(text: str, params: Sequence[Any] | None) -> tuple[str, tuple[Any, ...]]:
+    """A statement written for SQLite and its parameters, as psycopg takes them."""
+    q, plan = translate(text)
+    return q, tuple(params or ()) if plan is None else regroup(tuple(params or ()), plan)
 
 
 def regroup(params: Sequence[Any], plan: tuple[int, ...]) -> tuple[Any, ...]:
@@ -119,10 +127,8 @@ class PgConnection:
         self.where = where  # the server, for messages
 
     def execute(self, text: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
-        q, plan = translate(text)
-        args = tuple(params or ()) if plan is None else regroup(tuple(params or ()), plan)
         try:
-            return self.raw.execute(q, args)  # type: ignore[arg-type]
+            return self.raw.execute(*statement(text, params))  # type: ignore[arg-type]
         except psycopg.Error as exc:
             raise self._failed(exc) from None
 
@@ -133,11 +139,9 @@ class PgConnection:
                 if len(batch) >= COPY_FROM and (copy := _copy_statement(text)):
                     copy_rows(self.raw, copy, batch)
                     return
-                q, plan = translate(text)
-                if plan is not None:
-                    batch = [regroup(row, plan) for row in batch]
+                q, _ = translate(text)
                 with self.raw.cursor() as cur:
-                    cur.executemany(q, batch)  # type: ignore[arg-type]
+                    cur.executemany(q, [statement(text, row)[1] for row in batch])  # type: ignore[arg-type]
             except psycopg.Error as exc:
                 raise self._failed(exc) from None
 
@@ -148,9 +152,8 @@ class PgConnection:
             with self.raw.pipeline():
                 cursors = []
                 for text, params in statements:
-                    q, plan = translate(text)
                     cur = self.raw.cursor()
-                    cur.execute(q, tuple(params) if plan is None else regroup(tuple(params), plan))  # type: ignore[arg-type]
+                    cur.execute(*statement(text, params))  # type: ignore[arg-type]
                     cursors.append(cur)
                 return [cur.fetchall() for cur in cursors]
         except psycopg.Error as exc:
@@ -167,8 +170,6 @@ class PgConnection:
 
     @property
     def in_transaction(self) -> bool:
-        from psycopg.pq import TransactionStatus
-
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
     def close(self) -> None:

@@ -315,7 +315,6 @@ class ServerStore(EventStore):
 
         self.conn = PgConnection(self.server, shown(url))  # type: ignore[assignment]
         self.readonly = readonly or not self.may_append
-        self.server_readonly = self.readonly
         self.pulled = self.pull() if not self.readonly else 0  # events the read side lacked until now
 
     @property
@@ -327,8 +326,8 @@ class ServerStore(EventStore):
             conn.close()
 
     def table_names(self, prefix: str = "") -> set[str]:
-        return {r[0] for r in self.server.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (READ_SCHEMA,))
+        return {r[0] for r in self.conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", (READ_SCHEMA,))
             if r[0].startswith(prefix)}
 
     def _has_loggers(self) -> bool:
@@ -397,10 +396,6 @@ class ServerStore(EventStore):
         # The server's clock: logging times then follow positions whoever's machine logged.
         return self._now or super()._clock()
 
-    @property
-    def can_append(self) -> bool:
-        return not self.readonly
-
     def _no_append(self) -> str:
         return (f"{shown(self.url)}: role {self.role} may read this log but not append to it "
                 f"(its owner grants that: GRANT {ANALYST_ROLE} TO {self.role})")
@@ -425,7 +420,7 @@ class ServerStore(EventStore):
     def _pull(self) -> int:
         position, hash_ = self.head()
         if position:
-            row = self.server.execute("SELECT hash FROM tracker.events WHERE position = %s", (position,)).fetchone()
+            row = self.conn.execute("SELECT hash FROM tracker.events WHERE position = ?", (position,)).fetchone()
             if row is None or row[0] != hash_:
                 raise StoreError(
                     f"the log on {shown(self.url)} no longer holds the event its read side copied at position {position} "
@@ -434,9 +429,9 @@ class ServerStore(EventStore):
                     f"again from it: tracker init-server --rebuild-read-side {shown(self.url)}")
         copied = 0
         while True:
-            rows = self.server.execute(
-                "SELECT position, body, hash, recorded_by FROM tracker.events WHERE position > %s ORDER BY position "
-                "LIMIT %s", (position, PULL_BATCH)).fetchall()
+            rows = self.conn.execute(
+                "SELECT position, body, hash, recorded_by FROM tracker.events WHERE position > ? ORDER BY position "
+                "LIMIT ?", (position, PULL_BATCH)).fetchall()
             if not rows:
                 break
             records = [_record(p, body) for p, body, _, _ in rows]
@@ -497,7 +492,7 @@ class ServerStore(EventStore):
         copy = super().verify(after, readable_after=readable_after)
         # Both walks hold up; they must also agree where both reach (others may have appended since).
         common = min(copy.checked, server.checked)
-        row = self.server.execute("SELECT hash FROM tracker.events WHERE position = %s", (common,)).fetchone()
+        row = self.conn.execute("SELECT hash FROM tracker.events WHERE position = ?", (common,)).fetchone()
         if copy.ok and common and (row is None or row[0] != self.hash_at(common)):
             return VerifyResult(False, common - 1, self.hash_at(common - 1) or GENESIS, common,
                                 "the read side's copy of the log is not the log")
@@ -505,10 +500,10 @@ class ServerStore(EventStore):
 
     def _first_unindexed_position(self, after: int = 0) -> int | None:
         found = [
-            self.server.execute(
+            self.conn.execute(
                 f"SELECT min(e.position) FROM events e, jsonb_array_elements_text(e.{column}::jsonb) j(value) "
-                f"WHERE e.position > %s AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = j.value "
-                "AND x.position = e.position)", (after,)).fetchone()[0]  # type: ignore[index]
+                f"WHERE e.position > ? AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = j.value "
+                "AND x.position = e.position)", (after,)).fetchone()[0]
             for column, table, key in (("tracks", "event_tracks", "track"), ("actors", "event_actors", "actor"))
         ]
         return min((p for p in found if p is not None), default=None)

@@ -383,6 +383,11 @@ class EventStore:
             return False
         return set(EVENT_TYPES) <= {r[0] for r in self.conn.execute("SELECT type FROM event_schemas")}
 
+    @property
+    def location(self) -> str:
+        """Where the log is, for messages: its file (a server log: its URL without the password)."""
+        return str(self.path)
+
     def close(self) -> None:
         self.conn.close()
 

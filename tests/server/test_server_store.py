@@ -108,6 +108,16 @@ def test_roles_analyst_appends_reader_only_reads(pg_cluster: Any, body: Body) ->
                 conn.execute(statement)  # type: ignore[arg-type]
         with pytest.raises(psycopg.errors.InsufficientPrivilege):  # who logged it is the server's to say
             conn.execute("INSERT INTO tracker.events(position, id, body, hash, recorded_by) VALUES (2, 'x', '{}', 'h', 'bob')")
+        # Nor can an analyst edit what the views read: the read side's copy of the log is append-only too.
+        for statement in ("UPDATE tracker_read.events SET summary = 'edited'", "DELETE FROM tracker_read.events",
+                          "TRUNCATE tracker_read.events", "DELETE FROM tracker_read.event_tracks"):
+            with pytest.raises(psycopg.Error):
+                conn.execute(statement)  # type: ignore[arg-type]
+    with psycopg.connect(pg_cluster.url(database, "rita"), autocommit=True) as conn:
+        for statement in ("INSERT INTO tracker_read.event_loggers(position, name) VALUES (99, 'rita')",
+                          "INSERT INTO tracker_read.meta(key, value) VALUES ('x', 'y')"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)  # type: ignore[arg-type]
     with ServerStore(pg_cluster.url(database, "rita")) as rita:
         assert not rita.can_append and rita.head()[0] == 1
         with pytest.raises(ReadOnlyStore, match="may read this log but not append"):
@@ -257,6 +267,9 @@ def test_the_read_models_live_on_the_server_made_once_for_the_whole_team(
         assert model.current()  # the reader finds them up to date: the analyst's write caught them up
         assert [s.model_dump() for s in rita.tracks()] == [s.model_dump() for s in file.tracks()]
     assert not (tmp_path / "new-machine-cache").exists()
+    with psycopg.connect(pg_cluster.url(database, "rita"), autocommit=True) as conn:  # readers only read them
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM tracker_read.rm_snapshots")
     # An analyst's event: caught up at once, for readers too.
     with Tracker.open(pg_cluster.url(database, "bob")) as bob:
         bob.import_lines([json.dumps(body()).encode()])

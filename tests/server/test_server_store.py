@@ -267,9 +267,9 @@ def test_the_read_models_live_on_the_server_made_once_for_the_whole_team(
         assert model.current()  # the reader finds them up to date: the analyst's write caught them up
         assert [s.model_dump() for s in rita.tracks()] == [s.model_dump() for s in file.tracks()]
     assert not (tmp_path / "new-machine-cache").exists()
-    with psycopg.connect(pg_cluster.url(database, "rita"), autocommit=True) as conn:  # readers only read them
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("DELETE FROM tracker_read.rm_snapshots")
+    with (psycopg.connect(pg_cluster.url(database, "rita"), autocommit=True) as conn,  # readers only read them
+          pytest.raises(psycopg.errors.InsufficientPrivilege)):
+        conn.execute("DELETE FROM tracker_read.rm_snapshots")
     # An analyst's event: caught up at once, for readers too.
     with Tracker.open(pg_cluster.url(database, "bob")) as bob:
         bob.import_lines([json.dumps(body()).encode()])

@@ -331,3 +331,41 @@ def test_text_search_on_the_server_folds_case_as_a_file_log_does(pg_url: str, bo
             assert ([r.event.summary for r in server.events(f)] == [r.event.summary for r in file.events(f)]), needle
         assert [r.event.summary for r in server.events(EventFilter(text="strasse"))] == ["Meeting on the Straße"]
         assert server.events(EventFilter(text="summary")) == []  # keys are not text
+
+
+def test_a_wait_for_the_append_lock_is_told_and_ends(pg_url: str, body: Body, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another analyst's long write holds the lock: the wait is reported as on a file, the append
+    goes ahead when the lock is let go, or fails clearly after $TRACKER_LOCK_TIMEOUT."""
+    import threading
+
+    from tracker.store.postgres import LOCK_KEY
+
+    def hold(seconds: float) -> threading.Thread:
+        taken = threading.Event()
+
+        def run() -> None:
+            with psycopg.connect(pg_url) as other, other.transaction():
+                other.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+                taken.set()
+                time.sleep(seconds)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        taken.wait(10)
+        return thread
+
+    with ServerStore(pg_url) as store:
+        told: list[tuple[float, bool]] = []
+        store.on_wait = lambda waited, over: told.append((waited, over))
+        holder = hold(2.5)
+        started = time.monotonic()
+        assert store.append([body()]).head == 1
+        assert time.monotonic() - started >= 2.0  # it waited for the lock
+        holder.join()
+        assert told and not told[0][1] and told[-1][1] and told[-1][0] >= 2.0
+        monkeypatch.setenv("TRACKER_LOCK_TIMEOUT", "1.5")
+        holder = hold(4)
+        with pytest.raises(StoreError, match=r"could not get the append lock.*TRACKER_LOCK_TIMEOUT"):
+            store.append([body()])
+        holder.join()
+        assert store.head()[0] == 1 and len(_rows(pg_url)) == 1

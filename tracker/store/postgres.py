@@ -27,6 +27,7 @@ import hashlib
 import importlib
 import json
 import os
+import time
 import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -45,7 +46,15 @@ from tracker.store.base import (
     StoreError,
     VerifyResult,
 )
-from tracker.store.sqlite import EventStore, Prepared, analyst_name, parse_body, prepare_record
+from tracker.store.sqlite import (
+    LOCK_NOTICE_S,
+    LOCK_TIMEOUT_ENV,
+    EventStore,
+    Prepared,
+    analyst_name,
+    parse_body,
+    prepare_record,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -344,7 +353,7 @@ class ServerStore(EventStore):
             self.server.execute("BEGIN")
             if self.as_group and as_group:
                 self.server.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(ANALYST_ROLE)))
-            self.server.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+            self._take_lock()
             self._now = self.server.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
             if pull:
                 self._pull()
@@ -375,6 +384,33 @@ class ServerStore(EventStore):
         except psycopg.Error as exc:
             self._rollback()
             raise StoreError(f"the server did not commit: {str(exc).strip()}; nothing was written") from None
+
+    def _take_lock(self) -> None:
+        """The append lock. Writers queue for it in the server (in turn, woken as it is let go);
+        the wait is cut into slices of LOCK_NOTICE_S so that a wait behind another analyst's
+        import or rebuild is told (`on_wait`), as on a file, and ends after $TRACKER_LOCK_TIMEOUT
+        seconds with an error rather than silently never."""
+        started, reported = time.monotonic(), False
+        timeout = EventStore._Tx.timeout()
+        self.server.execute(f"SET LOCAL lock_timeout = '{int(LOCK_NOTICE_S * 1000)}ms'")
+        while True:
+            self.server.execute("SAVEPOINT tracker_lock")
+            try:
+                self.server.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+                break
+            except psycopg.errors.LockNotAvailable:
+                self.server.execute("ROLLBACK TO SAVEPOINT tracker_lock")
+            waited = time.monotonic() - started
+            if waited >= timeout:
+                raise StoreError(f"could not get the append lock on {shown(self.url)}: another analyst's write held it "
+                                 f"for {waited:.0f} s (${LOCK_TIMEOUT_ENV} sets how many seconds to wait); nothing was written")
+            if self.on_wait is not None:
+                self.on_wait(waited, False)
+                reported = True
+        self.server.execute("RELEASE SAVEPOINT tracker_lock")  # the lock stays the transaction's
+        self.server.execute("SET LOCAL lock_timeout TO DEFAULT")
+        if reported and self.on_wait is not None:
+            self.on_wait(time.monotonic() - started, True)
 
     def _rollback(self) -> None:
         try:

@@ -922,16 +922,15 @@ class ReadModel:
         """`_entity_events` of the chosen entities of every kind, in one look-up: per kind, the
         events indexed under one of its chosen entities, amended, in log order."""
         d, k = moment.valid_bound, moment.known_bound
-        pairs = {(kind, eid) for kind, ids in chosen.items() for eid in ids}
-        kinds = list(chosen)
+        # One statement a kind (each a look-up by the primary key, kind and entity first), all
+        # sent together: one asking for every kind at once made the server scan the whole track.
+        asked = [(kind, chunk) for kind, ids in chosen.items() for chunk in _chunks(ids)]
+        found = _fetch_all(self.conn, [
+            ((f"SELECT position FROM rm_entities WHERE kind = ? AND track = ? AND entity IN ({','.join('?' * len(chunk))}) "
+              "AND earliest <= ? AND recorded_at <= ?"), (kind, track, *chunk, d, k)) for kind, chunk in asked])
         by_kind: dict[str, set[int]] = {}
-        for chunk in _chunks(sorted({eid for _, eid in pairs})):
-            for kind, eid, position in self.conn.execute(
-                    f"SELECT kind, entity, position FROM rm_entities WHERE track = ? AND kind IN ({','.join('?' * len(kinds))}) "
-                    f"AND entity IN ({','.join('?' * len(chunk))}) AND earliest <= ? AND recorded_at <= ?",
-                    (track, *kinds, *chunk, d, k)):
-                if (kind, eid) in pairs:
-                    by_kind.setdefault(kind, set()).add(position)
+        for (kind, _), rows in zip(asked, found, strict=True):
+            by_kind.setdefault(kind, set()).update(r[0] for r in rows)
         evs = self.fetch_positions(sorted(set().union(*by_kind.values())))
         amendments = self.amendments_for([e.id for e in evs], moment.known_text)
         fixed = {e.position: f for e in evs if (f := am.amend(e, amendments)) is not None and f.earliest <= d}

@@ -357,33 +357,30 @@ class ServerStore(EventStore):
             self._now = self.server.execute("SELECT clock_timestamp()").fetchone()[0]  # type: ignore[index]
             if pull:
                 self._pull()
-        except psycopg.errors.InsufficientPrivilege:
-            self._rollback()
-            raise ReadOnlyStore(self._no_append()) from None
-        except psycopg.Error as exc:
-            self._rollback()
-            raise StoreError(f"lost the connection to {shown(self.url)}: {str(exc).strip()}; nothing was written") from None
-        except BaseException:
-            self._rollback()
+        except BaseException as exc:  # every failure rolls back; the server's are worded
+            self._give_up(exc, "lost the connection to the server")
             raise
         try:
             yield self.conn
-        except psycopg.errors.InsufficientPrivilege:
-            self._rollback()
-            raise ReadOnlyStore(self._no_append()) from None
-        except psycopg.Error as exc:
-            self._rollback()
-            raise StoreError(f"the server refused the write: {str(exc).strip()}; nothing was written") from None
-        except BaseException:
-            self._rollback()
+        except BaseException as exc:  # every failure rolls back; the server's are worded
+            self._give_up(exc, "the server refused the write")
             raise
         finally:
             self._now = None
         try:
             self.server.execute("COMMIT")
-        except psycopg.Error as exc:
-            self._rollback()
-            raise StoreError(f"the server did not commit: {str(exc).strip()}; nothing was written") from None
+        except BaseException as exc:  # every failure rolls back; the server's are worded
+            self._give_up(exc, "the server did not commit")
+            raise
+
+    def _give_up(self, exc: BaseException, doing: str) -> None:
+        """Roll the transaction back; a server error is raised again worded for the user (a
+        missing privilege is the role's read-only access), anything else left to the caller."""
+        self._rollback()
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            raise ReadOnlyStore(self._no_append()) from None
+        if isinstance(exc, psycopg.Error):
+            raise StoreError(f"{doing} ({shown(self.url)}): {str(exc).strip()}; nothing was written") from None
 
     def _take_lock(self) -> None:
         """The append lock. Writers queue for it in the server (in turn, woken as it is let go);

@@ -24,18 +24,17 @@ from projections.families.agreements import agreement
 from projections.families.claims import denied_claim
 from projections.families.meetings import meeting
 from projections.families.proposals import proposal
-from projections.family import Entity, neg
+from projections.family import Entity, newest_first
 from projections.records import Body, Ev
 
 __all__ = ["Claims", "actor_info", "agreement", "claim_history", "claim_status", "denied_claim", "meeting",
-           "occ_of", "proposal", "uncertain"]
+           "newest_first", "occ_of", "proposal", "uncertain"]
 
 ENTITIES: dict[str, Entity] = {f.entity.kind: f.entity for f in FAMILIES if f.entity}
 # Per kind, how many of the latest a view of a track shows (kinds not shown per track are left out).
 LIMITS: dict[str, int] = {kind: e.limit for kind, e in ENTITIES.items() if e.limit is not None}
 # event type -> (its entity, the field naming the entity)
 _OF_TYPE: dict[str, tuple[Entity, str]] = {t: (e, name) for e in ENTITIES.values() for t, name in e.ids.items()}
-_neg = neg
 
 
 def entity_of(body: Body) -> tuple[str, str] | None:

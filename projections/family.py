@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from events.occurred import Occurred
@@ -50,13 +51,16 @@ class Entity:
 
     def select(self, groups: Mapping[str, Sequence[Ev]]) -> list[str]:
         """The entity ids a view shows: the `limit` with the latest relevant day (ties: by id)."""
-        ranked = sorted(((max(self.relevant_day(e.body) for e in evs), eid) for eid, evs in groups.items() if evs),
-                        key=lambda t: (neg(t[0]), t[1]))
+        ranked = newest_first((max(self.relevant_day(e.body) for e in evs), eid) for eid, evs in groups.items() if evs)
         return [eid for _, eid in ranked[: self.limit]]
 
 
-def neg(day: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in day)
+def newest_first(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(day, id) pairs, the latest day first, ties by id. Two stable sorts (a reversed sort keeps
+    ties in order) rather than a key built for each pair: a busy track ranks thousands."""
+    out = sorted(pairs, key=itemgetter(1))
+    out.sort(key=itemgetter(0), reverse=True)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from operator import attrgetter
 
 from projections.facts import Acc, Claims, by_key, dated
-from projections.family import Context, Entity, Family, Part, first_day, neg
+from projections.family import Context, Entity, Family, Part, first_day
 from projections.records import Ev
 from projections.state import Change, RedLine, TrackState
 
@@ -34,7 +35,10 @@ def red_lines(issue: str, evs: Sequence[Ev], claims: Claims, as_of: date | None)
         out.append(RedLine.fast(actor=actor, issue=issue, kind=kind, demand=b["demand"], speaker=b["speaker"],
                                 quote=b.get("quote"),
                                 **{**dated(e, claims, as_of), "event_ids": tuple(x.id for x in stated)}))
-    out.sort(key=lambda r: (r.actor, neg(first_day(r.occurred).isoformat()), r.demand))
+    # By actor, the latest first, then by demand (stable sorts, the last key first).
+    out.sort(key=attrgetter("demand"))
+    out.sort(key=lambda r: first_day(r.occurred), reverse=True)
+    out.sort(key=attrgetter("actor"))
     return out
 
 

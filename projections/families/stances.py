@@ -78,31 +78,34 @@ def _previous(log: Sequence[Sequence[Any]]) -> str | None:
 
 
 def _freeze(acc: Acc, ctx: Context) -> Part:
-    claims, unsure = ctx.claims, ctx.unsure
+    claims, as_of = ctx.claims, ctx.as_of_text
     logs: dict[str, list[list[Any]]] = acc["stance_log"]
+    cache = _STANCES
     stances = []
     for name, slot in acc["stances"].items():
         # The same statement seen the same way is the same (immutable) Stance: reuse it, so a
         # track with thousands of positions is frozen quickly again and again. The key holds the
-        # content too: a correction changes it under the same event id.
+        # content too (the whole slot): a correction changes it under the same event id.
         eid = slot[EID]
         own = slot[STATUS] or "confirmed"  # (slot_status, inlined: a busy track has thousands)
-        claim, unsure_now = claim_status(eid, own, claims) if eid in claims else own, unsure(slot)
-        log = logs.get(name, [])
-        history = tuple(entry[EID] for entry in log)
-        previous = _previous(log)
-        key = (name, eid, claim, unsure_now, slot[OCCURRED], *slot[VALUES:VALUES + 4], history, previous)
-        found = _STANCES.get(key)
+        claim = claim_status(eid, own, claims) if eid in claims else own
+        text = slot[OCCURRED]  # (ctx.unsure, inlined)
+        unsure_now = as_of is not None and (text.split("~")[1] if "~" in text else text[:10]) > as_of
+        log = logs.get(name, ())
+        history = tuple([entry[EID] for entry in log])
+        previous = _previous(log) if len(log) > 1 else None
+        key = (name, claim, unsure_now, history, previous, *slot)
+        found = cache.get(key)
         if found is None:
             actor, issue = name.split(SEP, 1)
             _HELD[0] += len(history)
             if _HELD[0] > _HELD_LIMIT:
-                _STANCES.clear()
+                cache.clear()
                 _HELD[0] = len(history)
-            found = _STANCES[key] = Stance.fast(
+            found = cache[key] = Stance.fast(
                 actor=actor, issue=issue, stance=slot[VALUES], speaker=slot[VALUES + 1], quote=slot[VALUES + 2],
-                summary=slot[VALUES + 3] or "", claim_status=claim, event_id=slot[EID],
-                occurred=occ_of(slot[OCCURRED]), uncertain=unsure_now, event_ids=(slot[EID],),
+                summary=slot[VALUES + 3] or "", claim_status=claim, event_id=eid,
+                occurred=occ_of(text), uncertain=unsure_now, event_ids=(eid,),
                 previous=previous, history=history,
             )
         stances.append(found)
@@ -140,36 +143,59 @@ def speaks_for_side(actor: str, side: str, info: ActorInfo | None) -> bool:
     return info.kind != "person" or not role or bool(_OFFICIAL_ROLE.search(role))
 
 
+_VOICES: dict[tuple[Any, ...], Voice] = {}  # frozen voices, shared as _STANCES are (bounded the same way)
+
+
 def _contradictions(logs: dict[str, list[list[Any]]], ctx: Context) -> tuple[Contradiction, ...]:
     claims = ctx.claims
-    # (side, issue) -> [(actor, speaker, that voice's latest statement, its claim status)]
-    groups: dict[tuple[str, str], list[tuple[str, str, list[Any], str]]] = {}
+    # (side, issue) -> the histories of the cells whose actor speaks for the side. A busy track
+    # has thousands of cells, few of them sharing a side and an issue: only those are looked into.
+    cells: dict[tuple[str, str], list[tuple[str, list[list[Any]]]]] = {}
+    sides: dict[str, str | None] = {}  # actor -> its side, None if it does not speak for it
     for name, log in logs.items():
         actor, issue = name.split(SEP, 1)
-        side = ctx.side(actor)
-        if not speaks_for_side(actor, side, ctx.registry.get(actor)):
-            continue
-        group = groups.setdefault((side, issue), [])
-        # Oldest first: the latest statement of each speaker stays.
-        for speaker, entry in {entry[SPEAKER]: entry for entry in log}.items():
-            eid = entry[EID]
-            own = entry[STATUS] or "confirmed"
-            claim = claim_status(eid, own, claims) if eid in claims else own
-            if claim != "denied":  # a denied statement holds nothing
-                group.append((actor, speaker, entry, claim))
+        if actor in sides:
+            side = sides[actor]
+        else:
+            side = sides[actor] = ctx.side(actor)
+            if not speaks_for_side(actor, side, ctx.registry.get(actor)):
+                sides[actor] = side = None
+        if side is not None:
+            cells.setdefault((side, issue), []).append((actor, log))
     out = []
-    for (side, issue), voices in groups.items():
+    for (side, issue), found in cells.items():
+        if len(found) == 1 and len(found[0][1]) < 2:
+            continue  # one statement: nothing to disagree with
+        # [(actor, speaker, that voice's latest statement, its claim status)]
+        voices: list[tuple[str, str, list[Any], str]] = []
+        for actor, log in found:
+            # Oldest first: the latest statement of each speaker stays.
+            for speaker, entry in {entry[SPEAKER]: entry for entry in log}.items():
+                eid = entry[EID]
+                own = entry[STATUS] or "confirmed"
+                claim = claim_status(eid, own, claims) if eid in claims else own
+                if claim != "denied":  # a denied statement holds nothing
+                    voices.append((actor, speaker, entry, claim))
         if len(voices) < 2 or len({entry[STANCE] for _, _, entry, _ in voices}) < 2:
             continue
         voices.sort(key=lambda v: (v[0], v[1]))
-        members = tuple(Voice.fast(actor=actor, speaker=speaker, stance=entry[STANCE], claim_status=claim,
-                                   occurred=occ_of(entry[OCCURRED]), uncertain=ctx.unsure(entry),
-                                   event_ids=(entry[EID],))
-                        for actor, speaker, entry, claim in voices)
+        members = tuple(_voice(actor, speaker, entry, claim, ctx) for actor, speaker, entry, claim in voices)
         out.append(Contradiction.fast(side=side, issue=issue, voices=members,
                                       event_ids=tuple(v.event_ids[0] for v in members)))
     out.sort(key=attrgetter("issue", "side"))
     return tuple(out)
+
+
+def _voice(actor: str, speaker: str, entry: list[Any], claim: str, ctx: Context) -> Voice:
+    unsure = ctx.unsure(entry)
+    key = (actor, speaker, claim, unsure, *entry)
+    found = _VOICES.get(key)
+    if found is None:
+        if len(_VOICES) > _HELD_LIMIT:
+            _VOICES.clear()
+        found = _VOICES[key] = Voice.fast(actor=actor, speaker=speaker, stance=entry[STANCE], claim_status=claim,
+                                          occurred=occ_of(entry[OCCURRED]), uncertain=unsure, event_ids=(entry[EID],))
+    return found
 
 
 def _claim_ids(acc: Acc) -> Iterable[str]:

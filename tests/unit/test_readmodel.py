@@ -354,3 +354,32 @@ def test_a_list_row_as_of_a_moment_equals_the_full_state_cut_down(bodies: list[d
                 full = replay_track(events, track, moment, TODAY)
                 listed = rm.state(track, moment, TODAY, detail=False)
                 assert listed == (full.list_row() if full is not None else None), (track, moment)
+
+
+def test_the_events_a_read_keeps_are_never_changed_by_the_views_made_of_them(demo_db: Path) -> None:
+    """States share the events they parse (fetch_positions, within a read): every fold and freeze
+    of every track, at several moments, leaves each kept event as the log holds it."""
+    from pydantic_core import from_json
+
+    from projections.records import normalise
+
+    store = EventStore(demo_db)
+    rm = ReadModel(store)
+    rm.catch_up()
+    moments = [Moment(), Moment(as_of=date(2025, 2, 12)), Moment(as_of=date(2025, 2, 18)),
+               Moment(known_at=datetime(2025, 2, 19, tzinfo=UTC)),
+               Moment(as_of=date(2025, 2, 18), known_at=datetime(2025, 2, 20, tzinfo=UTC))]
+    for moment in moments:
+        for track in rm.tracks():
+            rm.state(track, moment, TODAY)
+            rm.state(track, moment, TODAY, detail=False)
+    kept = rm._parsed
+    assert len(kept) > 50  # the demo's reads kept most of its events
+    stored = dict(store.conn.execute("SELECT position, body FROM events"))
+    changed = [p for p, ev in kept.items() if ev.body != normalise(from_json(stored[p]))]
+    assert changed == []
+    # and a second round of reads is served from them, giving the same states
+    again = {(t, m): rm.state(t, m, TODAY) for m in moments for t in rm.tracks()}
+    fresh = ReadModel(EventStore(demo_db, readonly=True))
+    assert again == {(t, m): fresh.state(t, m, TODAY) for m in moments for t in rm.tracks()}
+    store.close()

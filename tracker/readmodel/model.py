@@ -78,6 +78,7 @@ CHUNK = 500
 # The first page of a kind's latest entities (_latest_entities): rows per entity wanted, and some.
 PAGE_ROWS_PER_ENTITY, PAGE_EXTRA_ROWS = 3, 16
 BODIES_KEPT = 100_000  # event bodies a server log's read model keeps in memory (~50 MB at most)
+PARSED_KEPT = 20_000  # parsed events a read model keeps for its states' reads (~2 KB each)
 # Correction fields that move an event in the indexes (date, tracks, which entity it belongs to, a
 # planned date that ranks it): taken from the families' entities, so a new entity cannot miss it.
 RANKING_FIELDS = frozenset({"occurred", "tracks", "target", "actor", "type"}
@@ -192,6 +193,7 @@ class ReadModel:
         # A server log's event bodies by position, as fetched: a log position's body never
         # changes, and each fetch is a round trip (a third of an as-of query's time on a server).
         self._bodies: dict[int, str] | None = {} if store.shared else None
+        self._parsed: dict[int, Ev] = {}  # see fetch_positions
 
     def _cached(self, name: str, load: Any) -> Any:
         """A value derived from the rm_ tables, kept while the checkpoint stays where it is."""
@@ -640,6 +642,21 @@ class ReadModel:
     def fetch_positions(self, positions: Sequence[int]) -> list[Ev]:
         """The events at these positions, in log order."""
         wanted = sorted(set(positions))
+        # Within a state's read (pinned), parsed events are kept: folding and freezing never
+        # change a body, and a busy track's view parses a thousand, most of them again at the
+        # next date viewed (parsing was the largest cost of the slowest as-of queries). Every
+        # other caller gets bodies of its own, to do with as it likes.
+        kept = self._parsed if self._pin is not None else None
+        if kept is None:
+            return self._parse_positions(wanted)
+        missing = [p for p in wanted if p not in kept]
+        if missing:
+            if len(kept) + len(missing) > PARSED_KEPT:
+                kept.clear()
+            kept.update((e.position, e) for e in self._parse_positions(missing))
+        return [kept[p] for p in wanted if p in kept]
+
+    def _parse_positions(self, wanted: list[int]) -> list[Ev]:
         if self._bodies is not None:  # a server's log: what was fetched before is not asked again
             kept = self._bodies
             missing = [p for p in wanted if p not in kept]
@@ -667,6 +684,7 @@ class ReadModel:
         """The amendments (known by K) bearing on these events, following chains."""
         found: dict[int, None] = {}
         frontier = list(dict.fromkeys(ids))
+        named: frozenset[str] | None = None
         if self._pin is not None:
             # In a read, only the few ids some amendment names are looked up (a busy track's
             # view asks about thousands): each look-up was a round trip on a server.
@@ -681,7 +699,7 @@ class ReadModel:
                     if pos not in found:
                         found[pos] = None
                         nxt.append(aid)
-            frontier = nxt
+            frontier = nxt if named is None else [i for i in nxt if i in named]  # (amendments of amendments)
         return am.resolve(self.fetch_positions(list(found)), known_text)
 
     # -- look-ups for the service ------------------------------------------------------------
@@ -895,17 +913,16 @@ class ReadModel:
         """`_reranked` of each kind, in one look-up: an event counts for a kind if it is indexed
         under it (or a correction moved it) and its corrected form is of it."""
         k, d = moment.known_bound, moment.valid_bound
-        # The few rows a correction re-ranked, by their own index: left to itself, SQLite walked
-        # every entity row of a busy track instead (9 ms of each view of it).
-        q = (f"SELECT DISTINCT kind, position FROM rm_entities INDEXED BY rm_entities_reranked "
-             f"WHERE kind IN ({','.join('?' * len(kinds))}) AND reranked_at <= ?")
-        args: list[Any] = [*kinds, k]
-        if track is not None:
-            q += " AND track = ?"
-            args.append(track)
+        # The few rows a correction re-ranked, read once while the checkpoint stays (each view
+        # asked three times, a round trip each on a server), by their own index: left to itself,
+        # SQLite walked every entity row of a busy track instead (9 ms of each view of it).
+        rows = self._cached("reranked", lambda: self.conn.execute(
+            "SELECT kind, position, track, reranked_at FROM rm_entities INDEXED BY rm_entities_reranked "
+            "WHERE reranked_at IS NOT NULL").fetchall())
         indexed: dict[int, set[str]] = {}
-        for kind, position in self.conn.execute(q, args):
-            indexed.setdefault(position, set()).add(kind)
+        for kind, position, on, reranked in rows:
+            if kind in kinds and reranked <= k and (track is None or on == track):
+                indexed.setdefault(position, set()).add(kind)
         moved = set(self.moved_positions(moment))
         evs = self.fetch_positions(sorted(set(indexed) | moved))
         amendments = self.amendments_for([e.id for e in evs], moment.known_text)

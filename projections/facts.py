@@ -146,11 +146,11 @@ def dated(ev: Ev, claims: Claims, as_of: date | None) -> dict[str, Any]:
 
 def claim_history(ev: Ev, claims: Claims, as_of: date | None) -> tuple[ClaimChange, ...]:
     b = ev.body
-    original = ClaimChange(status=b.get("status", "confirmed"), by=tuple(b.get("proposer") or b.get("actors") or ())[:5],
+    original = ClaimChange.fast(status=b.get("status", "confirmed"), by=tuple(b.get("proposer") or b.get("actors") or ())[:5],
                            summary=b["summary"], occurred=occ(b["occurred"]),
                            uncertain=uncertain(b["occurred"], as_of), event_ids=(b["id"],))
     rest = [
-        ClaimChange(status=c.body["new_status"], by=tuple(c.body.get("by") or ()), reason=c.body.get("reason"),
+        ClaimChange.fast(status=c.body["new_status"], by=tuple(c.body.get("by") or ()), reason=c.body.get("reason"),
                     summary=c.body["summary"], occurred=occ(c.body["occurred"]),
                     uncertain=uncertain(c.body["occurred"], as_of), event_ids=(c.body["id"],))
         for c in by_key(claims.get(b["id"], ()))

@@ -24,7 +24,7 @@ def _act(e: Ev, claims: Claims, as_of: date | None) -> AgreementAct:
     b = e.body
     kind = ACTS[e.type]
     parties = tuple(b.get("signatories") or ()) if kind == "signed" else (b["party"],)
-    return AgreementAct(
+    return AgreementAct.fast(
         act=kind, parties=parties, detail=b.get("venue") if kind == "signed" else b.get("ratified_by"),
         reason=b.get("reason"), effective=occ(b.get("effective")), **dated(e, claims, as_of))
 
@@ -58,11 +58,11 @@ def agreement(agreement_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
     acts = [a for e in ordered if e.type in ACTS if (a := _act(e, claims, as_of)).claim_status != "denied"]
     signatories = _who(acts, "signed")
     anchor = base or ordered[0].body
-    return Agreement(
+    return Agreement.fast(
         agreement=agreement_id, title=(base or {}).get("title", agreement_id),
         parties=tuple((base or {}).get("parties") or ()) or signatories,
         acts=tuple(acts), signatories=signatories, ratified_by=_who(acts, "ratified"), withdrawn=_who(acts, "withdrawn"),
-        commitments=tuple(Commitment(**{**c, "event_ids": tuple(c["event_ids"])}) for c in commitments.values()),
+        commitments=tuple(Commitment.fast(**{**c, "event_ids": tuple(c["event_ids"])}) for c in commitments.values()),
         claim_status=claim_status(anchor["id"], anchor.get("status", "confirmed"), claims),
         first_seen=occ(ordered[0].body["occurred"]), occurred=occ(anchor["occurred"]), uncertain=uncertain(anchor["occurred"], as_of),
         event_ids=tuple(e.id for e in ordered),

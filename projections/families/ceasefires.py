@@ -49,7 +49,7 @@ def ceasefire(ceasefire_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
     else:
         status = "violated" if violations else "in_force"
     anchor = base if is_declaration else ordered[0]
-    return Ceasefire(
+    return Ceasefire.fast(
         ceasefire=ceasefire_id, parties=tuple(b.get("parties") or ()) if is_declaration else (),
         scope=b.get("scope") if is_declaration else None, starts=starts, ends=ends, status=status,
         violations=violations, ended=occ(ended.body["occurred"]) if ended else None,

@@ -23,7 +23,7 @@ def denied_claim(target: str, changes: Sequence[Ev], targets: Mapping[str, Ev], 
     original = targets.get(target)
     summary = original.body["summary"] if original else last.body["summary"]
     ids = [c.id for c in by_key(changes)] + ([target] if original else [])
-    return DeniedClaim(target=target, summary=summary, by=tuple(last.body.get("by") or ()),
+    return DeniedClaim.fast(target=target, summary=summary, by=tuple(last.body.get("by") or ()),
                        occurred=occ(last.body["occurred"]), uncertain=uncertain(last.body["occurred"], as_of),
                        event_ids=tuple(ids))
 

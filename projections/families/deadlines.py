@@ -54,7 +54,7 @@ def deadline(deadline_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | 
             set_by = tuple(b.get("set_by") or ()) or set_by
             consequence = b.get("consequence") or consequence
         elif e.type == "deadline_extended":
-            extensions.append(DeadlineExtension(
+            extensions.append(DeadlineExtension.fast(
                 from_date=occ(due), to_date=occ(b["to_date"]), by=tuple(b.get("by") or ()), reason=b.get("reason"),
                 occurred=occ(b["occurred"]), uncertain=uncertain(b["occurred"], as_of), event_ids=(b["id"],)))
             due = b["to_date"]
@@ -70,7 +70,7 @@ def deadline(deadline_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | 
         if not upcoming:
             status = "passed"
     found = (met_by or {}).get(met) if met else None
-    return Deadline(
+    return Deadline.fast(
         deadline=deadline_id, title=title, status=status, due=occ(due), original_due=occ(original),
         extensions=tuple(extensions), set_by=set_by, consequence=consequence, met_by=met,
         met_by_type=found[0] if found else None, met_by_title=found[1] if found else None,

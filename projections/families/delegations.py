@@ -33,7 +33,7 @@ def delegation(side: str, evs: Sequence[Ev], claims: Claims, as_of: date | None)
     leads = [t.lead for t in reversed(chosen) if t.lead]
     people = list(dict.fromkeys([*leads, *(n for t in chosen for n in t.negotiators)]))
     latest = chosen[-1]
-    return Delegation(side=side, negotiators=tuple(people), teams=tuple(chosen), occurred=latest.occurred,
+    return Delegation.fast(side=side, negotiators=tuple(people), teams=tuple(chosen), occurred=latest.occurred,
                       uncertain=latest.uncertain, event_ids=tuple(i for t in chosen for i in t.event_ids))
 
 

@@ -46,7 +46,7 @@ def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | No
             planned = b["planned"]
             first_planned = first_planned or b["planned"]
         elif t == "meeting_postponed":
-            postponements.append(Postponement(
+            postponements.append(Postponement.fast(
                 from_date=occ(b.get("from_date") or planned), to_date=occ(b.get("to_date")),
                 by=tuple(b.get("by") or ()), reason=b.get("reason"), occurred=occ(b["occurred"]),
                 uncertain=uncertain(b["occurred"], as_of), event_ids=(b["id"],)))
@@ -65,7 +65,7 @@ def meeting(meeting_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | No
     if status in ("scheduled", "postponed") and planned is not None and today is not None:
         upcoming = planned["latest"] >= today.isoformat()
         date_passed = not upcoming
-    return Meeting(
+    return Meeting.fast(
         meeting=meeting_id, title=title, status=status, planned=occ(planned), first_planned=occ(first_planned),
         participants=participants, host=host, location=location, postponements=tuple(postponements),
         held=occ(held) if status == "held" else None, outcome=outcome, cancelled_by=cancelled_by, reason=reason,

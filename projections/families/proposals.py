@@ -27,7 +27,7 @@ ENTITY = Entity("proposal", ids={"proposal_tabled": "proposal", "proposal_answer
 
 def _answer(e: Ev, claims: Claims, as_of: date | None) -> ProposalAnswer:
     b = e.body
-    return ProposalAnswer(
+    return ProposalAnswer.fast(
         responder=b["responder"], response=b["response"], counter=b.get("counter"), reason=b.get("reason"),
         **dated(e, claims, as_of))
 
@@ -59,7 +59,7 @@ def proposal(proposal_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | 
     latest = tabled[-1] if tabled else ordered[0]  # answered but never tabled here: known by its id only
     b: Mapping[str, Any] = latest.body
     stages = tuple(b.get("stages") or ()) if tabled else ()
-    return Proposal(
+    return Proposal.fast(
         proposal=proposal_id, title=b["title"] if tabled else proposal_id, proposer=tuple(b.get("proposer") or ()) if tabled else (),
         stages=stages, claim_status=claim_status(latest.id, b.get("status", "confirmed"), claims) if tabled else "confirmed",
         claim_history=tuple(history), first_seen=occ(ordered[0].body["occurred"]),

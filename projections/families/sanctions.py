@@ -18,7 +18,7 @@ def sanctions(sanctions_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
     ordered = by_key(evs)
     if not ordered:
         return None
-    steps = [SanctionsStep(action=b["action"], by=tuple(b.get("by") or ()), on=tuple(b.get("on") or ()),
+    steps = [SanctionsStep.fast(action=b["action"], by=tuple(b.get("by") or ()), on=tuple(b.get("on") or ()),
                            measure=b.get("measure"), **dated(e, claims, as_of))
              for e in ordered for b in (e.body,)]
     live = [s for s in steps if s.claim_status != "denied"]
@@ -27,7 +27,7 @@ def sanctions(sanctions_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
     by = next((s.by for s in reversed(live) if s.by), latest.by)
     on = next((s.on for s in reversed(live) if s.on), latest.on)
     measure = next((s.measure for s in reversed(live) if s.measure), latest.measure)
-    return Sanctions(sanctions=sanctions_id, action=latest.action, by=by, on=on, measure=measure, history=tuple(steps),
+    return Sanctions.fast(sanctions=sanctions_id, action=latest.action, by=by, on=on, measure=measure, history=tuple(steps),
                      claim_status=latest.claim_status, occurred=latest.occurred, uncertain=latest.uncertain,
                      event_ids=tuple(e.id for e in ordered))
 

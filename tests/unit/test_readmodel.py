@@ -383,3 +383,37 @@ def test_the_events_a_read_keeps_are_never_changed_by_the_views_made_of_them(dem
     fresh = ReadModel(EventStore(demo_db, readonly=True))
     assert again == {(t, m): fresh.state(t, m, TODAY) for m in moments for t in rm.tracks()}
     store.close()
+
+
+def test_states_built_without_validation_are_what_validation_makes(demo_db: Path) -> None:
+    """Freezing builds thousands of facts without pydantic's validation (Frozen.fast): each state
+    must be exactly the one validating its own fields would give (tuples, dates, nested facts)."""
+    from projections.state import TrackState
+
+    store = EventStore(demo_db)
+    rm = ReadModel(store)
+    rm.catch_up()
+    moments = [Moment(), Moment(as_of=date(2025, 2, 12)), Moment(as_of=date(2025, 2, 18)),
+               Moment(known_at=datetime(2025, 2, 19, tzinfo=UTC))]
+    checked = 0
+    for moment in moments:
+        for track in rm.tracks():
+            for state in (rm.state(track, moment, TODAY), rm.state(track, moment, TODAY, detail=False)):
+                if state is not None:
+                    assert TrackState.model_validate(state.model_dump()) == state, (track, moment)
+                    checked += 1
+    assert checked > 20
+    store.close()
+
+
+@PROFILE
+@given(logs(max_size=30), st.lists(moments(), min_size=1, max_size=3))
+def test_states_of_any_log_are_what_validation_makes(bodies: list[dict[str, Any]], ms: list[Moment]) -> None:
+    from projections.state import TrackState
+
+    with rebuilt_then_caught_up(bodies) as rm:
+        for moment in [Moment(), *ms]:
+            for track in ("t-one", "t-two"):
+                state = rm.state(track, moment, TODAY)
+                if state is not None:
+                    assert TrackState.model_validate(state.model_dump()) == state, (track, moment)

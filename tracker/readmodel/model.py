@@ -78,7 +78,7 @@ CHUNK = 500
 # The first page of a kind's latest entities (_latest_entities): rows per entity wanted, and some.
 PAGE_ROWS_PER_ENTITY, PAGE_EXTRA_ROWS = 3, 16
 BODIES_KEPT = 100_000  # event bodies a server log's read model keeps in memory (~50 MB at most)
-PARSED_KEPT = 20_000  # parsed events a read model keeps for its states' reads (~2 KB each)
+PARSED_KEPT = 50_000  # parsed events a read model keeps for its states' reads (~1.4 KB each: 70 MB)
 # Correction fields that move an event in the indexes (date, tracks, which entity it belongs to, a
 # planned date that ranks it): taken from the families' entities, so a new entity cannot miss it.
 RANKING_FIELDS = frozenset({"occurred", "tracks", "target", "actor", "type"}

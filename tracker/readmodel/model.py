@@ -680,26 +680,43 @@ class ReadModel:
             out.extend(Ev(p, normalise(from_json(b))) for p, b in self.conn.execute(q, list(chunk)))
         return out
 
+    def _amendments_by_target(self) -> dict[str, list[tuple[int, str]]]:
+        """target id -> (position, id) of each amendment naming it, as of the checkpoint."""
+        def load() -> dict[str, list[tuple[int, str]]]:
+            out: dict[str, list[tuple[int, str]]] = {}
+            for target, position, aid in self.conn.execute("SELECT target, position, id FROM rm_amendments"):
+                out.setdefault(target, []).append((position, aid))
+            return out
+
+        return self._cached("amendments_by_target", load)  # type: ignore[no-any-return]
+
     def amendments_for(self, ids: Sequence[str], known_text: str | None = None) -> am.Amendments:
         """The amendments (known by K) bearing on these events, following chains."""
         found: dict[int, None] = {}
         frontier = list(dict.fromkeys(ids))
-        named: frozenset[str] | None = None
         if self._pin is not None:
-            # In a read, only the few ids some amendment names are looked up (a busy track's
-            # view asks about thousands): each look-up was a round trip on a server.
-            named = self._cached("amendment_targets", lambda: frozenset(
-                r[0] for r in self.conn.execute("SELECT DISTINCT target FROM rm_amendments")))
-            frontier = [i for i in frontier if i in named]
+            # In a read, the amendments are looked up in memory, all of them read once while the
+            # checkpoint stays (they are few; each look-up was a round trip on a server). Not in
+            # a catch-up: it writes them as it goes.
+            by_target = self._amendments_by_target()
+            while frontier:
+                nxt: list[str] = []
+                for target in frontier:
+                    for pos, aid in by_target.get(target, ()):
+                        if pos not in found:
+                            found[pos] = None
+                            nxt.append(aid)
+                frontier = nxt
+            return am.resolve(self.fetch_positions(list(found)), known_text)
         while frontier:
-            nxt: list[str] = []
+            nxt = []
             for chunk in _chunks(frontier):
                 q = f"SELECT position, id FROM rm_amendments WHERE target IN ({','.join('?' * len(chunk))})"
                 for pos, aid in self.conn.execute(q, list(chunk)):
                     if pos not in found:
                         found[pos] = None
                         nxt.append(aid)
-            frontier = nxt if named is None else [i for i in nxt if i in named]  # (amendments of amendments)
+            frontier = nxt
         return am.resolve(self.fetch_positions(list(found)), known_text)
 
     # -- look-ups for the service ------------------------------------------------------------
@@ -828,14 +845,9 @@ class ReadModel:
         d = self._valid_bound(moment)
         k = moment.known_bound
         acc = self._load_snapshot(track, snap, list_only)
-        deferred: set[int] = set()
-        if snap.kind == "diag":
-            row = self.conn.execute("SELECT deferred FROM rm_snapshots WHERE track = ? AND kind = ? AND day = ? "
-                                    "AND position = ?", (track, snap.kind, snap.day, snap.position)).fetchone()
-            deferred = set(json.loads(row[0]))
-        positions: dict[int, None] = dict.fromkeys(deferred)
         # The facts of the moment not in the snapshot: dated after D_s, recorded after R_s, or
-        # logged after P_s with an earlier transaction time (back-dated). Index range scans only.
+        # logged after P_s with an earlier transaction time (back-dated). Index range scans only,
+        # sent together (one round trip on a server).
         queries = [
             ("SELECT position FROM rm_track_events WHERE track = ? AND earliest > ? AND earliest <= ? AND recorded_at <= ?",
              (track, snap.day, d, k)),
@@ -849,8 +861,14 @@ class ReadModel:
             # Every fact dated by D and recorded by K is in the first range: the other two would
             # only walk the whole track again (12 ms on the 1M benchmark's busiest track).
             del queries[1:]
-        for q, args in queries:
-            positions.update((r[0], None) for r in self.conn.execute(q, args))
+        if snap.kind == "diag":  # and the facts the snapshot left for later
+            queries.append(("SELECT deferred FROM rm_snapshots WHERE track = ? AND kind = ? AND day = ? AND position = ?",
+                            (track, snap.kind, snap.day, snap.position)))
+        ranges = _fetch_all(self.conn, queries)
+        deferred: set[int] = set(json.loads(ranges.pop()[0][0])) if snap.kind == "diag" else set()
+        positions: dict[int, None] = dict.fromkeys(deferred)
+        for rows in ranges:
+            positions.update((r[0], None) for r in rows)
         # Events a correction moved (date or tracks) are judged by their corrected form.
         positions.update((p, None) for p in self.moved_positions(moment))
         as_of = moment.valid_bound
@@ -895,13 +913,11 @@ class ReadModel:
         return out
 
     # -- entities, claims, actors at a moment ---------------------------------------------------
-    def _entity_events(self, where: str, args: Sequence[Any], moment: Moment) -> list[Ev]:
-        """Entity events matching `where` at the moment, amended (rows whose index entry a
-        correction may have changed are judged by their corrected form)."""
-        d, k = moment.valid_bound, moment.known_bound
-        rows = self.conn.execute(
-            f"SELECT position FROM rm_entities WHERE {where} AND earliest <= ? AND recorded_at <= ?", (*args, d, k)).fetchall()
-        evs = self.fetch_positions(sorted({r[0] for r in rows}))
+    def _amended_at(self, positions: Iterable[int], moment: Moment) -> list[Ev]:
+        """The events at these positions as the record stands at the moment (corrected, the
+        retracted left out), those dated by D, in log order."""
+        d = moment.valid_bound
+        evs = self.fetch_positions(sorted(set(positions)))
         amendments = self.amendments_for([e.id for e in evs], moment.known_text)
         return [f for e in evs if (f := am.amend(e, amendments)) is not None and f.earliest <= d]
 
@@ -939,8 +955,8 @@ class ReadModel:
         return out
 
     def _chosen_events(self, track: str, chosen: dict[str, list[str]], moment: Moment) -> dict[str, list[Ev]]:
-        """`_entity_events` of the chosen entities of every kind, in one look-up: per kind, the
-        events indexed under one of its chosen entities, amended, in log order."""
+        """The events of the chosen entities of every kind (`_amended_at`), in one look-up: per
+        kind, the events indexed under one of its chosen entities, in log order."""
         d, k = moment.valid_bound, moment.known_bound
         # One statement a kind (each a look-up by the primary key, kind and entity first), all
         # sent together: one asking for every kind at once made the server scan the whole track.
@@ -951,9 +967,7 @@ class ReadModel:
         by_kind: dict[str, set[int]] = {}
         for (kind, _), rows in zip(asked, found, strict=True):
             by_kind.setdefault(kind, set()).update(r[0] for r in rows)
-        evs = self.fetch_positions(sorted(set().union(*by_kind.values())))
-        amendments = self.amendments_for([e.id for e in evs], moment.known_text)
-        fixed = {e.position: f for e in evs if (f := am.amend(e, amendments)) is not None and f.earliest <= d}
+        fixed = {e.position: e for e in self._amended_at(set().union(*by_kind.values()), moment)}
         return {kind: [fixed[p] for p in sorted(ps) if p in fixed] for kind, ps in by_kind.items()}
 
     def entity_groups(self, track: str, moment: Moment, kinds: Sequence[str] = tuple(ent.LIMITS)) -> dict[str, dict[str, list[Ev]]]:
@@ -1034,22 +1048,30 @@ class ReadModel:
             out[kind] = found
         return out
 
-    def _claim_targets(self) -> frozenset[str]:
-        """Every id a claim status change names by its stored form (corrected ones: `_reranked`)."""
-        return self._cached("claim_targets", lambda: frozenset(r[0] for r in self.conn.execute(
-            "SELECT DISTINCT entity FROM rm_entities WHERE kind = 'claim'")))
+    def _claim_rows(self) -> dict[str, list[tuple[int, str, str]]]:
+        """Every id a claim status change names by its stored form (corrected ones: `_reranked`),
+        with the (position, earliest, recorded_at) of each change: few, so read once while the
+        checkpoint stays (a look-up a view was a round trip on a server)."""
+        def load() -> dict[str, list[tuple[int, str, str]]]:
+            out: dict[str, list[tuple[int, str, str]]] = {}
+            for entity, position, earliest, recorded in self.conn.execute(
+                    "SELECT entity, position, earliest, recorded_at FROM rm_entities WHERE kind = 'claim'"):
+                out.setdefault(entity, []).append((position, earliest, recorded))
+            return out
+
+        return self._cached("claim_rows", load)  # type: ignore[no-any-return]
 
     def claims_for(self, ids: Iterable[str], moment: Moment) -> dict[str, list[Ev]]:
         # A busy track asks about thousands of ids, few of which any claim names: look up only those.
         wanted = set(ids)
-        named = self._claim_targets()
-        evs: dict[int, Ev] = {}
-        for chunk in _chunks(sorted(wanted & named)):
-            for e in self._entity_events(f"kind = 'claim' AND entity IN ({','.join('?' * len(chunk))})", chunk, moment):
-                evs[e.position] = e
+        d, k = moment.valid_bound, moment.known_bound
+        rows = self._claim_rows()
+        positions = [p for target in wanted if target in rows for p, earliest, recorded in rows[target]
+                     if earliest <= d and recorded <= k]
+        found = {e.position: e for e in self._amended_at(positions, moment)}
         for e in self._reranked("claim", moment):  # a correction may have changed what a claim names
-            evs[e.position] = e
-        return {t: v for t, v in claims_index(evs.values()).items() if t in wanted}
+            found[e.position] = e
+        return {t: v for t, v in claims_index(found.values()).items() if t in wanted}
 
     def _actor_rows(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every description of every actor, latest first: the cast is small, so it is kept."""

@@ -1074,16 +1074,20 @@ class ReadModel:
         return {t: v for t, v in claims_index(found.values()).items() if t in wanted}
 
     def _actor_rows(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every description of every actor, latest first: the cast is small, so it is kept."""
+        """Every description of every actor, latest first, each with its ActorInfo: the cast is
+        small, so it is kept (and a busy track's view names hundreds of actors)."""
         def load() -> dict[str, list[tuple[Any, ...]]]:
             out: dict[str, list[tuple[Any, ...]]] = {}
             for row in self.conn.execute(
                     "SELECT DISTINCT e.entity, e.earliest, e.position, e.recorded_at, e.retracted_at, e.reranked_at, "
                     "i.id, i.name, i.kind, i.role, i.affiliation FROM rm_entities e JOIN rm_actor_info i "
                     "ON i.position = e.position WHERE e.kind = 'actor'"):
-                out.setdefault(row[0], []).append(row)
+                actor = row[0]
+                info = ActorInfo.fast(id=actor, name=row[7], kind=row[8], role=row[9], affiliation=row[10],
+                                      event_ids=(row[6],))
+                out.setdefault(actor, []).append((*row[1:6], info))
             for rows in out.values():
-                rows.sort(key=lambda r: (r[1], r[2]), reverse=True)
+                rows.sort(key=lambda r: (r[0], r[1]), reverse=True)  # (earliest, position)
             return out
 
         return self._cached("actors", load)
@@ -1095,11 +1099,10 @@ class ReadModel:
         wanted = set(actors)
         latest: dict[str, tuple[tuple[str, int], ActorInfo]] = {}
         for actor in wanted:
-            for _, earliest, pos, recorded, retracted, reranked, eid, name, kind, role, affiliation in table.get(actor, ()):
+            for earliest, pos, recorded, retracted, reranked, info in table.get(actor, ()):
                 if earliest > d or recorded > k or (retracted and retracted <= k) or (reranked and reranked <= k):
                     continue
-                latest[actor] = ((earliest, pos), ActorInfo.fast(
-                    id=actor, name=name, kind=kind, role=role, affiliation=affiliation, event_ids=(eid,)))
+                latest[actor] = ((earliest, pos), info)
                 break
         for ev in self._reranked("actor", moment):
             b = ev.body

@@ -77,3 +77,13 @@ def test_a_query_runs_with_the_collector_paused(tmp_path: Path, monkeypatch: pyt
         assert tracker.track("nowhere") is None
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_what_a_section_keeps_is_examined_once_as_it_ends() -> None:
+    """Containers made while paused and kept afterwards (a cache filled by a query) go to the
+    oldest generation as the section ends, so the next sections' collections do not walk them."""
+    kept: list[list[int]] = []
+    with collector_paused():
+        kept.extend([i] for i in range(20_000))
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(kept) in oldest and id(kept[-1]) in oldest

@@ -369,3 +369,30 @@ def test_a_wait_for_the_append_lock_is_told_and_ends(pg_url: str, body: Body, mo
             store.append([body()])
         holder.join()
         assert store.head()[0] == 1 and len(_rows(pg_url)) == 1
+
+
+def _analyses(url: str) -> dict[str, int]:
+    """tracker_read table -> how many times it was analysed by hand (not by autovacuum)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        return {r[0]: r[1] for r in conn.execute(
+            "SELECT relname, analyze_count FROM pg_stat_user_tables WHERE schemaname = 'tracker_read'")}
+
+
+def test_the_read_side_filled_in_bulk_is_analysed_for_the_planner(pg_cluster: Any, demo_db: Path) -> None:
+    """After a copy or a rebuild the server must not plan the first queries without statistics."""
+    database = pg_cluster.new_database()
+    owner = pg_cluster.url(database)
+    init_server(owner, analysts=["alice"])
+    with Tracker.open(demo_db) as source, Tracker.open(owner) as target:
+        source.copy_to(target)
+    after_copy = _analyses(owner)
+    assert all(after_copy[t] >= 1 for t in ("events", "event_tracks", "rm_entities", "rm_snapshots", "rm_track_events"))
+    # An analyst rebuilds: the read models (the analysts' group's) are analysed again, the log's
+    # copy (the owner's) is left to autovacuum, and nothing is said about it.
+    with Tracker.open(pg_cluster.url(database, "alice")) as alice:
+        alice.rebuild()
+    deadline = time.monotonic() + 5
+    while (now := _analyses(owner))["rm_entities"] == after_copy["rm_entities"] and time.monotonic() < deadline:
+        time.sleep(0.1)  # the server's statistics reach other sessions within a second
+    assert now["rm_entities"] > after_copy["rm_entities"] and now["events"] == after_copy["events"]

@@ -308,6 +308,7 @@ class ReadModel:
             with self._writing_snapshots():
                 self._bulk_build(head)
             self._set_checkpoint(head)
+        self.store.refresh_statistics()
         # A rebuild is the long wait after a big import: make the list of tracks for today too, so
         # the first screen opened next shows at once instead of folding every track again.
         self.list_states(date.today())

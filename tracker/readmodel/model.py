@@ -278,9 +278,12 @@ class ReadModel:
             if head == cp:
                 return 0
             self._caches.clear()
-            with self._writing_snapshots():
-                self._apply_new(cp, head)
-            self._set_checkpoint(head)
+            try:
+                with self._writing_snapshots():
+                    self._apply_new(cp, head)
+                self._set_checkpoint(head)
+            finally:
+                self._caches.clear()  # what was read mid-write: a rollback would leave it wrong
             return head - cp
 
     @paused_collector
@@ -305,9 +308,12 @@ class ReadModel:
                               "('plan_lead', '0')", (LAYOUT,))
             self.conn.execute("INSERT INTO rm_checkpoint(name, position) VALUES ('log', 0)")
             head = self.store.head()[0]
-            with self._writing_snapshots():
-                self._bulk_build(head)
-            self._set_checkpoint(head)
+            try:
+                with self._writing_snapshots():
+                    self._bulk_build(head)
+                self._set_checkpoint(head)
+            finally:
+                self._caches.clear()  # what was read mid-write: a rollback would leave it wrong
         self.store.refresh_statistics()
         # A rebuild is the long wait after a big import: make the list of tracks for today too, so
         # the first screen opened next shows at once instead of folding every track again.

@@ -935,7 +935,7 @@ class ReadModel:
     def _reranked_kinds(self, kinds: Sequence[str], moment: Moment, track: str | None = None) -> dict[str, list[Ev]]:
         """`_reranked` of each kind, in one look-up: an event counts for a kind if it is indexed
         under it (or a correction moved it) and its corrected form is of it."""
-        k, d = moment.known_bound, moment.valid_bound
+        k = moment.known_bound
         # The few rows a correction re-ranked, read once while the checkpoint stays (each view
         # asked three times, a round trip each on a server), by their own index: left to itself,
         # SQLite walked every entity row of a busy track instead (9 ms of each view of it).
@@ -947,17 +947,12 @@ class ReadModel:
             if kind in kinds and reranked <= k and (track is None or on == track):
                 indexed.setdefault(position, set()).add(kind)
         moved = set(self.moved_positions(moment))
-        evs = self.fetch_positions(sorted(set(indexed) | moved))
-        amendments = self.amendments_for([e.id for e in evs], moment.known_text)
         out: dict[str, list[Ev]] = {kind: [] for kind in kinds}
-        for e in evs:
-            if e.recorded_at > k:
-                continue
-            fixed = am.amend(e, amendments)
-            if fixed is None or fixed.earliest > d or (track is not None and track not in fixed.body["tracks"]):
+        for fixed in self._amended_at(set(indexed) | moved, moment):
+            if fixed.recorded_at > k or (track is not None and track not in fixed.body["tracks"]):
                 continue
             kind = (ent.entity_of(fixed.body) or ("",))[0]
-            if kind in out and (e.position in moved or kind in indexed.get(e.position, ())):
+            if kind in out and (fixed.position in moved or kind in indexed.get(fixed.position, ())):
                 out[kind].append(fixed)
         return out
 

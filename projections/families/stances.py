@@ -78,7 +78,7 @@ def _previous(log: Sequence[Sequence[Any]]) -> str | None:
 
 
 def _freeze(acc: Acc, ctx: Context) -> Part:
-    claims, as_of = ctx.claims, ctx.as_of_text
+    claims, unsure = ctx.claims, ctx.unsure
     logs: dict[str, list[list[Any]]] = acc["stance_log"]
     cache = _STANCES
     stances = []
@@ -89,8 +89,7 @@ def _freeze(acc: Acc, ctx: Context) -> Part:
         eid = slot[EID]
         own = slot[STATUS] or "confirmed"  # (slot_status, inlined: a busy track has thousands)
         claim = claim_status(eid, own, claims) if eid in claims else own
-        text = slot[OCCURRED]  # (ctx.unsure, inlined)
-        unsure_now = as_of is not None and (text.split("~")[1] if "~" in text else text[:10]) > as_of
+        unsure_now = unsure(slot)
         log = logs.get(name, ())
         history = tuple([entry[EID] for entry in log])
         previous = _previous(log) if len(log) > 1 else None
@@ -105,7 +104,7 @@ def _freeze(acc: Acc, ctx: Context) -> Part:
             found = cache[key] = Stance.fast(
                 actor=actor, issue=issue, stance=slot[VALUES], speaker=slot[VALUES + 1], quote=slot[VALUES + 2],
                 summary=slot[VALUES + 3] or "", claim_status=claim, event_id=eid,
-                occurred=occ_of(text), uncertain=unsure_now, event_ids=(eid,),
+                occurred=occ_of(slot[OCCURRED]), uncertain=unsure_now, event_ids=(eid,),
                 previous=previous, history=history,
             )
         stances.append(found)

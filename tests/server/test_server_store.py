@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -250,15 +250,22 @@ def _read_side(url: str) -> set[str]:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tracker_read'")}
 
 
+def _demo_on_a_new_server(pg_cluster: Any, demo_db: Path, *, analysts: Sequence[str] = (),
+                          readers: Sequence[str] = ()) -> tuple[str, str]:
+    """(database, its owner's URL): a new server log, with these roles, holding the demo copied there."""
+    database = pg_cluster.new_database()
+    owner = pg_cluster.url(database)
+    init_server(owner, analysts=analysts, readers=readers)
+    with Tracker.open(demo_db) as source, Tracker.open(owner) as target:
+        source.copy_to(target)
+    return database, owner
+
+
 def test_the_read_models_live_on_the_server_made_once_for_the_whole_team(
         pg_cluster: Any, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: Body) -> None:
     from tracker.readmodel import ReadModel
 
-    database = pg_cluster.new_database()
-    owner = pg_cluster.url(database)
-    init_server(owner, analysts=["alice", "bob"], readers=["rita"])
-    with Tracker.open(demo_db) as source, Tracker.open(owner) as target:
-        source.copy_to(target)
+    database, owner = _demo_on_a_new_server(pg_cluster, demo_db, analysts=["alice", "bob"], readers=["rita"])
     assert {"rm_snapshots", "rm_track_state", "rm_checkpoint"} <= _read_side(owner)
     # Nothing of the log is kept on this machine: a new one (an empty cache) reads the same.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "new-machine-cache"))
@@ -284,11 +291,7 @@ def test_the_read_models_live_on_the_server_made_once_for_the_whole_team(
 def test_a_reader_of_read_models_left_behind_folds_the_log_itself(pg_cluster: Any, demo_db: Path) -> None:
     from tracker.readmodel import ReadModel
 
-    database = pg_cluster.new_database()
-    owner = pg_cluster.url(database)
-    init_server(owner, readers=["rita"])
-    with Tracker.open(demo_db) as source, Tracker.open(owner) as target:
-        source.copy_to(target)
+    database, owner = _demo_on_a_new_server(pg_cluster, demo_db, readers=["rita"])
     with psycopg.connect(owner, autocommit=True) as conn:  # read models the team has not made yet
         conn.execute("DROP TABLE tracker_read.rm_checkpoint")
     with Tracker.open(pg_cluster.url(database, "rita")) as rita, Tracker.open(demo_db) as file:
@@ -381,11 +384,7 @@ def _analyses(url: str) -> dict[str, int]:
 
 def test_the_read_side_filled_in_bulk_is_analysed_for_the_planner(pg_cluster: Any, demo_db: Path) -> None:
     """After a copy or a rebuild the server must not plan the first queries without statistics."""
-    database = pg_cluster.new_database()
-    owner = pg_cluster.url(database)
-    init_server(owner, analysts=["alice"])
-    with Tracker.open(demo_db) as source, Tracker.open(owner) as target:
-        source.copy_to(target)
+    database, owner = _demo_on_a_new_server(pg_cluster, demo_db, analysts=["alice"])
     after_copy = _analyses(owner)
     assert all(after_copy[t] >= 1 for t in ("events", "event_tracks", "rm_entities", "rm_snapshots", "rm_track_events"))
     # An analyst rebuilds: the read models (the analysts' group's) are analysed again, the log's

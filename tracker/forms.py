@@ -23,7 +23,7 @@ from events.base import Slug
 from events.dates import DateParseError
 from events.occurred import in_bounds
 from events.types import Commitment, actor_fields, ahead_fields, corrected, type_fields
-from tracker.store.base import InvalidEvents, Problem, StoredEvent, field_path
+from tracker.records import InvalidEvents, Problem, StoredEvent, field_path
 
 
 def normalise_type(name: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -12,12 +11,11 @@ from pydantic import ValidationError
 
 from events import EVENT_TYPES, Event
 
-
-# -- errors -------------------------------------------------------------------------------
-class StoreError(Exception):
-    """Any failure the user should see as a clear message (no traceback)."""
+# Re-exported: the stores and their callers name these as part of the store's surface.
+from tracker.records import InvalidEvents, Problem, StoredEvent, StoreError, field_path  # noqa: F401
 
 
+# -- errors (StoreError, Problem and InvalidEvents live in tracker.records) -------------
 class ConcurrencyConflict(StoreError):
     def __init__(self, expected: int, actual: int) -> None:
         super().__init__(
@@ -34,31 +32,6 @@ class IdConflict(StoreError):
         at = f"at position {position}" if position else "earlier in the same batch"
         super().__init__(f"{where}event id {event_id} is already in the log {at} with different content")
         self.event_id = event_id
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one input: which line (1-based, if from a file), which field, what."""
-
-    line: int | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        parts = []
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.field:
-            parts.append(f"field '{self.field}'")
-        return (": ".join(parts) + ": " if parts else "") + self.message
-
-
-class InvalidEvents(StoreError):
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        shown = "\n".join(f"  {p}" for p in self.problems[:20])
-        more = f"\n  ... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
-        super().__init__(f"{len(self.problems)} problem(s); nothing was written:\n{shown}{more}")
 
 
 class ReadOnlyStore(StoreError):
@@ -83,17 +56,6 @@ class UnusableDatabase(StoreError):
 
 
 # -- rows ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StoredEvent:
-    position: int
-    hash: str
-    event: Event
-
-    @property
-    def id(self) -> str:
-        return self.event.id
-
-
 @dataclass(frozen=True)
 class AppendResult:
     appended: list[StoredEvent]
@@ -225,14 +187,6 @@ def matches(f: EventFilter, event: Event, claim_status: str, recorded_by: str) -
 
 
 # -- validation ---------------------------------------------------------------------------
-def field_path(loc: Sequence[int | str], event_type: str | None) -> str:
-    # Drop the discriminator tag pydantic puts first for a tagged union ('statement_made', 'stance').
-    parts = [str(p) for p in loc]
-    if parts and event_type and parts[0] == event_type:
-        parts = parts[1:]
-    return ".".join(parts) or "type"
-
-
 def validation_problems(exc: ValidationError, line: int | None, event_type: str | None) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):

@@ -22,9 +22,13 @@ with the reason and examples. What it reads (the README's "Dates" section lists 
 Direction: a date written without its year ("14 Feb", "Thursday", "March", "14th") could fall in
 more than one place. A date that happened takes the latest one that began on or before the report's
 day; a planned date (`ahead=True`) the earliest one that ends on or after it. A weekday written with
-the date is part of it: "Monday 24 Feb" is the 24 Feb that falls on a Monday (2025), and is refused
-only when none near does. In "until March" the direction picks the March. Relative words ("next
-month", "last Wed") mean the same whatever the direction.
+the date must agree with the place the direction picks: "Sat 14 Feb" of something that happened,
+reported on Tuesday 18 Feb 2025, is refused (14 Feb 2025 is a Friday; give the year), never read as
+14 Feb 2026. Only a day near at hand (NEAR_AT_HAND, two weeks) may lie against the direction:
+"Monday 24 Feb" in that report is the next Monday, 24 Feb 2025. A week number works the same way:
+"week 53" in February 2025 is refused (2024 has none), not read as 2026-W53. In "until March" the
+direction picks the March. Relative words ("next month", "last Wed") mean the same whatever the
+direction.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Literal
@@ -142,6 +147,9 @@ _WORDS = (
 )
 
 Direction = Literal["back", "ahead"]
+# A weekday written with a date names a day near at hand: within this many days of the report's day
+# it may lie against the direction ("Monday 24 Feb", of something done, in a report of 18 Feb).
+NEAR_AT_HAND = 14
 
 
 class DateParseError(ValueError):
@@ -280,6 +288,10 @@ class _Reader:
         """Every reading of `s` (several when its year is left out; empty when none)."""
         if s.endswith(("?", "~", "%")) and "/" not in s:
             q = s[-1]
+            if s[:-1].rstrip().endswith(("?", "~", "%")):
+                raise DateParseError(
+                    f"{self.raw!r}: one mark of doubt at a time: '?' uncertain, '~' approximate, '%' both "
+                    "(e.g. '2025-02~', '2025-02-14?', '2025%')")
             inner = self.phrase(s[:-1].rstrip())
             return [o.qualified(approximate=q in "~%", uncertain=q in "?%") for o in inner]
         if s.endswith("(approx.)"):
@@ -436,19 +448,42 @@ class _Reader:
         m = re.fullmatch(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})", s) or re.fullmatch(
             r"(?:week|wk|w)\s*(?P<week>\d{1,2})(?:\s+(?:of\s+|in\s+)?(?P<year>\d{4}))?", s)
         if m:
-            years = [self._year(m["year"])] if m["year"] else self._near(-1, 0, 1)
-            out = []
-            for y in years:
-                try:
-                    out.append(Occurred.week_of(date.fromisocalendar(y, int(m["week"]), 1)))
-                except ValueError:
-                    if m["year"]:
-                        raise DateParseError(f"{y} has no ISO week {m['week']}, in {self.raw!r}") from None
-            return out
+            return self._iso_weeks(int(m["week"]), m["year"])
         m = re.fullmatch(r"(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+week\s+(?:of|in)\s+(?P<rest>.+)", s)
         if m:
             return [self._nth_week(o, ORDINALS[m["nth"]]) for o in self._of_precision(m["rest"], "month")]
         return []
+
+    def _iso_weeks(self, week: int, year: str | None) -> list[Occurred]:
+        """ISO week `week` of the year written, else of each year around the report's day.
+
+        A year without that week (most have no week 53) still counts when the direction picks the
+        year: "week 53" in February 2025 is refused (2024 has none), not read as 2026-W53."""
+        if not 1 <= week <= 53:
+            raise DateParseError(f"ISO weeks run from 1 to 53, not {week}, in {self.raw!r}")
+        years = [self._year(year)] if year else self._near(-1, 0, 1)
+        out: list[Occurred] = []
+        lacking: dict[Occurred, int] = {}  # where the week would be, in a year without it
+        for y in years:
+            try:
+                out.append(Occurred.week_of(date.fromisocalendar(y, week, 1)))
+            except ValueError:
+                if year:
+                    raise DateParseError(f"{y} has no ISO week {week}, in {self.raw!r}") from None
+                lacking[Occurred.between(date(y, 12, 28), date(y, 12, 31))] = y
+        if lacking:
+            chosen = self.pick([*out, *lacking])
+            if chosen in lacking:
+                y = lacking[chosen]
+                step = -1 if self.direction == "back" else 1
+                other = next((z for z in range(y + step, y + 8 * step, step)
+                              if FLOOR.year <= z <= CEILING.year and date(z, 12, 28).isocalendar()[1] == week),
+                             None)
+                nearest = f" (the {'latest' if step < 0 else 'next'} is {other}-W{week})" if other else ""
+                raise DateParseError(
+                    f"{y} has no ISO week {week}, in {self.raw!r}{nearest}: give the year, e.g. "
+                    f"'week {week} of {other or y}'")
+        return out
 
     def _nth_week(self, month: Occurred, n: int) -> Occurred:
         """The Monday-to-Sunday weeks of a month are those whose Thursday falls in it (ISO's rule)."""
@@ -620,16 +655,33 @@ class _Reader:
         if not cands:
             raise DateParseError(f"impossible date {self.raw!r}")
         if p.weekday is not None:
-            # The weekday is part of the date as written: it tells the years (or months) apart, and
-            # only when none of them falls on it is the date contradicted ("Thursday 14 Feb").
-            fitting = [c for c in cands if c.precision == "day" and c.earliest.weekday() == p.weekday]
-            if not fitting:
-                chosen = self.pick(cands) if len(cands) > 1 else cands[0]
-                actual = chosen.earliest.strftime("%A")
-                raise DateParseError(
-                    f"{self.raw!r}: {chosen.label()} is a {actual}, not a {_weekday_name(p.weekday)}")
-            return fitting
+            wanted = p.weekday
+            missing = "" if p.year is not None else "year" if p.month is not None else "month and year"
+            return self._on_weekdays(
+                cands, lambda o: o.precision == "day" and o.earliest.weekday() == wanted,
+                lambda o: _not_on(self.raw, o.earliest, wanted, missing))
         return cands
+
+    def _on_weekdays(self, cands: list[Occurred], fits: Callable[[Occurred], bool],
+                     why: Callable[[Occurred], str]) -> list[Occurred]:
+        """A date written with its weekday but without its year (or month): the weekday confirms the
+        place the direction picks, it does not move the date to another year. "Sat 14 Feb" in a
+        report of Tuesday 18 Feb 2025 is refused (14 Feb 2025 is a Friday), not read as 14 Feb 2026.
+        Only a day near at hand (NEAR_AT_HAND) may lie against the direction: "Monday 24 Feb"
+        written of something that happened is next Monday (24 Feb 2024 was a Saturday)."""
+        chosen = self.pick(cands) if len(cands) > 1 else cands[0]
+        if fits(chosen):
+            return [chosen]
+        near = [c for c in cands if fits(c) and self._days_away(c) <= NEAR_AT_HAND]
+        if near:
+            return near
+        raise DateParseError(why(chosen))
+
+    def _days_away(self, o: Occurred) -> int:
+        """Days between the report's day and the nearest day of `o` (0 when `o` holds it)."""
+        if o.earliest > self.ref:
+            return (o.earliest - self.ref).days
+        return max((self.ref - o.latest).days, 0)
 
     # -- ranges -------------------------------------------------------------------------------
     def range(self, s: str) -> list[Occurred]:
@@ -756,19 +808,24 @@ class _Reader:
             def fits(o: Occurred) -> bool:
                 return all(w is None or d.weekday() == w
                            for w, d in ((lp.weekday, o.earliest), (rp.weekday, o.latest)))
-            fitting = [o for o in out if fits(o)]
-            if not fitting:
-                chosen = self.pick(out)
-                for wanted, d in ((lp.weekday, chosen.earliest), (rp.weekday, chosen.latest)):
-                    if wanted is not None and d.weekday() != wanted:
-                        raise DateParseError(
-                            f"{self.raw!r}: {d.day} {d:%b %Y} is a {d:%A}, not a {_weekday_name(wanted)}")
-            out = fitting
+            missing = "year" if guessed_left_year and guessed_right_year else ""
+
+            def why(o: Occurred) -> str:
+                return next(_not_on(self.raw, d, w, missing)
+                            for w, d in ((lp.weekday, o.earliest), (rp.weekday, o.latest))
+                            if w is not None and d.weekday() != w)
+            out = self._on_weekdays(out, fits, why)
         return out
 
 
 def _wd(text: str | None) -> int | None:
     return WEEKDAYS[text] if text else None
+
+
+def _not_on(raw: str, d: date, weekday: int, missing: str) -> str:
+    """Why a weekday written with a date is refused: '14 Feb 2025 is a Friday, not a Saturday'."""
+    ask = f"; give the {missing}, e.g. '{d:%a} {d.day} {d:%b} {d.year}' if that day is meant" if missing else ""
+    return f"{raw!r}: {d.day} {d:%b %Y} is a {d:%A}, not a {_weekday_name(weekday)}{ask}"
 
 
 def _weekday_name(n: int) -> str:

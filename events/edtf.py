@@ -53,6 +53,14 @@ def parse_edtf(text: str) -> Occurred | None:
         return None
     if text.count("/") > 1:
         return None
+    basic = re.fullmatch(r"(\d{4})(\d{2})(\d{2})?", text)
+    if basic and _is_date(*basic.groups()):  # ISO's basic form: read only with its hyphens
+        written, form = "-".join(g for g in basic.groups() if g), "YYYY-MM-DD" if basic[3] else "YYYY-MM"
+        raise EDTFError(f"{text!r}: write a date with its hyphens, {written} ({form}); "
+                        "digits run together are not read")
+    if re.fullmatch(r"\d{8}", text):
+        raise EDTFError(f"{text!r} is not a date: run together as YYYYMMDD it names no day; "
+                        "write a date as YYYY-MM-DD, e.g. 2025-02-14")
     far = re.match(r"-?\d{5,}|-\d{4}", text)
     if far:
         raise EDTFError(f"{text!r}: year {int(far[0])} is outside the years this tracker reads ({YEARS}); "
@@ -63,8 +71,22 @@ def parse_edtf(text: str) -> Occurred | None:
         return None
 
 
+def _is_date(y: str, m: str, d: str | None) -> bool:
+    try:
+        date(int(y), int(m), int(d or 1))
+    except ValueError:
+        return False
+    return FLOOR.year <= int(y) <= CEILING.year
+
+
 def _interval(text: str) -> Occurred:
     left, right = text.split("/")
+    short = re.fullmatch(r"\d{1,2}(?:-\d{1,2})?", right)
+    if short and re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", left):
+        # ISO 8601's abbreviated end ("2025-02-10/14"), which EDTF does not have: refused, not guessed.
+        hint = left[: len(left) - len(right)] + right if len(right) in (2, 5) and len(left) > len(right) else ""
+        example = f"'{left}/{hint}'" if hint else "'2025-02-10/2025-02-14'"
+        raise EDTFError(f"{text!r}: write both ends of an interval in full, e.g. {example}")
     if left in ("", "..") and right in ("", ".."):
         raise EDTFError(f"{text!r}: an interval needs at least one known end")
     # A qualifier on an end hedges the whole interval; it does not widen it.
@@ -149,13 +171,21 @@ def _sub_year(y: str, code: int, text: str) -> Occurred:
     if as_years:
         raise EDTFError(
             f"{text!r} is ambiguous: the years {year} to {y[:2]}{code}, or EDTF's code {code} in {year} "
-            f"(a season, quarter or half)? write '{year}-{y[:2]}{code}' for the years, or the season, "
-            "quarter or half in words ('spring 2019')")
+            f"({_in_words(year, code)})? write '{year}-{y[:2]}{code}' for the years, or "
+            f"'{_in_words(year, code)}'")
     if code in _SEASON_NAMES:
         return Occurred.season(year, _SEASON_NAMES[code])
     if 33 <= code <= 36:
         return Occurred.quarter(year, code - 32)
     return Occurred.half(year, code - 39)
+
+
+def _in_words(year: int, code: int) -> str:
+    """A sub-year code as words the date reader reads: 'autumn 2024', 'Q1 2024', 'H2 2024'."""
+    if code in _SEASON_NAMES:
+        name = _SEASON_NAMES[code]
+        return f"winter {year}-{str(year + 1)[2:]}" if name == "winter" else f"{name} {year}"
+    return f"Q{code - 32} {year}" if code <= 36 else f"H{code - 39} {year}"
 
 
 def _timed(y: str, mo: str, d: str, at: str, tz: str | None, text: str) -> Occurred:

@@ -398,7 +398,8 @@ ROWS = [
     ok("10 Feb 2020 - March", "2020-02-10", "2020-03-31", "range"),  # the year of the other end
     ok("late Dec - Q1 2025", "2024-12-21", "2025-03-31", "range"),
     no("mid-Dec - 7 Dec 2047", "before it starts"),
-    ok("week 28 - Sunday 30 Aug", "2026-07-06", "2026-08-30", "range"),  # 30 Aug is a Sunday in 2026
+    # 30 Aug is a Sunday only in 2026, which no direction picks from February 2025: not read as 2026
+    no("week 28 - Sunday 30 Aug", "30 Aug 2024 is a Friday, not a Sunday; give the year"),
     ok("July - July", "2024-07-01", "2024-07-31", "month"),
     ok("Nov-Jan", "2024-11-01", "2025-01-31", "range"),
     ok("Nov-Jan", "2025-11-01", "2026-01-31", "range", ahead=True),
@@ -466,6 +467,38 @@ ROWS = [
     no("", "empty"),
     no("   ", "empty"),
     no("forever"),
+    # -- an audit's findings: each was read wrong (or refused unhelpfully) before ----------------
+    # A weekday confirms the year the direction picks; it does not move the date to another year.
+    no("Sat 14 Feb", "14 Feb 2025 is a Friday, not a Saturday; give the year"),  # was 14 Feb 2026
+    ok("Sat 14 Feb", "2026-02-14", ahead=True),  # the next 14 Feb is a Saturday
+    ok("Sat 15 Feb", "2025-02-15"),
+    no("Sunday 1 March", "1 Mar 2024 is a Friday, not a Sunday; give the year"),  # was 1 Mar 2026
+    no("Wednesday 18 Feb", "18 Feb 2025 is a Tuesday, not a Wednesday; give the year", ahead=True),  # was 2026
+    no("Sat 10 Feb - Sun 11 Feb", "10 Feb 2026 is a Tuesday, not a Saturday; give the year", ahead=True),  # was 2024
+    no("Sat 10 Feb - Sun 11 Feb", "10 Feb 2025 is a Monday, not a Saturday; give the year"),  # was 2024
+    no("Wed 15th", "15 Feb 2025 is a Saturday, not a Wednesday; give the month and year"),  # was 15 Jan
+    no("Wed 15th", "15 Mar 2025 is a Saturday, not a Wednesday", ahead=True),  # was 15 Jan, in the past
+    # ...except a day near at hand (two weeks), against the direction: "Monday 24 Feb" above
+    ok("Tue 4 Mar", "2025-03-04"),  # 14 days on: 4 Mar 2024 was a Monday
+    no("Wed 5 Mar", "5 Mar 2024 is a Tuesday, not a Wednesday"),  # 15 days on: was 5 Mar 2025
+    no("Fri 7 March", "7 Mar 2024 is a Thursday, not a Friday"),  # was 7 Mar 2025
+    # A week the direction's year does not have is refused, not found in another year.
+    no("week 53", "2024 has no ISO week 53, in 'week 53' (the latest is 2020-W53)"),  # was 2026-W53
+    no("week 53", "2025 has no ISO week 53, in 'week 53' (the next is 2026-W53)", ahead=True),
+    no("until week 53", "2024 has no ISO week 53"),
+    no("from week 53 on", "2024 has no ISO week 53"),
+    week("2026-12-28", "week 53 of 2026"),
+    no("week 54", "ISO weeks run from 1 to 53"),
+    # Messages that say what is wrong.
+    no("2025-02-10/14", "write both ends of an interval in full, e.g. '2025-02-10/2025-02-14'"),
+    no("2025-02-10/03-14", "e.g. '2025-02-10/2025-03-14'"),
+    no("20250214", "write a date with its hyphens, 2025-02-14"),
+    no("20251314", "is not a date"),
+    no("2024-33", "or EDTF's code 33 in 2024 (Q1 2024)? write '2024-2033' for the years, or 'Q1 2024'"),
+    # One mark of doubt at a time ('%' is both).
+    no("2025~~", "one mark of doubt at a time"),
+    no("2025??", "one mark of doubt at a time"),
+    no("2025-02-14?~", "one mark of doubt at a time"),
 ]
 
 

@@ -245,3 +245,45 @@ def test_any_report_day_is_read_within_bounds_or_refused(text: str, ref: date, a
     except DateParseError:
         return
     assert FLOOR <= occ.earliest <= occ.latest <= CEILING
+
+
+# -- (d) a date without its year falls where its direction says ----------------------------------
+@st.composite
+def yearless(draw: st.DrawFn) -> str:
+    """A date written without its year (or month), as people write them, often impossible."""
+    day, day2 = draw(st.integers(1, 31)), draw(st.integers(1, 31))
+    mon, mon2 = draw(st.sampled_from(MONTH_ABBR + MONTH_FULL)), draw(st.sampled_from(MONTH_ABBR))
+    wd, wd2 = draw(st.sampled_from(WEEKDAY_NAMES)), draw(st.sampled_from(WEEKDAY_NAMES))
+    part = draw(st.sampled_from(["early", "mid", "late", "end of", "beginning of"]))
+    templates = [
+        f"{day} {mon}", f"{mon} {day}", f"{wd} {day} {mon}", f"{wd}, {mon} {day}", f"{wd} {day}th", f"{day}th",
+        f"{wd}", f"{mon}", f"{part} {mon}", f"week {day % 54}", f"week of {wd} {day} {mon}",
+        f"weekend of {day} {mon}", f"{day}-{day2} {mon}", f"{wd} {day} - {wd2} {day2} {mon}",
+        f"{wd} {day} {mon} - {wd2} {day2} {mon2}", f"{day} {mon} - {day2} {mon2}",
+        f"until {wd} {day} {mon}", f"from week {day % 54} on",
+    ]
+    return draw(st.sampled_from(templates))
+
+
+WEEKDAY_NAMES = ["Monday", "Tue", "Wed", "Thursday", "Fri", "Sat", "Sunday"]
+NEAR_AT_HAND = timedelta(days=14)  # a weekday may name a day this near against the direction
+ABOUT_A_YEAR = timedelta(days=371)  # the most a week number moves in a year (53 weeks)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=yearless(), ref=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+       ahead=st.booleans())
+def test_a_date_without_its_year_falls_where_its_direction_says(text: str, ref: date, ahead: bool):
+    """What happened begins by the report's day, what is planned has not ended, each within about a
+    year (a leap day within four); a weekday written with a date never takes it to another year,
+    and only a day near at hand may lie against the direction ("Monday 24 Feb" reported on the 18th)."""
+    try:
+        occ = parse_occurred(text, ref, ahead=ahead)
+    except DateParseError:
+        return
+    if ahead:
+        assert occ.latest >= ref - NEAR_AT_HAND, (text, ref, occ)
+        assert occ.open_end or "29" in text or occ.earliest <= ref + ABOUT_A_YEAR, (text, ref, occ)
+    else:
+        assert occ.earliest <= ref + NEAR_AT_HAND, (text, ref, occ)
+        assert occ.open_start or "29" in text or occ.earliest >= ref - ABOUT_A_YEAR, (text, ref, occ)

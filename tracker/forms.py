@@ -139,6 +139,19 @@ class DateReading:
         return (f"{name} {occ.label()} ({self.span}, precision {occ.precision}, EDTF {occ.edtf()}) "
                 f"from {self.text!r}, {self.basis}")
 
+    @property
+    def warning(self) -> str | None:
+        """Said when a date that happened (not a planned one) was read as after the day it counts
+        from ('in two weeks', 'this weekend', 'Monday 24 Feb' in a report of Tuesday 18 Feb): kept,
+        since a report may look ahead or be dated wrong, but never silently."""
+        if self.ahead or self.occurred.earliest <= self.reference:
+            return None
+        day = (f"the report day {self.reference.isoformat()}" if self.reference_given
+               else f"today, {self.reference.isoformat()}")
+        what = "was published" if self.name.endswith("published") else "happened"
+        return (f"{self.occurred.label()} is after {day}: check that this is when it {what} "
+                "(planned dates have their own fields)")
+
     def as_json(self) -> dict[str, Any]:
         occ = self.occurred
         return {
@@ -146,6 +159,7 @@ class DateReading:
             "latest": occ.latest.isoformat(), "precision": occ.precision, "edtf": occ.edtf(),
             "relative": self.relative, "reference": self.reference.isoformat(),
             "direction": self.direction if self.direction_mattered else None, "basis": self.basis,
+            "warning": self.warning,
         }
 
 

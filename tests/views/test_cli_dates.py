@@ -210,3 +210,26 @@ def test_a_bad_planned_date_names_its_field(log_db: Path) -> None:
     result = invoke(log_db, *SCHEDULED, "--when", "2025-02-18", "--planned", "the 31st of February")
     assert result.exit_code == 1
     assert "field 'planned'" in result.stderr and "Traceback" not in result.output
+
+
+# -- a date that happened, read as after its report day, is said ------------------------------------
+@pytest.mark.parametrize(("when", "label"), [
+    ("in two weeks", "week of 3 Mar 2025"), ("this weekend", "weekend of 22 Feb 2025"), ("Monday 24 Feb", "24 Feb 2025"),
+])
+def test_a_date_that_happened_after_its_report_day_is_warned_of(log_db: Path, when: str, label: str) -> None:
+    out = ok(log_db, *STATEMENT, "--when", when, "--reported-on", "2025-02-18", "--dry-run")
+    warning = line(out, "warning")
+    assert f"warning: {label} is after the report day 2025-02-18: check that this is when it happened" in warning
+    assert out.splitlines().index(warning) == out.splitlines().index(line(out, "occurred")) + 1  # under its date
+    data = json.loads(ok(log_db, *STATEMENT, "--when", when, "--reported-on", "2025-02-18", "--dry-run", "--json"))
+    assert "is after the report day 2025-02-18" in data["dates_read"][0]["warning"]
+
+
+def test_dates_on_or_before_the_report_day_and_planned_dates_are_not_warned_of(log_db: Path) -> None:
+    out = ok(log_db, *SCHEDULED, "--when", "this week", "--planned", "in two weeks", "--reported-on", "2025-02-18",
+             "--source", "TASS", "--published", "2025-02-18", "--dry-run")
+    assert "warning" not in out
+    data = json.loads(ok(log_db, *STATEMENT, "--when", "yesterday", "--reported-on", "2025-02-18", "--json",
+                         "--dry-run"))
+    assert data["dates_read"][0]["warning"] is None
+

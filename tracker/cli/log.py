@@ -275,7 +275,8 @@ def _said_once(problems: list[Problem], merged: dict[str, str]) -> list[Problem]
 def _echo(readings: list[DateReading]) -> str:
     """Every date of the event, a line each, as the interval it was read as and on what basis."""
     width = max((len(r.name) for r in readings), default=0)
-    return "\n".join(f"  {r.line(width)}" for r in readings)
+    return "\n".join(f"  {r.line(width)}" + (f"\n  {'':{width + 1}} warning: {r.warning}" if r.warning else "")
+                     for r in readings)
 
 
 def _with_readings(obj: Any, readings: list[DateReading]) -> dict[str, Any]:

@@ -586,15 +586,59 @@ def read_dates(draft: Draft, reported_on: date | None = None) -> list[DateReadin
 OWN_ACT = "confirmed"
 
 
-def correction_for(target: StoredEvent, changes: Mapping[str, Any], reason: str, when: str = "today",
-                   reported_on: date | None = None) -> Event:
-    """A correction of `target`, checked by applying the changes to it first."""
+def correction_changes(target: StoredEvent, changes: Any, reported_on: date | None = None,
+                       ) -> tuple[Any, list[DateReading]]:
+    """A correction's changes as typed (`tracker log correction --changes`, a JSON object): each
+    date of the target given as text (`occurred`, the type's own date fields, planned ones
+    forward) read as `tracker log` reads its flags, against `reported_on` (default today), and
+    the changes then checked against the target as the store checks them, so that a dry run
+    refuses what a write would. Returns the changes with those dates resolved, and how each date
+    was read (as written, for one given as an interval). Text that is not a JSON object is left
+    as it is, for `build_event` to refuse. Raises InvalidEvents naming 'changes.FIELD'."""
+    try:
+        given = json.loads(changes) if isinstance(changes, str) else changes
+    except json.JSONDecodeError:
+        return changes, []
+    if not isinstance(given, dict):
+        return changes, []
+    dates = {"occurred": False, **{s.name: s.ahead for s in field_specs(target.event.type) if s.kind == "date"}}
+    ref = reported_on or date.today()
+    out, readings, problems = dict(given), [], []
+    for name, value in given.items():
+        if name not in dates:
+            continue
+        try:
+            if isinstance(value, str):
+                reading = read_date(value, reported_on, ahead=dates[name], name=f"changes.{name}")
+                out[name] = reading.occurred.model_dump(mode="json")
+                readings.append(reading)
+            elif isinstance(value, dict):
+                readings.append(DateReading(f"changes.{name}", json.dumps(value), Occurred.model_validate(value),
+                                            ref, reported_on is not None, dates[name], False, False))
+        except DateParseError as exc:
+            problems.append(Problem(None, f"changes.{name}", str(exc)))
+        except ValidationError:
+            continue  # an interval the model refuses: said below, as the store says it
+    if problems:
+        raise InvalidEvents(problems)
+    check_correction(target, out)
+    return out, readings
+
+
+def check_correction(target: StoredEvent, changes: Mapping[str, Any]) -> None:
+    """InvalidEvents when the changes would leave `target` an invalid event (what the store refuses)."""
     try:
         corrected(target.event.model_dump(mode="json"), changes)
     except ValidationError as exc:
         # Named as the store names them: what the change would leave wrong in the target.
         raise InvalidEvents([Problem(None, f"changes.{p.field}", p.message)
                              for p in problems_in(exc, target.event.type)]) from None
+
+
+def correction_for(target: StoredEvent, changes: Mapping[str, Any], reason: str, when: str = "today",
+                   reported_on: date | None = None) -> Event:
+    """A correction of `target`, checked by applying the changes to it first."""
+    check_correction(target, changes)
     return build_event(Draft(
         type="correction", when=when, summary=f"Correction: {target.event.summary}"[:500],
         tracks=list(target.event.tracks), fields={"target": target.id, "changes": dict(changes), "reason": reason},

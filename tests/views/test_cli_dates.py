@@ -233,3 +233,46 @@ def test_dates_on_or_before_the_report_day_and_planned_dates_are_not_warned_of(l
                          "--dry-run"))
     assert data["dates_read"][0]["warning"] is None
 
+
+# -- a correction's dates are read as the flags are, and checked as the store checks them ------------
+CORRECTION = ["log", "correction", "--target", "1", "--reason", "misdated", "--summary", "Date corrected",
+              "--track", TRACK, "--when", "2025-02-20", "--reported-on", "2025-02-18"]
+
+
+def test_a_correction_reads_the_dates_in_its_changes(log_db: Path) -> None:
+    out = ok(log_db, *CORRECTION, "--changes", '{"occurred": "14 Feb 2025"}', "--dry-run")
+    assert "valid correction (not written)" in out
+    assert "14 Feb 2025 (2025-02-14..2025-02-14, precision day, EDTF 2025-02-14) from '14 Feb 2025', as written" \
+        in line(out, "changes.occurred")
+    logged = json.loads(ok(log_db, *CORRECTION, "--changes", '{"occurred": "last Friday"}', "--json"))
+    assert logged["changes"]["occurred"] == {"earliest": "2025-02-14", "latest": "2025-02-14", "precision": "day",
+                                             "time": None, "edtf": "2025-02-14"}
+    read = {r["field"]: r for r in logged["dates_read"]}
+    assert read["changes.occurred"]["basis"] == "relative to the report day 2025-02-18"
+
+
+def test_a_correction_reads_a_planned_date_forward(log_db: Path) -> None:
+    ok(log_db, *SCHEDULED, "--when", "2025-02-17", "--planned", "2025-02-19")  # position 2
+    out = ok(log_db, *[a if a != "1" else "2" for a in CORRECTION], "--changes", '{"planned": "Thursday"}',
+             "--dry-run")
+    planned = line(out, "changes.planned")
+    assert "20 Feb 2025 (2025-02-20..2025-02-20" in planned and "looking forward" in planned
+
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    ('{"planned": "Dec 9999"}', "year 9999 in 'Dec 9999' is outside the years"),
+    ('{"planned": {"earliest": "9999-12-01", "latest": "9999-12-31", "precision": "month"}}',
+     "9999-12-01 is outside the years this tracker reads"),
+    ('{"occurred": "Sat 14 Feb"}', "14 Feb 2025 is a Friday, not a Saturday; give the year"),
+    ('{"occurred": "soon"}', "'soon' is not a date word"),
+])
+def test_a_dry_run_refuses_the_correction_a_write_refuses(log_db: Path, changes: str, reason: str) -> None:
+    ok(log_db, *SCHEDULED, "--when", "2025-02-17", "--planned", "2025-02-19")  # position 2
+    before = head(log_db)
+    args = [*[a if a != "1" else "2" for a in CORRECTION], "--changes", changes]
+    for extra in (["--dry-run"], []):
+        result = invoke(log_db, *args, *extra)
+        assert result.exit_code == 1, (extra, result.output)
+        assert "field 'changes." in result.stderr and reason in result.stderr, result.stderr
+        assert "Traceback" not in result.output
+    assert head(log_db) == before

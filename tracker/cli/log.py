@@ -17,6 +17,7 @@ from tracker.forms import (
     FieldSpec,
     SourceDraft,
     build_event,
+    correction_changes,
     field_specs,
     needs_summary,
     needs_track,
@@ -150,6 +151,11 @@ def _make_command(event_type: str) -> click.Command:
         for name in ("source_outlet", *SOURCE_PARTS):
             kw.pop(name)
         sources = click.get_current_context().meta.get(SOURCES_KEY, [])
+        # A correction's dates are read as these flags are, and what it would do to its target checked.
+        changed: list[DateReading] = []
+        if event_type == "correction" and kw.get("target") and kw.get("changes"):
+            target = ctx.existing().resolve_event(kw["target"])
+            kw["changes"], changed = correction_changes(target, kw["changes"], reported_on)
         draft = Draft(
             type=event_type, when=kw.pop("when"), summary=kw.pop("summary") or "", tracks=list(kw["tracks"]),
             actors=list(kw.pop("actors")), location=kw.pop("location"), details=kw.pop("details"),
@@ -161,7 +167,7 @@ def _make_command(event_type: str) -> click.Command:
             event = build_event(draft, reported_on)
         except InvalidEvents as exc:
             raise InvalidEvents(_which_source(_said_once(exc.problems, about), sources)) from None
-        readings = read_dates(draft, reported_on)
+        readings = read_dates(draft, reported_on) + changed
         resolved = "\n".join(line for line in (_provenance(event), _echo(readings)) if line)
         if kw["dry_run"]:
             if kw["as_json"]:

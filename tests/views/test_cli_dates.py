@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from events import canonical_json
+from events import EVENT_TYPES, canonical_json
 from tracker.cli import cli
 from tracker.forms import field_specs
 
@@ -276,3 +276,13 @@ def test_a_dry_run_refuses_the_correction_a_write_refuses(log_db: Path, changes:
         assert "field 'changes." in result.stderr and reason in result.stderr, result.stderr
         assert "Traceback" not in result.output
     assert head(log_db) == before
+
+
+def test_the_readme_names_every_date_read_forward() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    direction = readme[readme.index("**Direction.**"):]
+    direction = " ".join(direction[: direction.index("\n\n")].split())
+    planned = {s.name for t in EVENT_TYPES for s in field_specs(t) if s.ahead}
+    assert planned == {"planned", "from_date", "to_date", "due", "starts", "ends", "effective"}
+    for name in planned:
+        assert f"`--{name.replace('_', '-')}`" in direction, name

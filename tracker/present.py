@@ -294,8 +294,9 @@ def _parties(s: TrackState, names: Names) -> list[Line]:
 
 
 def _left(s: TrackState, names: Names) -> list[Line]:
+    title = {g.agreement: g.title for g in s.agreements}.get  # the agreement withdrawn from, by its title
     return [line(subject(names(d.actor)),
-                 [Span(" (withdrew from "), data(d.agreement), Span(")")] if d.agreement else None,
+                 [Span(" (withdrew from "), data(title(d.agreement, d.agreement)), Span(")")] if d.agreement else None,
                  " ", dated(d.occurred, d.uncertain),
                  [Span(": "), data(d.reason)] if d.reason else None, about=("left", d))
             for d in s.left]
@@ -382,7 +383,10 @@ def _contradictions(s: TrackState, names: Names) -> list[Line]:
     return out
 
 
-def _proposal(p: Proposal, names: Names) -> list[Line]:
+def _proposal(p: Proposal, names: Names, titles: Mapping[str, str] | None = None) -> list[Line]:
+    """A proposal, its stages and answers, and the versions before and after it (by title, where `titles`,
+    proposal id -> title, knows it)."""
+    title = (titles or {}).get
     history: list[Span] = []
     for i, c in enumerate(p.claim_history):
         if i:
@@ -394,7 +398,7 @@ def _proposal(p: Proposal, names: Names) -> list[Line]:
     out = [line(subject(p.title), [Span(" ("), *names.spans(p.proposer), Span(")")] if p.proposer else None, ": ",
                 Span(p.claim_status.upper(), "claim"), [Span(" - "), *history] if history else None)]
     if p.revises:
-        out.append(line("revises ", data(p.revises), level=1))
+        out.append(line("revises ", data(title(p.revises, p.revises)), level=1))
     if p.stages:
         stages: list[Span] = [Span("stages:")]
         for i, stage in enumerate(p.stages, 1):
@@ -403,20 +407,21 @@ def _proposal(p: Proposal, names: Names) -> list[Line]:
                 stages.append(Span(" (agreed)"))
         out.append(line(stages, level=1))
     out += [line(a.response, " by ", Span(names(a.responder), "name"), " ", dated(a.occurred, a.uncertain),
-                 _claim(a.claim_status), [Span(", counter-proposal "), data(a.counter)] if a.counter else None,
+                 _claim(a.claim_status), [Span(", counter-proposal "), data(title(a.counter, a.counter))] if a.counter else None,
                  [Span(": "), data(a.reason)] if a.reason else None, level=1)
             for a in p.answers]
     if p.revised_by:
         spans: list[Span] = [Span("revised by ")]
         for i, nxt in enumerate(p.revised_by):
             spans += [Span(", ")] if i else []
-            spans.append(data(nxt))
+            spans.append(data(title(nxt, nxt)))
         out.append(line(spans, level=1))
     return out
 
 
 def _proposals(s: TrackState, names: Names) -> list[Line]:
-    return [ln for p in s.proposals for ln in _proposal(p, names)]
+    titles = {p.proposal: p.title for p in s.proposals}
+    return [ln for p in s.proposals for ln in _proposal(p, names, titles)]
 
 
 def commitment_tally(a: Agreement) -> list[Span]:

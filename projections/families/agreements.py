@@ -81,9 +81,9 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
     for g in b.agreements:
         old = before.get(g.agreement)
         if old is None and new(g.agreement):
+            # New in the window: reached, and whatever happened to it since (in the window too).
             yield Change(kind="agreement_new", subject=g.agreement, description=f"agreement: {g.title} "
                          f"({', '.join(g.parties)}; {tally_text(g)})", event_ids=g.event_ids)
-            continue
         seen = {x.event_ids for x in old.acts} if old else set()
         for x in g.acts:
             if x.event_ids not in seen:
@@ -93,19 +93,22 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
                              event_ids=x.event_ids)
         before_c = {c.id: c for c in old.commitments} if old else {}
         for c in g.commitments:
-            prev = before_c.get(c.id)
-            if prev is not None and prev.progress != c.progress:
+            was = prev.progress if (prev := before_c.get(c.id)) is not None else "not_started"
+            if was != c.progress:
                 yield Change(kind="commitment_progress", subject=f"{g.agreement}/{c.id}",
-                             description=f"{c.text}: {prev.progress} -> {c.progress}", event_ids=c.event_ids)
+                             description=f"{c.text}: {was} -> {c.progress}", event_ids=c.event_ids)
 
 
 def tally_text(g: Agreement) -> str:
-    """'8 commitments: 2 done, 1 partial, 1 broken' (the counts that are not zero)."""
+    """'8 commitments: 2 done, 0 partial, 1 broken (restore-embassies)': every count, even a zero,
+    and the broken ones by name (as tracker.present.commitment_tally shows them)."""
     if not g.commitments:
         return "0 commitments"
     t = g.tally()
-    counts = ", ".join(f"{t[k]} {k}" for k in ("done", "partial", "broken") if t[k])
-    return f"{len(g.commitments)} commitments" + (f": {counts}" if counts else "")
+    broken = [c.id for c in g.commitments if c.progress == "broken"]
+    return (f"{len(g.commitments)} commitment{'' if len(g.commitments) == 1 else 's'}: "
+            + ", ".join(f"{t[k]} {k}" for k in ("done", "partial", "broken"))
+            + (f" ({', '.join(broken)})" if broken else ""))
 
 
 _PROGRESS = {"done": 2, "partial": 1, "broken": -3}

@@ -72,16 +72,26 @@ def proposal(proposal_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | 
 
 def _chain(proposals: list[Proposal]) -> list[Proposal]:
     """Each proposal with the proposals that revise it: tabled with `revises` naming it, or named as
-    the counter in an answer to it (the next versions, in the order they appear)."""
+    the counter in an answer to it (the next versions, in the order they appear); and a counter-proposal
+    tabled without `revises` revises the proposal it was the counter to (the chain reads both ways)."""
     nxt: dict[str, list[str]] = {}
+    countered: dict[str, str] = {}  # counter-proposal -> the proposal it answered (the first such answer)
     for p in proposals:
         if p.revises and p.revises != p.proposal:
             nxt.setdefault(p.revises, []).append(p.proposal)
         for a in p.answers:
             if a.counter and a.counter != p.proposal:
                 nxt.setdefault(p.proposal, []).append(a.counter)
-    return [p.model_copy(update={"revised_by": tuple(dict.fromkeys(nxt[p.proposal]))}) if p.proposal in nxt else p
-            for p in proposals]
+                countered.setdefault(a.counter, p.proposal)
+    out = []
+    for p in proposals:
+        update: dict[str, Any] = {}
+        if p.proposal in nxt:
+            update["revised_by"] = tuple(dict.fromkeys(nxt[p.proposal]))
+        if not p.revises and p.proposal in countered:
+            update["revises"] = countered[p.proposal]
+        out.append(p.model_copy(update=update) if update else p)
+    return out
 
 
 def _freeze(acc: Acc, ctx: Context) -> Part:
@@ -94,12 +104,15 @@ def _freeze(acc: Acc, ctx: Context) -> Part:
 def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
     before = keyed(a.proposals, lambda p: p.proposal)
     new = appeared(ENTITY, {p.proposal for p in b.proposals}, set(before))
+    title = {p.proposal: p.title for p in b.proposals}.get
     for p in b.proposals:
         old = before.get(p.proposal)
-        if old is None and new(p.proposal):
+        fresh = old is None and new(p.proposal)
+        if fresh:
+            # New in the window: tabled, and how it was answered since (in the window too).
             yield Change(kind="proposal_new", subject=p.proposal, description=f"proposal tabled: {p.title} "
-                         f"[{p.claim_status}]" + (f" (revises {p.revises})" if p.revises else ""), event_ids=p.event_ids)
-            continue
+                         f"[{p.claim_status}]" + (f" (revises {title(p.revises, p.revises)})" if p.revises else ""),
+                         event_ids=p.event_ids)
         if old is not None and old.claim_status != p.claim_status:
             last = p.claim_history[-1] if p.claim_history else None
             yield Change(kind="proposal_status", subject=p.proposal,
@@ -111,8 +124,9 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
             if ans.event_ids not in seen:
                 yield Change(kind="proposal_answered", subject=p.proposal,
                              description=f"{p.title}: {ans.response} by {ans.responder}"
-                             + (f" (counter-proposal {ans.counter})" if ans.counter else ""), event_ids=ans.event_ids)
-        if old is not None and old.agreed_stages != p.agreed_stages:
+                             + (f" (counter-proposal {title(ans.counter, ans.counter)})" if ans.counter else ""),
+                             event_ids=ans.event_ids)
+        if (old.agreed_stages if old is not None else ()) != p.agreed_stages and (old is not None or fresh):
             agreed = ", ".join(str(n) for n in p.agreed_stages) or "none"
             yield Change(kind="proposal_stages", subject=p.proposal,
                          description=f"{p.title}: stages agreed {agreed}", event_ids=p.event_ids)

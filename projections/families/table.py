@@ -296,6 +296,7 @@ def _because(reason: str | None) -> str:
 def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
     pa, pb = keyed(a.parties, lambda p: p.actor), keyed(b.parties, lambda p: p.actor)
     la, lb = keyed(a.left, lambda d: d.actor), keyed(b.left, lambda d: d.actor)
+    title = {g.agreement: g.title for g in b.agreements}.get  # an agreement withdrawn from, by its title
     for actor in sorted(pb.keys() - pa.keys()):
         p = pb[actor]
         yield Change(kind="party_joined", subject=actor, description=f"{actor} joined the table as a party "
@@ -304,7 +305,7 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
                                                                                      or la[d].event_ids != lb[d].event_ids)}):
         d = lb.get(actor)
         if d is not None:
-            what = f"withdrew from {d.agreement}, " if d.agreement else ""
+            what = f"withdrew from {title(d.agreement, d.agreement)}, " if d.agreement else ""
             yield Change(kind="party_left", subject=actor, description=f"{actor} left the table ({what}"
                          f"{when(d.occurred)}){_because(d.reason)}", event_ids=d.event_ids)
         else:

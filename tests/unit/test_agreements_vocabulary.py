@@ -106,6 +106,28 @@ def test_the_diff_names_signing_ratification_withdrawal_and_progress() -> None:
     assert {c.subject for c in later if c.kind == "commitment_progress"} >= {"jpoa/inspect"}
 
 
+def test_the_diff_follows_an_agreement_new_in_the_window_through_its_acts() -> None:
+    """An agreement reached, signed and ratified in the same window, with a commitment done: the diff
+    says all of it, not only that it was reached."""
+    changes = diff(state(deal_log(), "2013-11-01"), state(deal_log(), "2014-03-15"))
+    said = [(c.kind, c.description) for c in changes if c.kind.startswith(("agreement", "commitment"))]
+    assert said == [
+        ("agreement_new", "agreement: Joint Plan of Action (irn, usa; 3 commitments: 1 done, 0 partial, 0 broken)"),
+        ("agreement_signed", "Joint Plan of Action: signed by irn, usa (Geneva)"),
+        ("agreement_ratified", "Joint Plan of Action: ratified by irn (Majlis)"),
+        ("commitment_progress", "Cap enrichment at 5%: not_started -> done"),
+    ]
+
+
+def test_the_diff_counts_every_kind_of_commitment_as_the_other_views_do() -> None:
+    new = next(c for c in diff(state(deal_log(), "2013-11-01"), state(deal_log(), "2013-12-01"))
+               if c.kind == "agreement_new")
+    assert new.description.endswith("(irn, usa; 3 commitments: 0 done, 0 partial, 0 broken)")
+    broken = next(c for c in diff(state(deal_log(), "2013-11-01"), state(deal_log(), "2018-06-01"))
+                  if c.kind == "agreement_new")
+    assert broken.description.endswith("3 commitments: 1 done, 1 partial, 1 broken (inspect))")
+
+
 def test_counts_show_done_partial_and_broken_and_name_the_broken() -> None:
     g = state(deal_log(), "2018-06-01").agreements[0]
     text = "".join(s.text for s in commitment_tally(g))
@@ -185,19 +207,46 @@ def test_the_diff_names_answers_and_agreed_stages() -> None:
     log = chain_log()
     changes = diff(state(log, "2014-01-15"), state(log, "2014-01-25"))
     answered = [c for c in changes if c.kind == "proposal_answered"]
-    assert len(answered) == 1 and "countered by irn (counter-proposal p2)" in answered[0].description
-    assert any(c.kind == "proposal_new" and "revises p1" in c.description for c in changes)
+    assert len(answered) == 1 and "countered by irn (counter-proposal Framework v2)" in answered[0].description
+    assert any(c.kind == "proposal_new" and "revises Framework v1" in c.description for c in changes)
     staged = diff(state(log, "2014-02-15"), state(log, "2014-03-15"))
     assert [c.kind for c in staged] == ["proposal_stages"]
     assert "stages agreed 1" in staged[0].description
 
 
+def test_the_diff_follows_a_proposal_new_in_the_window_through_its_answers() -> None:
+    """Proposals tabled, answered, countered and agreed in part, all in one window: every answer is said,
+    and a version is named by its title."""
+    log = [ev("track_opened", "2013-01-01", tracks=T, track="nuclear", title="Nuclear talks"), *chain_log()]
+    changes = diff(state(log, "2014-01-01"), state(log, "2014-05-01"))
+    said = [(c.kind, c.subject, c.description) for c in changes]
+    assert said == [
+        ("proposal_new", "p1", "proposal tabled: Framework v1 [confirmed]"),
+        ("proposal_answered", "p1", "Framework v1: countered by irn (counter-proposal Framework v2)"),
+        ("proposal_new", "p2", "proposal tabled: Framework v2 [confirmed] (revises Framework v1)"),
+        ("proposal_answered", "p2", "Framework v2: rejected by usa"),
+        ("proposal_answered", "p2", "Framework v2: accepted by usa"),
+        ("proposal_stages", "p2", "Framework v2: stages agreed 1"),
+    ]
+
+
+def test_a_counter_proposal_tabled_without_revises_still_revises_what_it_counters() -> None:
+    """The answer names the counter-proposal; the counter-proposal, tabled without --revises, links back."""
+    log = chain_log()[:3]
+    log[2] = ev("proposal_tabled", "2014-01-20", tracks=T, proposal="p2", proposer=["irn"], title="Framework v2",
+                stages=["Relief", "Freeze"], recorded="2014-01-20T12:05:00")
+    s = state(log, "2014-01-25")
+    assert (s.proposal("p1").revised_by, s.proposal("p2").revises) == (("p2",), "p1")
+    lines = {sec.key: [ln.text for ln in ls] for sec, ls in sections(s, Names({}))}["proposals"]
+    assert "revises Framework v1" in lines and "revised by Framework v2" in lines
+
+
 def test_the_proposals_section_reads_as_a_chain() -> None:
     s = state(chain_log(), "2014-05-01")
     lines = {sec.key: [ln.text for ln in ls] for sec, ls in sections(s, Names({}))}["proposals"]
-    assert "revised by p2" in lines
-    assert "countered by irn 20 Jan 2014, counter-proposal p2: Relief comes too late" in lines
-    assert "revises p1" in lines
+    assert "revised by Framework v2" in lines  # versions by their titles, not their ids
+    assert "countered by irn 20 Jan 2014, counter-proposal Framework v2: Relief comes too late" in lines
+    assert "revises Framework v1" in lines
     assert "stages:  1. Relief (agreed)  2. Freeze" in lines
     assert "accepted by usa 1 Apr 2014" in lines
 

@@ -124,7 +124,7 @@ def test_withdrawing_from_the_agreement_that_seated_a_party_takes_it_off_the_tab
     assert table(s) == ["fra", "irn"] and left(s) == {"usa": ("a terrible deal", "jcpoa")}
     changes = [c for c in diff(state(events, "2018-05-07"), s) if c.kind == "party_left"]
     assert [c.description for c in changes] == [
-        "usa left the table (withdrew from jcpoa, 8 May 2018): a terrible deal"]
+        "usa left the table (withdrew from JCPOA, 8 May 2018): a terrible deal"]  # by its title
     assert changes[0].event_ids == (events[1].id,)
 
 

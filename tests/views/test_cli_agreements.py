@@ -70,10 +70,10 @@ def test_status_shows_acts_answers_and_tallies(nuclear: Path) -> None:
     assert "signed by irn, usa (Geneva) 24 Nov 2013" in out
     assert "ratified by irn (Majlis) 12 Jan 2014" in out
     assert "withdrawal by usa 8 May 2018, effective 5 Nov 2018: A one-sided deal" in out
-    assert "countered by irn 20 Jan 2014, counter-proposal p2: Relief too late" in out
+    assert "countered by irn 20 Jan 2014, counter-proposal Framework v2: Relief too late" in out
     assert "accepted by usa 1 Feb 2014" in out
     assert "stages:  1. Relief (agreed)  2. Freeze" in out
-    assert "revised by p2" in out and "revises p1" in out
+    assert "revised by Framework v2" in out and "revises Framework v1" in out  # versions by title
 
 
 def test_status_json_as_of_several_dates(nuclear: Path) -> None:
@@ -96,7 +96,7 @@ def test_status_json_as_of_several_dates(nuclear: Path) -> None:
 
 def test_diff_why_timeline_and_brief(nuclear: Path) -> None:
     out = ok("diff", "nuclear", "2014-01-15", "2018-06-01", db=nuclear)
-    assert "proposal_answered" in out and "countered by irn (counter-proposal p2)" in out
+    assert "proposal_answered" in out and "countered by irn (counter-proposal Framework v2)" in out
     assert "agreement_withdrawn" in out and "withdrawn by usa: A one-sided deal" in out
     why = ok("why", "nuclear", "agreements", "jpoa", db=nuclear)
     for kind in ("agreement_signed", "agreement_ratified", "agreement_withdrawn"):
@@ -107,6 +107,18 @@ def test_diff_why_timeline_and_brief(nuclear: Path) -> None:
     brief = ok("brief", "--as-of", "2018-06-01", db=nuclear)
     assert "3 commitments: 1 done, 1 partial, 1 broken (inspect)" in brief
     assert "[broken] Daily inspections" in brief
+
+
+def test_diff_over_a_window_says_what_happened_to_what_is_new_in_it(nuclear: Path) -> None:
+    """An agreement reached, signed and ratified, a proposal tabled and countered, all in one window:
+    the diff says each act, not only that the agreement was reached and the proposal tabled."""
+    out = ok("diff", "nuclear", "2013-06-01", "2014-03-15", db=nuclear)
+    assert "agreement: Joint Plan of Action (irn, usa; 3 commitments: 1 done, 0 partial, 0 broken)" in out
+    assert "Joint Plan of Action: signed by irn, usa (Geneva)" in out
+    assert "Joint Plan of Action: ratified by irn (Majlis)" in out
+    assert "Cap enrichment: not_started -> done" in out
+    assert "Framework v1: countered by irn (counter-proposal Framework v2)" in out
+    assert "Framework v2: accepted by usa" in out
 
 
 def test_export_import_round_trip(nuclear: Path, tmp_path: Path) -> None:

@@ -79,13 +79,13 @@ def test_the_table_at_each_date(nuclear: Path) -> None:
 def test_status_and_diff_say_who_joined_and_left_and_why(nuclear: Path) -> None:
     out = ok("status", "nuclear", db=nuclear)
     assert ("Left the table\n  chn 1 Mar 2019: talks stalled\n  fra 1 Apr 2019: walked out\n"
-             "  usa (withdrew from jcpoa) 8 May 2018: a terrible deal\n") in out
+             "  usa (withdrew from Joint plan) 8 May 2018: a terrible deal\n") in out
     assert "  eu, as mediator, last 10 Jan 2016\n" in out and "  iaea, as observer, last 10 Jan 2016\n" in out
     joined = ok("diff", "nuclear", "2016-06-01", "2017-06-01", db=nuclear)
     assert "party_joined         chn joined the table as a party (1 Jan 2017): invited by the E3" in joined
     diff = ok("diff", "nuclear", "2017-06-01", "2019-12-31", db=nuclear)
     assert "party_left           chn left the table (1 Mar 2019): talks stalled" in diff
-    assert "party_left           usa left the table (withdrew from jcpoa, 8 May 2018): a terrible deal" in diff
+    assert "party_left           usa left the table (withdrew from Joint plan, 8 May 2018): a terrible deal" in diff
     assert "party_left           fra left the table (1 Apr 2019): walked out" in diff
     assert "excluded" not in diff.replace("party_excluded", "")
     assert "mediator             omn at the table as mediator" in joined

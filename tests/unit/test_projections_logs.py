@@ -28,6 +28,9 @@ PEOPLE = {"rubio": "usa", "lavrov": "rus", "zelensky": "ukr"}
 ACTORS = (*STATES, *PEOPLE)
 ISSUES = ("territory", "sanctions")
 MEETINGS = ("m-one", "m-two")
+# One outlet in three spellings (outlet_key makes them one), and two others: sources and grades
+# name them, so grading and independence are exercised.
+OUTLETS = ("Reuters", " reuters ", "REUTERS", "TASS", "Kyiv Independent")
 START = date(2025, 2, 1)
 BASE = datetime(2025, 2, 10, 9, 0, tzinfo=UTC)
 # Every type of the vocabulary but the amendments (statements three times as often): a type without
@@ -49,6 +52,11 @@ def occurred(draw: Any) -> dict[str, Any]:
         return {"earliest": d.isoformat(), "latest": (d + timedelta(days=draw(st.integers(1, 5)))).isoformat(),
                 "precision": "range"}
     return {"earliest": d.isoformat(), "latest": d.isoformat(), "precision": "day"}
+
+
+def sources() -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({"outlet": st.sampled_from(OUTLETS)}, optional={
+        "via": st.sampled_from(("Russia Matters", "a Telegram channel")), "credibility": st.integers(1, 6)})
 
 
 def _fields(kind: str, draw: Any, facts: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -95,6 +103,8 @@ def _fields(kind: str, draw: Any, facts: list[dict[str, Any]]) -> dict[str, Any]
         return {"agreement": "g-one", "commitment": pick(("c1", "c2")), "progress": pick(("partial", "done", "broken"))}
     if kind == "analysis_published":
         return {"publisher": pick(("ecfr", "rubio")), "title": "Paper"}
+    if kind == "source_graded":
+        return {"outlet": pick(OUTLETS), "reliability": pick(tuple("ABCDEF"))}
     if kind == "claim_status_changed":
         if not facts:
             return None
@@ -176,9 +186,10 @@ def logs(draw: Any, min_size: int = 1, max_size: int = 30) -> list[dict[str, Any
         eid = new_id(at=BASE + timedelta(seconds=i), randomness=hashlib.sha256(f"{seed}:{i}".encode()).digest()[:10])
         track = draw(st.sampled_from(TRACKS))
         body = {"id": eid, "occurred": occurred(draw), "tracks": [track], "summary": f"event {i}",
-                "status": draw(st.sampled_from(("confirmed", "confirmed", "reported", "denied"))), **extra}
+                "status": draw(st.sampled_from(("confirmed", "confirmed", "reported", "unverified", "denied"))),
+                "sources": draw(st.lists(sources(), max_size=3)), **extra}
         if extra["type"] in ("correction", "retraction"):
-            body["status"] = "confirmed"
+            body["status"], body["sources"] = "confirmed", []
         model = EVENT_ADAPTER.validate_python(body)
         stored = model.model_dump(mode="json")
         stored["recorded_at"] = recorded_text(clock)
@@ -220,6 +231,8 @@ def test_generated_logs_are_valid_and_reference_earlier_events(bodies: list[dict
     lambda bs: any(b["type"] == "claim_status_changed" and b["new_status"] == "denied" for b in bs),
     lambda bs: any(a["recorded_at"] > b["recorded_at"] for a, b in itertools.pairwise(bs)),  # back-dated logging
     lambda bs: any(b["occurred"]["precision"] == "week" for b in bs),
+    lambda bs: any(b["status"] == "unverified" for b in bs),
+    lambda bs: any(b["type"] == "source_graded" for b in bs) and any(len(b["sources"]) > 1 for b in bs),
 ])
 def test_generator_reaches_every_ingredient(wanted: Any) -> None:
     # Generation only: the first log that has it proves the point; shrinking it would only cost time.

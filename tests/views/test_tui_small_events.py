@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widget import Widget
 from textual.widgets import Input, Select
 from textual.widgets.data_table import ColumnKey
@@ -120,6 +121,44 @@ async def test_event_log_rows_show_position_whole_date_type_and_claim(demo_db: P
             assert LEGEND + " ⊘ retracted" in text
         else:
             assert "Claim" in text
+
+
+@pytest.mark.parametrize("lose_resizes", [False, True], ids=["resized", "resize-lost"])
+@async_test
+async def test_event_log_opened_after_another_screen_lays_its_columns_out_for_its_width(
+        demo_db: Path, lose_resizes: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new screen is laid out first without its breakpoint class (at 80 columns the list 48 wide,
+    beside the detail pane), then again under it. Seen once: the list kept its first columns, no
+    Type column and summaries of 22 letters. Textual can lay a widget out again without a Resize
+    (`resize-lost` drops every one after the first): the list follows its width anyway."""
+    if lose_resizes:
+        post = EventList.post_message
+        sizes: list[Any] = []
+
+        def losing(self: EventList, message: Any) -> bool:
+            if isinstance(message, events.Resize):
+                sizes.append(message.size)
+                if len(sizes) > 1:
+                    return True
+            return post(self, message)
+
+        monkeypatch.setattr(EventList, "post_message", losing)
+    app = app_for(demo_db)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await app.open_track("ukraine-settlement")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        lst = await open_log(app, pilot)
+        await settle(pilot)
+        if lose_resizes:
+            assert sizes and sizes[0].width < 60  # the first layout, beside the detail pane
+        assert lst.size.width >= 78 and lst.columns.width == lst.size.width and lst.columns.type
+        header = region_text(app, app.screen.query_one("#log-header"))[0]
+        assert header.split() == ["#", "When", "Type", "Summary"]
+        for row, line in zip(lst.rows[lst.top:], region_text(app, lst), strict=False):
+            assert type_shown(line, row.event.type), line
 
 
 def test_a_timed_day_too_long_for_its_column_drops_its_time_never_cuts_its_zone() -> None:

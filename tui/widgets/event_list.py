@@ -370,6 +370,7 @@ class EventList(Widget, can_focus=True):
         self._line_cache: dict[tuple[int, Columns, bool, int], Strip] = {}
         self._widest = 0  # the highest position listed so far: the position column fits it
         self._columns: Columns | None = None
+        self._refit_asked = False  # a render found the columns laid out for another width
         self._follow: tuple[str, ...] = ()  # ids to put the cursor on once the page being fetched comes
 
     # -- public -----------------------------------------------------------------------------
@@ -381,10 +382,16 @@ class EventList(Widget, can_focus=True):
 
     @property
     def columns(self) -> Columns:
-        return self._columns or Columns.for_width(self.size.width or 120, len(str(self._widest)))
+        """The columns for the list's width as it is now: those laid out last (`_update_columns`)
+        if they were laid out for this width, else the ones this width wants."""
+        width = self.size.width
+        if self._columns is not None and (self._columns.width == width or not width):
+            return self._columns
+        return Columns.for_width(width or 120, len(str(self._widest)))
 
     def _update_columns(self) -> None:
         """Lay the rows out for the list's width and its widest position; say so if that changed."""
+        self._refit_asked = False
         if not self.size.width:
             return
         columns = Columns.for_width(self.size.width, len(str(self._widest)))
@@ -707,11 +714,29 @@ class EventList(Widget, can_focus=True):
         event.stop()
         self._scroll(-3)
 
+    # The columns follow the list's width as it is laid out, not only as a Resize says: Textual can
+    # lay a widget out again without sending it one (a new screen is first laid out before its
+    # breakpoint class, at 80 columns the list 48 wide beside the detail pane, then again under it;
+    # that second Resize was seen lost once, leaving the event log without its Type column). So
+    # also when it is shown, once it is first laid out, and whenever a render finds the width changed.
     def on_resize(self, event: events.Resize) -> None:
         self._line_cache.clear()
         self._update_columns()
         self._scroll_to_cursor()
         self._maybe_prefetch()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._update_columns)
+
+    def on_show(self) -> None:
+        self.call_after_refresh(self._update_columns)
+
+    def _check_columns(self, columns: Columns) -> None:
+        """A render is laying rows out in `columns`: if they are not those laid out last, lay them
+        out for this width (the header follows), once the render is done."""
+        if columns != self._columns and self.size.width and not self._refit_asked:
+            self._refit_asked = True
+            self.call_after_refresh(self._update_columns)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -732,6 +757,7 @@ class EventList(Widget, can_focus=True):
             row = self.rows[index]
             is_cursor = index == self.cursor
             columns = self.columns
+            self._check_columns(columns)
             key = (row.position, columns, is_cursor, int(self.has_focus))
             cached = self._line_cache.get(key)
             if cached is not None:

@@ -8,6 +8,7 @@ SVG snapshots at 80x24: regenerate with
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,13 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Select
 
+from events import Occurred
 from tui.app import TrackerApp
 from tui.screens.tracks import TracksTable
 from tui.widgets.track.positions import PositionsMatrix
 from tui.widgets.track.proposals import ProposalsTable
 from tui.widgets.track.schedule import ScheduleTable, meeting_status, meeting_when
-from tui_helpers import async_test, screen_text, settle
+from tui_helpers import async_test, screen_text, settle, travel
 
 SIZES = [(80, 24), (120, 40), (160, 50)]
 SMALL = (80, 24)
@@ -108,6 +110,42 @@ async def test_every_track_shows_its_title_status_last_activity_and_next_meeting
                 assert when is not None and when.label() in first
                 assert whole_or_cut(second, state.next_meeting.title)
         assert any(s.next_meeting for s in states)  # the day was chosen for it
+
+
+def whole_words_of(shown: str, occurred: Occurred) -> bool:
+    """`shown` is `occurred`'s label, or a shorter form of its whole words ('10–16 Feb' for
+    'week of 10 Feb 2025'): no ellipsis, nothing cut inside a word."""
+    words = set(re.split(r"[\s–]+", occurred.label()))
+    words |= set(re.split(r"[\s–]+", Occurred.between(occurred.earliest, occurred.latest).label()))
+    return "…" not in shown and all(word in words for word in re.split(r"[\s–]+", shown.strip()) if word)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("as_of", ["17 Feb 2025", "18 Feb 2025"])
+@async_test
+async def test_the_date_since_a_track_has_its_status_is_never_cut_inside_a_word(demo_db, size, as_of):
+    """At 80 columns a long 'since' ('week of 10 Feb 2025', as of 17 Feb) takes a shorter form
+    ('10–16 Feb'), where it was cut ('since week of 10…', 'since 14–16 Feb 2…'); the line under
+    the list says it whole."""
+    app = make_app(demo_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await travel(pilot, as_of)
+        await settled(pilot)
+        table = app.screen.query_one(TracksTable)
+        lines = screen_text(app).splitlines()
+        assert any(s.status_since and len(s.status_since.label()) > 17 for s in table.states) or as_of != "17 Feb 2025"
+        for state in table.states:
+            assert state.status_since is not None
+            row = next(i for i, line in enumerate(lines) if line.startswith(f" {state.track[:18]}"))  # its id, or its start
+            shown = lines[row].split("since ", 1)[1].split("  ")[0]
+            assert whole_words_of(shown, state.status_since), (size, state.track, shown)
+            if size[0] >= 120:
+                assert shown == state.status_since.label()
+            table.move_cursor(row=table.get_row_index(state.track))
+            await settle(pilot)
+            detail = region_text(app, app.screen.query_one("#tracks-detail"))
+            assert f"{state.status} since {state.status_since.label()}" in detail
 
 
 @pytest.mark.parametrize("size", SIZES)

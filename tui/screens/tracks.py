@@ -21,7 +21,8 @@ from textual.widgets import DataTable, Sparkline, Static
 from tracker.present import activity_until, day, plural
 from tracker.service import Moment, Tracker, TrackState
 from tui.screens.base import ViewScreen
-from tui.widgets.text import clean, fit_table, sparkline, track_status, trend
+from tui.widgets.event_list import when_label
+from tui.widgets.text import clean, fit_table, sparkline, table_widths, track_status, trend, widest
 
 HEADERS = {"track": "Track", "status": "Status", "trend": "Trend", "last": "Last activity",
            "activity": "Per week", "next": "Next meeting", "events": "Events"}
@@ -66,14 +67,23 @@ def weekly(state: TrackState, until: date | None, weeks: int) -> tuple[int, ...]
     return state.activity.until(until, weeks) if until else (0,) * weeks
 
 
-def track_cells(state: TrackState, until: date | None = None) -> dict[str, Text]:
+SINCE = "since "
+
+
+def track_cells(state: TrackState, until: date | None = None, status_width: int | None = None) -> dict[str, Text]:
     """The list's cells of one track, two lines each, by column key; its weekly activity to the
-    week starting `until` (every track of the list to the same week)."""
+    week starting `until` (every track of the list to the same week). In a status column
+    `status_width` cells wide, the day since which the track has its status takes a shorter form
+    if it must ('since 10–16 Feb' for 'since week of 10 Feb 2025'), never cut inside a word; the
+    line under the list says it whole."""
     title = Text(clean(state.title), style="bold")
     title.append(f"\n{clean(state.track)}", style="dim")
     status = track_status(state.status)
     if state.status_since is not None:
-        status.append(f"\nsince {clean(state.status_since.label())}", style="dim")
+        since = clean(state.status_since.label())
+        if status_width is not None:
+            since = when_label(state.status_since, status_width - len(SINCE))
+        status.append(f"\n{SINCE}{since}", style="dim")
     tr = trend(state.trend.direction if state.trend else None)
     if figures := trend_figures(state):
         tr.append(f"\n{figures}", style="dim")
@@ -142,9 +152,13 @@ class TracksTable(DataTable[Any]):
         self.refit(force=True)
 
     def refit(self, *, force: bool = False) -> None:
+        fit: dict[str, Any] = {"least": LEAST, "optional": OPTIONAL, "grow": ["next"], "ask": {"next": NEXT_WANT}}
         rows = {s.track: track_cells(s, self.until) for s in self.states}
-        fit_table(self, HEADERS, rows, least=LEAST, optional=OPTIONAL, grow=["next"], ask={"next": NEXT_WANT},
-                  height=2, force=force)
+        # A status column too narrow for a 'since' date gets the dates in a form that fits it.
+        status = table_widths(self, HEADERS, rows, **fit).get("status")
+        if status is not None and status < widest(row["status"] for row in rows.values()):
+            rows = {s.track: track_cells(s, self.until, status) for s in self.states}
+        fit_table(self, HEADERS, rows, **fit, height=2, force=force)
 
     @property
     def selected(self) -> str | None:

@@ -205,6 +205,17 @@ def fit_widths(room: int, wants: dict[str, int], *, least: dict[str, int] | None
     return widths
 
 
+def table_widths(table: DataTable[Any], headers: dict[str, str], rows: dict[str, dict[str, Text]], *,
+                 least: dict[str, int] | None = None, optional: Iterable[str] = (), grow: Iterable[str] = (),
+                 ask: dict[str, int] | None = None) -> dict[str, int]:
+    """The widths `fit_table` gives the columns of `rows` in `table` (see there): a table whose
+    cells can take a shorter form asks first, and builds its cells for the width it will get."""
+    wants = {key: widest([header, *(row[key] for row in rows.values())]) for key, header in headers.items()}
+    asked = {key: min(want, (ask or {}).get(key, want)) for key, want in wants.items()}
+    return fit_widths(table.scrollable_content_region.width, asked, least=least, optional=optional,
+                      grow={key: wants[key] for key in grow})
+
+
 def fit_table(table: DataTable[Any], headers: dict[str, str], rows: dict[str, dict[str, Text]], *,
               least: dict[str, int] | None = None, optional: Iterable[str] = (), grow: Iterable[str] = (),
               ask: dict[str, int] | None = None, height: int = 1, force: bool = False) -> None:
@@ -215,10 +226,7 @@ def fit_table(table: DataTable[Any], headers: dict[str, str], rows: dict[str, di
     than its column is cut with an ellipsis, each line apart, never wrapped (a wrapped cell would lose
     its last lines to the row's height, and with them the sign it was cut). Nothing is rebuilt unless
     the widths change or `force` (new rows); the cursor stays on its row."""
-    wants = {key: widest([header, *(row[key] for row in rows.values())]) for key, header in headers.items()}
-    asked = {key: min(want, (ask or {}).get(key, want)) for key, want in wants.items()}
-    widths = fit_widths(table.scrollable_content_region.width, asked, least=least, optional=optional,
-                        grow={key: wants[key] for key in grow})
+    widths = table_widths(table, headers, rows, least=least, optional=optional, grow=grow, ask=ask)
     if not force and widths == {str(column.key.value): column.width for column in table.columns.values()}:
         return
     current = None

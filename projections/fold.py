@@ -45,7 +45,7 @@ from projections.family import Fold
 from projections.records import Ev
 from projections.trend import score
 
-FOLD_VERSION = 5  # bump when the accumulator's layout changes: stored read models are then rebuilt
+FOLD_VERSION = 6  # bump when the accumulator's layout changes: stored read models are then rebuilt
 
 # Event types that are not activity on the track (descriptions of the cast).
 NOT_ACTIVITY = ("actor_described",)

@@ -64,13 +64,18 @@ class Participant(Dated):
     actor: str
     delegates: tuple[str, ...] = ()  # people and bodies affiliated with the side who took part
     reason: str | None = None  # why it joined, when it joined explicitly (party_joined)
+    # When it joined: the first seat of its current stretch at the table (`occurred` is its latest
+    # seat); None when that is not known (back at the table after leaving or being excluded).
+    since: Occurred | None = None
+    since_event_ids: tuple[str, ...] = ()  # the event of that first seat
 
 
 class Observer(Dated):
-    """An actor that speaks about the track without being at the table or mediating."""
+    """A side at the table as an observer: it took part in talks held on the track, or joined the
+    table, in the role of observer (speaking about the track makes no one an observer)."""
 
     actor: str
-    role: str | None = None  # "observer": joined, or took part in talks, as an observer (None: only spoke)
+    role: str | None = None  # "observer" (kept in the JSON scripts read; no one is an observer without it)
 
 
 class Departure(Dated):

@@ -285,6 +285,9 @@ def _parties(s: TrackState, names: Names) -> list[Line]:
     others = [(m.actor, "mediator", m.occurred, m.uncertain) for m in s.mediators
               if not m.offered and m.role == "mediator"]
     others += [(o.actor, "observer", o.occurred, o.uncertain) for o in s.observers if o.role]
+    if not s.parties and not others and s.left:  # not "nobody yet": there were parties, and they left
+        return [line(Span("nobody (all parties have left)" if len(s.left) > 1 else "nobody (the only party has left)",
+                          "absent"))]
     return [line(subject(names(p.actor)),
                  [Span(" ("), *names.spans(p.delegates, short=True), Span(")")] if p.delegates else None,
                  ", as party" if others else None, ", last ", dated(p.occurred, p.uncertain),

@@ -27,9 +27,13 @@ Decided from the latest facts (all by sort key):
   talks as mediators or joined the table as mediators (role "mediator", offered=False); and hosts
   of talks held on the track that are not themselves at the table (role "host", offered=False).
   Hosts of consultations and conferences are not mediators of the negotiation.
-- OBSERVERS are sides that took part in talks as observers or joined as observers (role
-  "observer"), then sides that spoke on the track (statements, analysis), and are none of the above.
+- OBSERVERS are sides that took part in talks held on the track as observers or joined as observers
+  (role "observer"), and are none of the above: the formal role only. Speaking about the track
+  (statements, analysis) makes no one an observer (their stances are the stances family's).
   A mediator's or an observer's role ends when it leaves (party_left).
+- A party's SINCE is the first seat of its current stretch at the table: its first seat ever, when
+  no exclusion, demand of a seat for it or departure came after that (else not known: None; the
+  fold keeps each actor's first and latest seat, not every one).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from projections.facts import EID, OCCURRED, SEP, VALUES, Acc, Key, occ_of, put, slot_key
+from projections.facts import EID, OCCURRED, SEP, VALUES, Acc, Key, first, occ_of, put, slot_key
 from projections.family import Context, Family, Part, keyed, when
 from projections.records import Body
 from projections.state import (
@@ -59,13 +63,19 @@ TALKS = (None, "talks")
 
 
 # -- fold -------------------------------------------------------------------------------------------
+def _seated(acc: Acc, actor: str, key: Key, head: list[Any], via: str, detail: str | None) -> None:
+    """A seat as a party: the latest (what the table is decided from) and the first (when it joined)."""
+    put(acc["presence"], actor, key, head, via, detail)
+    first(acc["first_seat"], actor, key, head)
+
+
 def _meeting(acc: Acc, b: Body, key: Key, head: list[Any]) -> None:
     if b.get("kind") not in TALKS:  # a consultation, conference or contact: seats no one
         return
     roles = {actor: role for role in ("mediator", "observer") for actor in b.get(role + "s") or ()}
     for actor in b.get("participants") or ():
         if actor not in roles:
-            put(acc["presence"], actor, key, head, "meeting", None)
+            _seated(acc, actor, key, head, "meeting", None)
     for actor, role in roles.items():
         put(acc["roles"], actor, key, head, role, b.get("location") or b.get("title"), None)
     if b.get("host"):
@@ -74,14 +84,14 @@ def _meeting(acc: Acc, b: Body, key: Key, head: list[Any]) -> None:
 
 def _agreement(acc: Acc, b: Body, key: Key, head: list[Any]) -> None:
     for actor in b.get(SEATS[b["type"]]) or ():
-        put(acc["presence"], actor, key, head, "agreement", b["agreement"])
+        _seated(acc, actor, key, head, "agreement", b["agreement"])
 
 
 def _joined(acc: Acc, b: Body, key: Key, head: list[Any]) -> None:
     role = b.get("role") or "party"
     for actor in b.get("parties") or ():
         if role == "party":
-            put(acc["presence"], actor, key, head, "joined", b.get("reason"))
+            _seated(acc, actor, key, head, "joined", b.get("reason"))
         else:
             put(acc["roles"], actor, key, head, role, None, b.get("reason"))
 
@@ -177,6 +187,18 @@ def _freeze(acc: Acc, ctx: Context) -> Part:
     for _, actor, slot in seats:
         _latest(seat_for, side(actor), slot)
 
+    first_seat: dict[str, list[Any]] = {}  # side -> its first seat (of any of its actors)
+    for actor, slot in acc["first_seat"].items():
+        s = side(actor)
+        if s not in first_seat or _key(slot) < _key(first_seat[s]):
+            first_seat[s] = slot
+
+    def since(s: str) -> list[Any] | None:
+        """The first seat of the side's current stretch at the table, if it is its first seat ever."""
+        found = first_seat.get(s)
+        breaks = [other[s] for other in (excluded, seat_for) if s in other] + ([departed[s][0]] if s in departed else [])
+        return found if found is not None and all(_key(found) > _key(b) for b in breaks) else None
+
     def at_table(s: str) -> bool:
         p = present.get(s)
         if p is None:
@@ -189,7 +211,8 @@ def _freeze(acc: Acc, ctx: Context) -> Part:
     parties = tuple(
         Participant.fast(actor=s, occurred=_occ(present[s][OCCURRED]), uncertain=unsure(present[s]),
                          event_ids=(present[s][EID],), delegates=tuple(sorted(delegates.get(s, ()))),
-                         reason=present[s][VALUES + 1] if present[s][VALUES] == "joined" else None)
+                         reason=present[s][VALUES + 1] if present[s][VALUES] == "joined" else None,
+                         **({"since": _occ(f[OCCURRED]), "since_event_ids": (f[EID],)} if (f := since(s)) else {}))
         for s in table
     )
     # Left: departed since its last seat and since any exclusion (a later exclusion is an exclusion).
@@ -256,16 +279,9 @@ def _freeze(acc: Acc, ctx: Context) -> Part:
         mediator_sides.add(s)
     others = table_set | set(excluded) | left_sides | mediator_sides | set(seat_for)
     formal = {s: slot for s, (_, slot) in roles["observer"].items() if s not in others}
-    observed: dict[str, list[Any]] = {}
-    for actor, slot in acc["voices"].items():
-        s = side(actor)
-        if s not in others and s not in formal:
-            _latest(observed, s, slot)
-    observers = tuple(sorted(
-        [Observer.fast(actor=s, role="observer", occurred=_occ(slot[OCCURRED]), uncertain=unsure(slot),
-                       event_ids=(slot[EID],)) for s, slot in formal.items()]
-        + [Observer.fast(actor=s, occurred=_occ(slot[OCCURRED]), uncertain=unsure(slot), event_ids=(slot[EID],))
-           for s, slot in observed.items()], key=lambda o: o.actor))
+    observers = tuple(
+        Observer.fast(actor=s, role="observer", occurred=_occ(slot[OCCURRED]), uncertain=unsure(slot),
+                      event_ids=(slot[EID],)) for s, slot in sorted(formal.items()))
     return Part(
         {"parties": parties, "observers": observers, "mediators": tuple(mediators),
          "seat_demands": tuple(seat_demands), "excluded": tuple(exclusions), "left": departures},
@@ -279,7 +295,7 @@ def _claim_ids(acc: Acc) -> Iterable[str]:
 
 def _actors(acc: Acc) -> Iterable[str]:
     actors: set[str] = set()
-    for name in ("presence", "offers", "hosted", "voices", "roles"):
+    for name in ("presence", "offers", "hosted", "voices", "roles"):  # first_seat: the same actors as presence
         actors.update(acc[name])
     for name in ("excluded", "seats"):
         for key in acc[name]:
@@ -299,8 +315,12 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
     title = {g.agreement: g.title for g in b.agreements}.get  # an agreement withdrawn from, by its title
     for actor in sorted(pb.keys() - pa.keys()):
         p = pb[actor]
-        yield Change(kind="party_joined", subject=actor, description=f"{actor} joined the table as a party "
-                     f"({when(p.occurred)}){_because(p.reason)}", event_ids=p.event_ids)
+        # When it joined: the first seat of its stretch at the table, not its latest seat (talks it
+        # took part in since). Back after leaving or an exclusion, that first seat is not kept.
+        what = (f"joined the table as a party ({when(p.since)})" if p.since else
+                f"back at the table as a party (last seated {when(p.occurred)})")
+        yield Change(kind="party_joined", subject=actor, description=f"{actor} {what}{_because(p.reason)}",
+                     event_ids=tuple(dict.fromkeys((*p.since_event_ids, *p.event_ids))))
     for actor in sorted((pa.keys() - pb.keys()) | {d for d in lb if d not in pb and (d not in la
                                                                                      or la[d].event_ids != lb[d].event_ids)}):
         d = lb.get(actor)
@@ -337,14 +357,15 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
     oa = {(o.actor, o.role) for o in a.observers}
     for o in b.observers:
         if (o.actor, o.role) not in oa:
-            what = "at the table as observer" if o.role else "speaks on the track"
-            yield Change(kind="observer", subject=o.actor, description=f"{o.actor} {what}", event_ids=o.event_ids)
+            yield Change(kind="observer", subject=o.actor, description=f"{o.actor} at the table as observer",
+                         event_ids=o.event_ids)
 
 
 FAMILY = Family(
     "table",
     slots={
         "presence": dict,  # actor -> [.., via, agreement or reason]  latest seat as a party (SEATS)
+        "first_seat": dict,  # actor -> [..]  first seat as a party (SEATS): when it joined
         "roles": dict,  # actor -> [.., role, venue, reason]  latest role as mediator / observer at the table
         "left": dict,  # actor SEP agreement ("" for party_left) -> [.., reason, effective]  latest departure
         "excluded": dict,  # actor SEP excluder -> [.., reason, rank in `by`]  latest exclusion of actor by excluder
@@ -352,7 +373,7 @@ FAMILY = Family(
         "claimants": dict,  # claimant -> [.., summary]  latest seat demand by claimant
         "offers": dict,  # mediator -> [.., role, venue, between]  latest offer
         "hosted": dict,  # host -> [.., title, location]  latest talks hosted
-        "voices": dict,  # actor -> [..]  latest statement / analysis
+        "voices": dict,  # actor -> [..]  latest statement / analysis (whose sides are looked up; no seat, no role)
     },
     folds={"meeting_held": _meeting, "agreement_reached": _agreement, "agreement_signed": _agreement,
            "party_joined": _joined, "party_left": _left, "agreement_withdrawn": _withdrawn,

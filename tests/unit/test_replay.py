@@ -151,9 +151,10 @@ def test_timeline_is_in_the_order_things_happened(demo: Tracker) -> None:
 def test_diff_between_16_and_18_february(demo: Tracker) -> None:
     result = demo.diff(TRACK, on(16), on(18))
     kinds = {c.kind for c in result.changes}
-    # France hosted the Europeans' Paris consultation, no talks: it speaks on the track, an observer.
+    # France hosted the Europeans' Paris consultation, no talks: it speaks on the track, which makes
+    # it no observer (observers are those with the role at talks of the track).
     # Rubio's three steps, new in the window with its first step agreed: both said (proposal_stages).
-    assert kinds == {"delegation_appointed", "red_line_new", "status", "excluded", "seat_demand", "mediator", "observer", "stance_new", "proposal_new",
+    assert kinds == {"delegation_appointed", "red_line_new", "status", "excluded", "seat_demand", "mediator", "stance_new", "proposal_new",
                      "proposal_stages", "agreement_new", "meeting_held", "meeting_new", "meeting_postponed", "party_joined"}
     # Riyadh seated the US and Russia (the Trump–Putin call before it agreed to talk: a contact, not talks).
     assert sorted(c.subject for c in result.changes if c.kind == "party_joined") == ["rus", "usa"]

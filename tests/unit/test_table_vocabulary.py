@@ -100,6 +100,48 @@ def test_joined_until_left_with_the_reasons_at_each_date() -> None:
         ("party_joined", "usa joined the table as a party (1 Mar 2025): invited by both sides")]
 
 
+def test_the_diff_dates_joining_by_the_first_seat_in_the_window_not_the_latest() -> None:
+    """China seated by the talks of 16 Oct and again on 24 Nov: it joined on 16 Oct. Back after
+    leaving, the first seat of the new stretch is not kept: said so, with the latest seat."""
+    events = [ev("track_opened", "2013-01-01", track="t", title="Talks"),
+              held("2013-10-16", ["chn", "usa"]), held("2013-11-24", ["chn", "usa"]),
+              ev("party_left", "2014-01-10", parties=["chn"], reason="talks stalled"),
+              held("2014-03-01", ["chn", "usa"]), held("2014-04-01", ["chn", "usa"])]
+    s = state(events, "2013-12-01")
+    assert [(p.actor, p.since.label(), p.occurred.label()) for p in s.parties] == [
+        ("chn", "16 Oct 2013", "24 Nov 2013"), ("usa", "16 Oct 2013", "24 Nov 2013")]
+    changes = diff(state(events, "2013-10-01"), s)
+    assert [c.description for c in changes if c.kind == "party_joined"] == [
+        "chn joined the table as a party (16 Oct 2013)", "usa joined the table as a party (16 Oct 2013)"]
+    assert changes[0].event_ids == (events[1].id, events[2].id)  # the first seat, then the latest
+    back = diff(state(events, "2014-02-01"), state(events, "2014-05-01"))
+    assert [c.description for c in back if c.kind == "party_joined"] == [
+        "chn back at the table as a party (last seated 1 Apr 2014)"]
+    assert state(events, "2014-05-01").parties[0].since is None
+
+
+def test_the_first_seat_does_not_depend_on_the_order_of_events() -> None:
+    events = [held("2013-10-16", ["chn"]), held("2013-11-24", ["chn"]), held("2013-09-01", ["chn"], kind="consultation")]
+    for order in (events, events[::-1], [events[1], events[2], events[0]]):
+        assert state(order).parties[0].since.label() == "16 Oct 2013"
+
+
+def test_speaking_about_a_track_makes_no_one_an_observer() -> None:
+    """Observers are those with the observer role (at talks held on the track, or joining as one), not
+    everyone who spoke: their stances are in the stances."""
+    events = [ev("track_opened", "2025-01-01", track="t", title="Talks"),
+              ev("statement_made", "2025-02-17", speaker="lavrov", on_behalf_of="rus", issue="peace",
+                 stance="opposes"),
+              ev("analysis_published", "2025-02-17", publisher="bremmer", title="Notes", findings=["x"]),
+              held("2025-02-18", ["usa", "ukr"], observers=["un"])]
+    s = state(events, "2025-02-17")
+    assert s.observers == ()
+    s = state(events, "2025-02-18")
+    assert [(o.actor, o.role) for o in s.observers] == [("un", "observer")]
+    changes = diff(state(events, "2025-02-16"), s)
+    assert [c.description for c in changes if c.kind == "observer"] == ["un at the table as observer"]
+
+
 def test_a_legacy_self_exclusion_reads_as_leaving() -> None:
     """Before party_left, leaving was logged as excluding oneself: read as leaving, not as an exclusion."""
     events = [ev("agreement_reached", "2018-01-01", agreement="deal", title="Deal", parties=["usa", "irn"]),

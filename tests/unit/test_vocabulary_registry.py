@@ -95,9 +95,9 @@ def test_each_family_owns_its_slots() -> None:
 def test_the_fold_version_is_bumped_with_the_accumulator_layout() -> None:
     """A stored read model is rebuilt only when FOLD_VERSION changes: a new slot in the accumulator
     without a bump makes every existing database fail on it. Change both, then this pin."""
-    assert (FOLD_VERSION, sorted(empty("t"))) == (5, [
-        "agenda", "claimants", "days", "excluded", "hosted", "last", "left", "n", "offers", "opened", "presence",
-        "roles", "seats", "stance_log", "stances", "status", "track", "types", "voices"])
+    assert (FOLD_VERSION, sorted(empty("t"))) == (6, [
+        "agenda", "claimants", "days", "excluded", "first_seat", "hosted", "last", "left", "n", "offers", "opened",
+        "presence", "roles", "seats", "stance_log", "stances", "status", "track", "types", "voices"])
 
 
 def test_a_list_row_keeps_only_the_list_fields() -> None:

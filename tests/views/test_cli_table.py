@@ -83,6 +83,9 @@ def test_status_and_diff_say_who_joined_and_left_and_why(nuclear: Path) -> None:
     assert "  eu, as mediator, last 10 Jan 2016\n" in out and "  iaea, as observer, last 10 Jan 2016\n" in out
     joined = ok("diff", "nuclear", "2016-06-01", "2017-06-01", db=nuclear)
     assert "party_joined         chn joined the table as a party (1 Jan 2017): invited by the E3" in joined
+    # Seated by the talks of 10 Jan 2016 and again since: joined then, not at its latest seat.
+    assert "party_joined         fra joined the table as a party (14 Jul 2015)" in ok(
+        "diff", "nuclear", "2015-01-01", "2017-06-01", db=nuclear)
     diff = ok("diff", "nuclear", "2017-06-01", "2019-12-31", db=nuclear)
     assert "party_left           chn left the table (1 Mar 2019): talks stalled" in diff
     assert "party_left           usa left the table (withdrew from Joint plan, 8 May 2018): a terrible deal" in diff
@@ -156,6 +159,27 @@ def test_munich_panellists_are_not_at_the_transatlantic_table(demo: Path) -> Non
         s = status(demo, "transatlantic-defence", as_of)
         assert table(s) == [], as_of
         assert "msc" not in [m["actor"] for m in s["mediators"]]  # it hosted a conference, not talks
+
+
+def test_observers_are_only_those_with_the_observer_role(demo: Path) -> None:
+    """Russia and Ukraine spoke about the Ukraine settlement by 17 Feb, Russia and the United States
+    about Europe's role: none of them observed talks of the track, so none is an observer."""
+    for track, as_of in (("ukraine-settlement", "2025-02-17"), ("ukraine-settlement", None),
+                         ("european-role", "2025-02-17"), ("european-role", None)):
+        assert status(demo, track, as_of)["observers"] == [], (track, as_of)
+    out = ok("status", "ukraine-settlement", "--as-of", "2025-02-17", db=demo)
+    assert "Observers" not in out and "last heard" not in out
+    assert "speaks on the track" not in ok("diff", "ukraine-settlement", "2025-02-16", "2025-02-18", db=demo)
+
+
+def test_nobody_at_the_table_after_every_party_left_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    for etype, when, *fields in [("track-opened", "2019-01-01", "--title", "Talks"),
+                                 ("party-joined", "2020-01-01", "--parties", "usa,irn"),
+                                 ("party-left", "2020-02-01", "--parties", "usa,irn", "--reason", "stalled")]:
+        ok("log", etype, "--when", when, "--track", "t", "--summary", etype, "--source", "Test", *fields, db=db)
+    assert "At the table\n  nobody yet\n" in ok("status", "t", "--as-of", "2019-12-31", db=db)
+    assert "At the table\n  nobody (all parties have left)\n" in ok("status", "t", db=db)
 
 
 def test_the_service_answers_the_same(demo: Path) -> None:

@@ -108,7 +108,8 @@ def test_a_cancelled_meeting_and_text_from_the_log(demo_db: Path) -> None:
 
     cancelled = found["macron-ukraine-meeting-2025-02-19@diplomacy-tracker"]
     assert str(cancelled["STATUS"]) == "CANCELLED"
-    assert cancelled["SEQUENCE"] == 0 and cancelled.decoded("DTSTART") == date(2025, 2, 19)
+    # Logged after the meeting was in the calendar: a change a client must take (RFC 5546 CANCEL).
+    assert cancelled["SEQUENCE"] == 1 and cancelled.decoded("DTSTART") == date(2025, 2, 19)
     text = str(cancelled["DESCRIPTION"])
     assert "Status: cancelled" in text and "Reason: Too soon,\nsaid an aide; see \\annex" in text
     assert "Le Monde, Paris https://example.org/a,b;c" in text
@@ -154,3 +155,118 @@ def test_a_time_given_with_an_offset_says_utc_everywhere_and_one_without_stays_a
     found = entries(export(demo_db))
     assert found["call-msk@diplomacy-tracker"].decoded("DTSTART") == datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
     assert found["call-local@diplomacy-tracker"].decoded("DTSTART") == datetime(2025, 3, 3, 17, 0)  # floating
+
+
+def log(db: Path, *args: str) -> str:
+    """Log one event; its id."""
+    out: dict[str, Any] = json.loads(ok("log", *args, "--json", db=db))
+    return str(out["id"])
+
+
+def test_an_open_ended_date_is_its_one_known_day(demo_db: Path) -> None:
+    """'from 10 Jan 2027 on' is stored as 10 Jan 2027 to 31 Dec 2200, 'until ...' from 1 Jan
+    1800: a calendar entry over either span would be absurd. The entry is the day that is known."""
+    for meeting, planned in (("open-on", "from 10 Jan 2027 on"), ("open-until", "until 10 Jan 2027")):
+        log(demo_db, "meeting-scheduled", "--when", "2025-02-18", "--track", "ukraine-settlement", "--summary",
+            "Talks set", "--meeting", meeting, "--title", meeting, "--planned", planned, "--source", "Reuters")
+    log(demo_db, "deadline-set", "--when", "2025-02-18", "--track", "ukraine-settlement", "--summary", "Deadline set",
+        "--deadline", "open-due", "--title", "Open due", "--due", "from 1 Jan 2027 on", "--source", "Reuters")
+    found = entries(export(demo_db))
+    for uid, day in (("open-on", date(2027, 1, 10)), ("open-until", date(2027, 1, 10)),
+                     ("deadline.open-due", date(2027, 1, 1))):
+        entry = found[f"{uid}@diplomacy-tracker"]
+        assert entry.decoded("DTSTART") == day and entry.decoded("DTEND") == date.fromordinal(day.toordinal() + 1), uid
+        assert "open-ended" in str(entry["DESCRIPTION"]), uid
+
+
+class Subscriber:
+    """A calendar client subscribed to the export: after each step it reads the file again and
+    checks that the entry's SEQUENCE and DTSTAMP never went down (else it keeps what it had)."""
+
+    def __init__(self, db: Path, uid: str) -> None:
+        self.db, self.uid, self.seen = db, uid, (-1, datetime.min.replace(tzinfo=UTC))
+
+    def read(self) -> Any:
+        entry = entries(export(self.db, name="sub.ics"))[self.uid]
+        now = (int(entry["SEQUENCE"]), entry.decoded("DTSTAMP"))
+        assert now[0] >= self.seen[0] and now[1] >= self.seen[1], (now, self.seen)
+        self.seen = now
+        return entry
+
+
+def recorded(db: Path, event_id: str) -> datetime:
+    t = Tracker.open_existing(db)
+    try:
+        stored = t.get(event_id)
+        assert stored is not None and stored.event.recorded_at is not None
+        return stored.event.recorded_at.astimezone(UTC).replace(microsecond=0)
+    finally:
+        t.close()
+
+
+def test_sequence_and_dtstamp_follow_every_change_and_never_go_back(demo_db: Path) -> None:
+    db, track = demo_db, ("--track", "ukraine-settlement")
+    client = Subscriber(db, "geneva-3@diplomacy-tracker")
+    scheduled = log(db, "meeting-scheduled", "--when", "2025-02-18", *track, "--summary", "Talks set",
+                    "--meeting", "geneva-3", "--title", "Geneva round 3", "--planned", "2025-03-10 15:00",
+                    "--source", "Reuters")
+    entry = client.read()
+    assert (entry["SEQUENCE"], entry.decoded("DTSTART")) == (0, datetime(2025, 3, 10, 15, 0))
+    assert entry.decoded("DTSTAMP") == recorded(db, scheduled)
+
+    moved = log(db, "meeting-postponed", "--when", "2025-02-19", *track, "--summary", "Talks moved",
+                "--meeting", "geneva-3", "--to-date", "2025-03-20", "--source", "Reuters")
+    entry = client.read()
+    assert (entry["SEQUENCE"], entry.decoded("DTSTART")) == (1, date(2025, 3, 20))
+
+    # The postponement was wrong: the entry goes back to 10 Mar, and that is one more change.
+    retracted = log(db, "retraction", "--when", "2025-02-20", *track, "--summary", "Not moved",
+                    "--target", moved, "--reason", "misreported")
+    entry = client.read()
+    assert (entry["SEQUENCE"], entry.decoded("DTSTART")) == (2, datetime(2025, 3, 10, 15, 0))
+    assert str(entry["STATUS"]) == "CONFIRMED" and entry.decoded("DTSTAMP") == recorded(db, retracted)
+
+    # A correction of the planned date moves it: one more.
+    corrected = log(db, "correction", "--when", "2025-02-20", *track, "--summary", "Right date",
+                    "--target", scheduled, "--changes", '{"planned": {"earliest": "2025-03-12", '
+                    '"latest": "2025-03-12", "precision": "day", "time": "15:00:00"}}', "--reason", "typo")
+    entry = client.read()
+    assert (entry["SEQUENCE"], entry.decoded("DTSTART")) == (3, datetime(2025, 3, 12, 15, 0))
+    assert entry.decoded("DTSTAMP") == recorded(db, corrected)
+
+    # A correction the entry does not show changes neither.
+    log(db, "correction", "--when", "2025-02-20", *track, "--summary", "Wording", "--target", scheduled,
+        "--changes", '{"summary": "Talks set for Geneva"}', "--reason", "wording")
+    entry = client.read()
+    assert entry["SEQUENCE"] == 3 and entry.decoded("DTSTAMP") == recorded(db, corrected)
+
+    # Postponed with no new date: still on its day and time, but no longer confirmed.
+    log(db, "meeting-postponed", "--when", "2025-02-21", *track, "--summary", "Talks off for now",
+        "--meeting", "geneva-3", "--from-date", "2025-03-12", "--source", "Reuters")
+    entry = client.read()
+    assert (entry["SEQUENCE"], entry.decoded("DTSTART"), str(entry["STATUS"])) == (
+        4, datetime(2025, 3, 12, 15, 0), "TENTATIVE")
+    assert str(entry["SUMMARY"]) == "Geneva round 3 (postponed, no new date yet)"
+    assert "no new date yet" in str(entry["DESCRIPTION"])
+
+    cancelled = log(db, "meeting-cancelled", "--when", "2025-02-22", *track, "--summary", "Talks called off",
+                    "--meeting", "geneva-3", "--source", "Reuters")
+    entry = client.read()
+    assert (entry["SEQUENCE"], str(entry["STATUS"])) == (5, "CANCELLED")
+    assert entry.decoded("DTSTAMP") == recorded(db, cancelled)
+
+
+def test_a_deadline_extension_retracted_raises_sequence_again(demo_db: Path) -> None:
+    db, track = demo_db, ("--track", "ukraine-settlement")
+    client = Subscriber(db, "deadline.terms@diplomacy-tracker")
+    log(db, "deadline-set", "--when", "2025-02-18", *track, "--summary", "Deadline set", "--deadline", "terms",
+        "--title", "Terms", "--due", "2025-03-01", "--source", "Reuters")
+    assert client.read()["SEQUENCE"] == 0
+    extended = log(db, "deadline-extended", "--when", "2025-02-19", *track, "--summary", "Deadline moved",
+                   "--deadline", "terms", "--to-date", "2025-03-15", "--source", "Reuters")
+    entry = client.read()
+    assert (entry["SEQUENCE"], entry.decoded("DTSTART")) == (1, date(2025, 3, 15))
+    log(db, "retraction", "--when", "2025-02-20", *track, "--summary", "Not moved", "--target", extended,
+        "--reason", "misreported")
+    entry = client.read()
+    assert (entry["SEQUENCE"], entry.decoded("DTSTART")) == (2, date(2025, 3, 1))

@@ -2,29 +2,47 @@
 
 One VEVENT per meeting and per deadline, whatever the number of tracks it is filed on (its tracks
 are its CATEGORIES). Its UID comes from its id alone (`MEETING@diplomacy-tracker`,
-`deadline.DEADLINE@diplomacy-tracker`), so every export names the same entry the same way; a
-postponement (an extension, for a deadline) raises SEQUENCE, so a client subscribed to the file
-moves the entry rather than adding one. A day is an all-day entry (VALUE=DATE), a day with a time
-a timed one (in UTC when it was given with a zone, else floating: as written), and an imprecise
-date (a week, a month, a range) the span it covers, DTEND being the day after its last. STATUS is
-CANCELLED for a meeting called off, TENTATIVE for one whose claim is not confirmed, CONFIRMED
-otherwise. DTSTAMP is the newest recording time of the events behind the entry, never the wall
-clock: two exports of the same log at the same moment are byte for byte the same. Text from the
-log is escaped by icalendar.
+`deadline.DEADLINE@diplomacy-tracker`), so every export names the same entry the same way.
+
+Dates. A day is an all-day entry (VALUE=DATE), a day with a time a timed one (in UTC when it was
+given with a zone, else floating: as written), and an imprecise date (a week, a month, a range) the
+span it covers, DTEND being the day after its last. An open-ended date ('from 10 Jan 2027 on',
+'until 10 Jan 2027') is an all-day entry on its one known day, its description saying the date is
+open-ended (its other end is no day at all: not 1800, not 2200). A meeting postponed with no new
+date stays at the date it was to be (with its time, when known) but is TENTATIVE, its summary and
+description saying it is postponed with no new date yet.
+
+STATUS is CANCELLED for a meeting called off, TENTATIVE for one postponed with no new date or whose
+claim is not confirmed, CONFIRMED otherwise.
+
+SEQUENCE and DTSTAMP follow what the entry said as the log grew, so a subscribed client moves the
+entry rather than adding one or keeping a stale one. The entry is made again as known when each
+event bearing on it was logged (its own events, retracted ones too, and the corrections,
+retractions and claim status changes of them), on the same as-of day: SEQUENCE counts the times its
+date, time or STATUS changed from one of those moments to the next (a postponement, a cancellation,
+a correction of the planned date, the retraction of a postponement: RFC 5545 3.8.7.4 names DTSTART,
+DTEND and STATUS among the changes that must raise it), and DTSTAMP is when the latest event that
+changed anything in the entry was logged. Both therefore never go down from one export to the next
+as the log grows, and are never the wall clock: two exports of the same log at the same moment are
+byte for byte the same. Text from the log is escaped by icalendar, and control characters are
+shown as visible escapes (tracker.textsafe).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 from events.occurred import Occurred
+from projections.families import deadlines, meetings
+from projections.moment import Moment
+from projections.records import Ev
 from projections.state import Deadline, DeadlineExtension, Meeting, Postponement
 from tracker.publish import Scope, publisher
-from tracker.service import EventRow, Tracker
+from tracker.service import EventFilter, EventRow, StoredEvent, Tracker
+from tracker.textsafe import printable
 
 if TYPE_CHECKING:  # imported where a calendar is made: 30 ms every command's start need not pay
     from icalendar import Event as VEvent
@@ -32,79 +50,142 @@ if TYPE_CHECKING:  # imported where a calendar is made: 30 ms every command's st
 DOMAIN = "diplomacy-tracker"
 PRODID = "-//diplomacy-tracker//tracker export//EN"
 NO_STAMP = datetime(1970, 1, 1, tzinfo=UTC)  # for events logged without a recording time
+PAGE = 1000  # events read at a time to find those bearing on an entry
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-T = TypeVar("T", Meeting, Deadline)
+Kind = Literal["meeting", "deadline"]
+Key = tuple[Kind, str]  # ("meeting", MEETING) or ("deadline", DEADLINE)
+# The event types that make up a meeting or a deadline, and the field naming it (the projections' own).
+FIELDS: dict[str, tuple[Kind, str]] = {
+    **{t: ("meeting", name) for t, name in meetings.ENTITY.ids.items()},
+    **{t: ("deadline", name) for t, name in deadlines.ENTITY.ids.items()},
+}
 
 
 def _text(value: str) -> str:
     """One value as iCalendar text: any line break a plain newline (icalendar escapes it as \\n,
-    and commas, semicolons, backslashes), other control characters (not allowed in TEXT) dropped."""
-    return CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    and commas, semicolons, backslashes), other control characters (not allowed in TEXT, and
+    acted on by a terminal showing the file) and bidi controls shown as visible escapes."""
+    return printable(value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _dates(ev: VEvent, occ: Occurred) -> None:
+def _one_day(occ: Occurred) -> date | None:
+    """The one known day of a date open at one end ('from D on': D; 'until D': D); else None."""
+    if occ.open_start == occ.open_end:
+        return None
+    return occ.earliest if occ.open_end else occ.latest
+
+
+def _span(occ: Occurred) -> tuple[date | datetime, date | None]:
+    """DTSTART and DTEND (None: none, a timed entry ending when it starts, RFC 5545 3.6.1)."""
+    day = _one_day(occ)
+    if day is not None:  # its other end is no day at all: the entry goes on the day that is known
+        return day, day + timedelta(days=1)
     if occ.time is not None:
-        ev.add("dtstart", datetime.combine(occ.earliest, occ.time))  # ends when it starts (RFC 5545 3.6.1)
-    else:
-        ev.add("dtstart", occ.earliest)
-        ev.add("dtend", occ.latest + timedelta(days=1))
+        return datetime.combine(occ.earliest, occ.time), None
+    return occ.earliest, occ.latest + timedelta(days=1)
+
+
+def _label(occ: Occurred) -> str:
+    if _one_day(occ) is not None:
+        return f"{occ.label()} (open-ended: shown on its one known day)"
+    return occ.label()
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What one calendar entry says, before it is written as a VEVENT (DTSTAMP and SEQUENCE come
+    from its history: `_revision`)."""
+
+    uid: str
+    summary: str
+    start: date | datetime
+    end: date | None
+    status: str
+    details: tuple[str, ...]
+    location: str | None
+    tracks: tuple[str, ...]
+
+    @property
+    def significant(self) -> tuple[object, ...]:
+        """What a change of raises SEQUENCE (RFC 5545 3.8.7.4 names DTSTART, DTEND and STATUS)."""
+        return self.start, self.end, self.status
+
+    def vevent(self, sequence: int, stamp: datetime) -> VEvent:
+        from icalendar import Event as VEvent
+
+        ev = VEvent()
+        ev.add("uid", self.uid)
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", self.start)
+        if self.end is not None:
+            ev.add("dtend", self.end)
+        ev.add("sequence", sequence)
+        ev.add("status", self.status)
+        ev.add("summary", _text(self.summary))
+        ev.add("description", _text("\n".join(self.details)))
+        if self.location:
+            ev.add("location", _text(self.location))
+        ev.add("categories", [_text(t) for t in self.tracks])
+        return ev
 
 
 @dataclass(frozen=True)
 class _Ctx:
-    tracker: Tracker
-    scope: Scope
     names: dict[str, str]  # actor id -> name
-    rows: dict[str, EventRow]  # every event behind an entry, as known at the moment: read once
+    rows: dict[str, EventRow]  # the events behind the entries, as known at the moment: read once
 
     def who(self, ids: Iterable[str]) -> str:
         return ", ".join(self.names.get(i, i) for i in ids)
 
-
-def _sources(cx: _Ctx, event_ids: Sequence[str]) -> tuple[list[str], datetime]:
-    """Each source behind the events (outlet and url, once each), and the newest recording time."""
-    rows = sorted((cx.rows[i] for i in set(event_ids) if i in cx.rows), key=lambda r: r.position)  # log order
-    lines: list[str] = []
-    stamp = NO_STAMP
-    for row in rows:
-        recorded = row.stored.event.recorded_at
-        if recorded is not None:
-            stamp = max(stamp, recorded.astimezone(UTC))
-        for s in row.event.sources:
-            text = f"{s.outlet} {s.url}" if s.url else s.outlet
-            if text not in lines:
-                lines.append(text)
-    return lines, stamp
+    def sources(self, event_ids: Sequence[str]) -> list[str]:
+        """Each source behind the events (outlet and url, once each), in log order."""
+        rows = sorted((self.rows[i] for i in set(event_ids) if i in self.rows), key=lambda r: r.position)
+        lines: list[str] = []
+        for row in rows:
+            for s in row.event.sources:
+                text = f"{s.outlet} {s.url}" if s.url else s.outlet
+                if text not in lines:
+                    lines.append(text)
+        return lines
 
 
-def _entry(cx: _Ctx, uid: str, summary: str, occ: Occurred, tracks: Iterable[str],
-           details: list[str], event_ids: Sequence[str], sequence: int, status: str, location: str | None) -> VEvent:
-    from icalendar import Event as VEvent
-
-    sources, stamp = _sources(cx, event_ids)
+def _entry(cx: _Ctx, uid: str, summary: str, occ: Occurred, tracks: Iterable[str], details: list[str],
+           event_ids: Sequence[str], status: str, location: str | None) -> _Entry | None:
+    if occ.open_start and occ.open_end:
+        return None  # no day known at all: nothing a calendar can show
+    sources = cx.sources(event_ids)
     details = [*details, "Sources:", *(f"- {s}" for s in sources)] if sources else [*details, "Sources: none"]
-    ev = VEvent()
-    ev.add("uid", uid)
-    ev.add("dtstamp", stamp)
-    _dates(ev, occ)
-    ev.add("sequence", sequence)
-    ev.add("status", status)
-    ev.add("summary", _text(summary))
-    ev.add("description", _text("\n".join(details)))
-    if location:
-        ev.add("location", _text(location))
-    ev.add("categories", [_text(t) for t in tracks])
-    return ev
+    start, end = _span(occ)
+    return _Entry(uid, summary, start, end, status, tuple(details), location, tuple(tracks))
 
 
-def _meeting(cx: _Ctx, m: Meeting, tracks: list[str]) -> VEvent | None:
-    last_from = m.postponements[-1].from_date if m.postponements else None
-    occ = m.held or m.planned or m.occurred or last_from or m.first_planned
+def _was_to_be(m: Meeting) -> Occurred | None:
+    """The date a meeting postponed with no new date was to take place: the postponement's
+    'from' date, or the date planned before it when that is the same day with a time (a
+    postponement logged without the time does not lose it)."""
+    last = m.postponements[-1]
+    before = m.postponements[-2].to_date if len(m.postponements) > 1 else m.first_planned
+    was = last.from_date or before
+    if (was is not None and before is not None and was.time is None and before.time is not None
+            and (was.earliest, was.latest) == (before.earliest, before.latest)):
+        return before
+    return was
+
+
+def _meeting(cx: _Ctx, m: Meeting, tracks: list[str]) -> _Entry | None:
+    sine_die = m.status == "postponed" and m.planned is None and bool(m.postponements)
+    occ = m.held or m.planned or (_was_to_be(m) if m.postponements and m.planned is None else None)
+    occ = occ or m.occurred or m.first_planned
     if occ is None:
         return None
-    status = "CANCELLED" if m.status == "cancelled" else "CONFIRMED" if m.claim_status == "confirmed" else "TENTATIVE"
-    details = [_status(m.status, m.claim_status), f"When: {occ.label()}"]
+    status = ("CANCELLED" if m.status == "cancelled"
+              else "CONFIRMED" if m.claim_status == "confirmed" and not sine_die else "TENTATIVE")
+    if sine_die:  # not at its old date any more, and at no new one yet
+        summary = f"{m.title} (postponed, no new date yet)"
+        details = [_status("postponed, no new date yet", m.claim_status), f"Was to be: {_label(occ)}"]
+    else:
+        summary = m.title
+        details = [_status(m.status, m.claim_status), f"When: {_label(occ)}"]
     if m.participants:
         details.append(f"Participants: {cx.who(m.participants)}")
     if m.host:
@@ -116,8 +197,7 @@ def _meeting(cx: _Ctx, m: Meeting, tracks: list[str]) -> VEvent | None:
         details.append(f"Reason: {m.reason}")
     if m.outcome:
         details.append(f"Outcome: {m.outcome}")
-    return _entry(cx, f"{m.meeting}@{DOMAIN}", m.title, occ, tracks, details, m.event_ids,
-                  len(m.postponements), status, m.location)
+    return _entry(cx, f"{m.meeting}@{DOMAIN}", summary, occ, tracks, details, m.event_ids, status, m.location)
 
 
 def _status(status: str, claim_status: str) -> str:
@@ -130,12 +210,12 @@ def _moves(word: str, moves: Sequence[Postponement | DeadlineExtension], open_en
             f"{x.to_date.label() if x.to_date else open_end}" for x in moves]
 
 
-def _deadline(cx: _Ctx, d: Deadline, tracks: list[str]) -> VEvent | None:
+def _deadline(cx: _Ctx, d: Deadline, tracks: list[str]) -> _Entry | None:
     occ = d.due or d.occurred
     if occ is None:
         return None
     status = "CONFIRMED" if d.claim_status == "confirmed" else "TENTATIVE"
-    details = [_status(d.status, d.claim_status), f"Due: {occ.label()}"]
+    details = [_status(d.status, d.claim_status), f"Due: {_label(occ)}"]
     if d.set_by:
         details.append(f"Set by: {cx.who(d.set_by)}")
     details += _moves("Extended", d.extensions, "?")
@@ -144,48 +224,163 @@ def _deadline(cx: _Ctx, d: Deadline, tracks: list[str]) -> VEvent | None:
     if d.met_by_title:
         details.append(f"Met by: {d.met_by_title}")
     return _entry(cx, f"deadline.{d.deadline}@{DOMAIN}", f"Deadline: {d.title}", occ, tracks, details,
-                  d.event_ids, len(d.extensions), status, None)
+                  d.event_ids, status, None)
 
 
-def _fullest(found: list[tuple[str, T]]) -> tuple[T, list[str]]:
-    """One item filed on several tracks: the state that knows most of it, and its tracks."""
-    best = max(found, key=lambda tf: len(tf[1].event_ids))[1]  # the first track wins a tie
-    return best, [t for t, _ in found]
+def _made(cx: _Ctx, found: Sequence[tuple[str, Meeting | Deadline]]) -> _Entry | None:
+    """One meeting or deadline filed on several tracks: one entry, from the state that knows most
+    of it (the first track wins a tie), its tracks all."""
+    best = max((item for _, item in found), key=lambda item: len(item.event_ids))
+    tracks = [t for t, _ in found]
+    return _meeting(cx, best, tracks) if isinstance(best, Meeting) else _deadline(cx, best, tracks)
+
+
+def _recorded(stored: StoredEvent) -> datetime:
+    at = stored.event.recorded_at
+    return at.astimezone(UTC) if at is not None else NO_STAMP
+
+
+@dataclass
+class _Bearing:
+    """The events bearing on one entry as known at the moment: its own (retracted ones too: a
+    retraction changes the entry back) and the corrections, retractions and claim status changes
+    of them, or of those; when each was logged."""
+
+    own: set[str] = field(default_factory=set)  # ids of its own events
+    times: set[datetime] = field(default_factory=set)
+
+
+class _Calendar:
+    """The entries of the tracks in scope at the export's moment (folded per track, as every view
+    shows them), and the history of each: the entry as it was when each event bearing on it was
+    logged, folded from that meeting's or deadline's own events as they were known then (by the
+    projection's own fold, so the two agree), for SEQUENCE and DTSTAMP."""
+
+    def __init__(self, tracker: Tracker, scope: Scope) -> None:
+        self.tracker, self.scope = tracker, scope
+        known = tracker.track_ids()
+        self.tracks = sorted(t for t in (scope.tracks or known) if t in known)
+        self.names = {a.id: a.name for a in tracker.actors()}
+        self.states = {t: tracker.track(t, scope.moment) for t in self.tracks}
+        self.today = scope.moment.as_of or date.today()  # as every view's: Tracker._today
+
+    def entries(self) -> dict[Key, _Entry]:
+        found: dict[Key, list[tuple[str, Meeting | Deadline]]] = {}
+        for track, state in self.states.items():
+            if state is None:
+                continue
+            for m in state.meetings:
+                found.setdefault(("meeting", m.meeting), []).append((track, m))
+            for d in state.deadlines:
+                found.setdefault(("deadline", d.deadline), []).append((track, d))
+        ids = [i for f in found.values() for _, item in f for i in item.event_ids]
+        cx = _Ctx(self.names, {r.id: r for r in self.tracker.as_known(self.tracker.get_many(ids), self.scope.moment)})
+        made = {key: _made(cx, f) for key, f in found.items()}
+        return {key: e for key, e in made.items() if e is not None}
+
+    def bearing(self) -> dict[Key, _Bearing]:
+        until = self.scope.moment.known_at
+        known = Moment(known_at=until)
+        out: dict[Key, _Bearing] = {}
+        for row in self._rows(EventFilter(tracks=self.scope.tracks, types=tuple(FIELDS)), known):
+            keys = {(FIELDS[e.type][0], str(getattr(e, FIELDS[e.type][1]))) for e in (row.stored.event, row.event)}
+            times = {_recorded(row.stored)} | {_recorded(a) for a in self._amendments(row.id)}
+            for key in keys:
+                b = out.setdefault(key, _Bearing())
+                b.own.add(row.id)
+                b.times |= {t for t in times if until is None or t <= until}
+        return out
+
+    def _rows(self, f: EventFilter, moment: Moment) -> Iterator[EventRow]:
+        after = None
+        while page := self.tracker.events(f, moment, limit=PAGE, after=after, newest_first=False):
+            yield from page
+            after = page[-1].position
+
+    def _amendments(self, event_id: str) -> list[StoredEvent]:
+        """The record keeping that names the event, and that naming those (a retracted correction)."""
+        out: dict[str, StoredEvent] = {}
+        todo = [event_id]
+        while todo:
+            for a in self.tracker.amendments_of(todo.pop()):
+                if a.id not in out:
+                    out[a.id] = a
+                    todo.append(a.id)
+        return list(out.values())
+
+    def history(self, key: Key, bearing: _Bearing, final: _Entry) -> list[tuple[datetime, _Entry | None]]:
+        """The entry as it was when each event bearing on it was logged (None: not in the calendar
+        then), on the export's as-of day."""
+        times = sorted(bearing.times)
+        if len(times) == 1:  # one event, and nothing said of it since: the entry has not changed
+            return [(times[0], final)]
+        stored = self.tracker.get_many(sorted(bearing.own))
+        return [(at, self._entry_then(key, stored, at)) for at in times]
+
+    def _entry_then(self, key: Key, stored: Sequence[StoredEvent], at: datetime) -> _Entry | None:
+        kind, name = key
+        as_of = self.scope.moment.as_of
+        then = Moment(as_of=as_of, known_at=at)
+        rows = [r for r in self.tracker.as_known(stored, then)
+                if _recorded(r.stored) <= at and not r.retracted and then.happened(_ev(r))
+                and str(getattr(r.event, FIELDS[r.event.type][1])) == name]
+        found: list[tuple[str, Meeting | Deadline]] = []
+        for track in self.tracks:
+            evs = [_ev(r) for r in rows if track in r.event.tracks]
+            if evs:  # claim status already as known then: in the body, no claim changes to apply
+                item = (meetings.meeting(name, evs, {}, as_of, self.today) if kind == "meeting"
+                        else deadlines.deadline(name, evs, {}, as_of, self.today))
+                if item is not None:
+                    found.append((track, item))
+        return _made(_Ctx(self.names, {r.id: r for r in rows}), found) if found else None
+
+
+def _ev(row: EventRow) -> Ev:
+    """An event as the projections' folds read it, as known at the moment (corrected; its claim
+    status as changed by then)."""
+    return Ev(row.position, {**row.event.model_dump(mode="json"), "status": row.claim_status}, row.corrected)
+
+
+def _revision(history: Sequence[tuple[datetime, _Entry | None]]) -> tuple[int, datetime]:
+    """SEQUENCE and DTSTAMP from an entry's history: how many times its date, time or STATUS
+    changed from one moment it was in the calendar to the next, and when the latest change of
+    anything it says was logged (else when it first appeared)."""
+    sequence, stamp = 0, NO_STAMP
+    last: _Entry | None = None
+    for at, entry in history:
+        if entry is None:
+            continue  # out of the calendar then (retracted, or not happened by the as-of day)
+        if last is None:
+            stamp = at
+        else:
+            sequence += entry.significant != last.significant
+            if entry != last:
+                stamp = at
+        last = entry
+    return sequence, stamp
 
 
 @publisher("ics", "a calendar (iCalendar, RFC 5545) of meetings and deadlines, one entry each.", ".ics")
 def render(tracker: Tracker, scope: Scope) -> str:
-    meetings: dict[str, list[tuple[str, Meeting]]] = {}
-    deadlines: dict[str, list[tuple[str, Deadline]]] = {}
-    titles: list[str] = []
-    known = tracker.track_ids()
-    for track in sorted(t for t in (scope.tracks or known) if t in known):
-        state = tracker.track(track, scope.moment)
-        if state is None:
-            continue
-        titles.append(state.title)
-        for m in state.meetings:
-            meetings.setdefault(m.meeting, []).append((track, m))
-        for d in state.deadlines:
-            deadlines.setdefault(d.deadline, []).append((track, d))
-    ids = [i for ms in meetings.values() for _, m in ms for i in m.event_ids]
-    ids += [i for ds in deadlines.values() for _, d in ds for i in d.event_ids]
-    rows = {r.id: r for r in tracker.as_known(tracker.get_many(ids), scope.moment)}
-    cx = _Ctx(tracker, scope, {a.id: a.name for a in tracker.actors()}, rows)
-    entries = [_meeting(cx, *_fullest(found)) for found in meetings.values()]
-    entries += [_deadline(cx, *_fullest(found)) for found in deadlines.values()]
-
     from icalendar import Calendar
+
+    book = _Calendar(tracker, scope)
+    bearing = book.bearing()
+    events = []
+    for key, entry in book.entries().items():
+        sequence, stamp = _revision(book.history(key, bearing[key], entry)) if key in bearing else (0, NO_STAMP)
+        events.append(entry.vevent(sequence, stamp))
 
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    titles = [s.title for s in book.states.values() if s is not None]
     name = "Diplomacy tracker" + (f": {', '.join(titles)}" if scope.tracks else "")
     if scope.moment.as_of is not None or scope.moment.known_at is not None:
         name += f" ({scope.moment.label()})"
     cal.add("x-wr-calname", _text(name))
-    for ev in sorted((e for e in entries if e is not None), key=_order):
+    for ev in sorted(events, key=_order):
         cal.add_component(ev)
     return cal.to_ical().decode("utf-8")
 

@@ -19,14 +19,13 @@ The records come from `tracker timeline` (what had happened by the moment, as kn
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from events.types import Event
 from projections.state import ActorInfo, TimelineEntry
-from tracker.publish import Scope, publisher
+from tracker.publish import Scope, json_text, publisher
 from tracker.publish.timelinejs import scoped_events
 from tracker.service import EventRow, Tracker
 
@@ -221,6 +220,6 @@ def _branch(event: Event) -> str | None:
 @publisher("plover", "event data in PLOVER's JSON shape, one record per event per line (JSON Lines).", ".jsonl")
 def render(tracker: Tracker, scope: Scope) -> str:
     actors = {a.id: a for a in tracker.actors()}
-    lines = [json.dumps(record(entry, row, actors), ensure_ascii=False) for entry, row in scoped_events(tracker, scope)]
+    lines = [json_text(record(entry, row, actors)) for entry, row in scoped_events(tracker, scope)]
     return "".join(line + "\n" for line in lines)
 

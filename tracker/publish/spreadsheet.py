@@ -30,7 +30,10 @@ Track columns (--tracks-table):
   track, title, status, since (the date of the current status), trend, last_activity,
   next_meeting (its title and planned date); an unknown date is left empty.
 
-A value that a spreadsheet would take for a formula is written with a leading "'" (see `cell`).
+A value that a spreadsheet would take for a formula is written with a leading "'", and a control
+character other than a line break or tab (ESC, a C1 control such as U+009B) or a bidi control
+(U+202E...) is written as the visible escape tracker.textsafe gives it ('\\x1b', '\\u202e'): the file
+goes to a terminal as often as to a spreadsheet, and neither should act on them (see `cell`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from collections.abc import Iterator, Sequence
 from tracker.present import when
 from tracker.publish import Scope, publisher
 from tracker.service import EventFilter, EventRow, Tracker
+from tracker.textsafe import printable
 
 EVENT_COLUMNS = ("position", "id", "type", "occurred_earliest", "occurred_latest", "precision", "occurred",
                  "tracks", "actors", "summary", "claim_status", "sources", "recorded_at", "recorded_by",
@@ -53,11 +57,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: str) -> str:
-    """A value made safe for a spreadsheet: one that begins with '=', '+', '-', '@', a tab or a
-    carriage return gets a leading "'". Spreadsheets (Excel, LibreOffice, Google Sheets) run such
-    a cell as a formula when the file is opened, so a summary typed or pasted from a hostile source
-    ('=HYPERLINK(...)', '@SUM(...)') could fetch a URL or run a command on the reader's machine
-    (CSV injection). The quote makes them show it as text; everything else is kept as is."""
+    """A value made safe for a spreadsheet and a terminal.
+
+    One that begins with '=', '+', '-', '@', a tab or a carriage return gets a leading "'".
+    Spreadsheets (Excel, LibreOffice, Google Sheets) run such a cell as a formula when the file is
+    opened, so a summary typed or pasted from a hostile source ('=HYPERLINK(...)', '@SUM(...)')
+    could fetch a URL or run a command on the reader's machine (CSV injection). The quote makes
+    them show it as text.
+
+    Control and bidi characters are shown as visible escapes (tracker.textsafe.printable: ESC is
+    '\\x1b', U+202E '\\u202e'), so `export --format csv` on a terminal cannot restyle or reorder
+    it; line breaks (CR and LF) and tabs are kept, a cell may hold several lines. Visible rather
+    than dropped or U+FFFD: the reader sees that something was there, and which. Everything else
+    is kept as is."""
+    value = "\r".join(printable(part) for part in value.split("\r"))  # printable escapes CR: keep it
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 

@@ -16,14 +16,13 @@ become links.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from events.occurred import Occurred
 from projections.state import TimelineEntry
-from tracker.publish import Scope, publisher
+from tracker.publish import Scope, json_text, publisher
 from tracker.service import EventRow, Tracker
 
 JsonObject = dict[str, Any]
@@ -131,4 +130,4 @@ def render(tracker: Tracker, scope: Scope) -> str:
     names = {a.id: a.name for a in tracker.actors()}
     timeline = {"title": _title(tracker, scope),
                 "events": [_slide(entry, row, names) for entry, row in scoped_events(tracker, scope)]}
-    return json.dumps(timeline, ensure_ascii=False, indent=2) + "\n"
+    return json_text(timeline, indent=2) + "\n"

@@ -58,7 +58,11 @@ ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 ENTITY: dict[str, Any] = {
     "type": "object", "required": ["entity_text"],
     "properties": {"entity_text": {"type": "string"}, "code": {"type": "string", "pattern": "^[A-Z]{3}$"},
-                   "actor_id": {"type": "string"}, "office": {"type": "string"}},
+                   "sector": {"type": "string"}, "identifier_id": {"type": "string"},
+                   "identifier_text": {"type": "string"}, "religion": {"type": "string"},
+                   "ethnicity": {"type": "string"}, "office": {"type": "string"}, "gender": {"type": "string"},
+                   "age": {"type": "integer"}},
+    "additionalProperties": False,  # the manual's "Information object for entities", field for field
 }
 PLOVER: dict[str, Any] = {
     "type": "object",
@@ -117,6 +121,8 @@ def test_timelinejs_is_valid_and_has_every_event_of_the_track_once(demo_db: Path
     assert sorted(ids) == sorted(expected) and len(set(ids)) == len(ids)
     assert doc["title"]["text"]["headline"] == "Ukraine war settlement"
     assert {s["group"] for s in doc["events"]} >= {"Statement made", "Meeting held"}
+    # Sources are in the text, not `media`: TimelineJS would show an article's url as a broken image.
+    assert not any("media" in s for s in doc["events"]) and "Sources: " in doc["events"][-1]["text"]["text"]
     # A week keeps its interval: a start and an end day, and its honest label.
     week = next(s for s in doc["events"] if s["display_date"].startswith("week of"))
     assert week["end_date"]["day"] - week["start_date"]["day"] == 6
@@ -150,6 +156,11 @@ def test_plover_is_valid_and_has_every_event_of_the_track_once(demo_db: Path) ->
     # Parties kept out of the talks: REJECT, the excluded as the recipient.
     excluded = next(r for r in records if r["tracker_type"] == "party_excluded")
     assert excluded["event"] == ["REJECT"] and excluded["recipient"]
+    # Our actor id is the entity's identifier (the manual's field), its name the canonical text.
+    putin = next(a for a in call["actor"] if a["identifier_id"] == "putin")
+    assert (putin["identifier_text"], putin["entity_text"], putin["code"]) == ("Vladimir Putin",) * 2 + ("RUS",)
+    # Amendments and notes on actors are no events in the world: no record of their own.
+    assert not {r["tracker_type"] for r in records} & {"correction", "retraction", "actor_described"}
 
 
 def test_plover_month_date_and_as_of(month_db: tuple[Path, str]) -> None:
@@ -164,6 +175,30 @@ def test_plover_month_date_and_as_of(month_db: tuple[Path, str]) -> None:
         before = run(db, "--format", fmt, "--track", TRACK, "--as-of", "2025-02-20")
         assert event_id not in before and "01JMC4J7M0AMWGB8EY92185YH3" in before  # the track's opening is in
         assert event_id in run(db, "--format", fmt, "--track", TRACK, "--as-of", "2025-03-31")
+
+
+GRAND = "01JMDAKWF0ABCZ0CD998XRZB53"  # ECFR commentary logged 18 Feb as by 'Camile Grant', corrected 19 Feb
+
+
+def test_known_at_leaves_out_what_was_logged_later_and_the_later_correction(demo_db: Path) -> None:
+    then = ("--track", "european-role", "--known-at", "2025-02-18")
+    expected = timeline_ids(demo_db, "european-role", "--known-at", "2025-02-18")
+    assert len(expected) < len(timeline_ids(demo_db, "european-role"))
+
+    doc = json.loads(run(demo_db, "--format", "timelinejs", *then))
+    jsonschema.validate(doc, TIMELINEJS)
+    assert sorted(s["unique_id"] for s in doc["events"]) == sorted(expected)
+    grand = next(s for s in doc["events"] if s["unique_id"] == GRAND)
+    assert grand["text"]["headline"].startswith("Camile Grant") and "corrected" not in grand["text"]["text"]
+    assert "as known on 18 Feb 2025" in doc["title"]["text"]["text"]
+
+    records = plover_records(run(demo_db, "--format", "plover", *then))
+    assert sorted(r["id"] for r in records) == sorted(expected)
+    mine = next(r for r in records if r["id"] == GRAND)
+    assert mine["summary"].startswith("Camile Grant") and mine["corrected"] is False
+    now = next(r for r in plover_records(run(demo_db, "--format", "plover", "--track", "european-role"))
+               if r["id"] == GRAND)
+    assert now["summary"].startswith("Camille Grand") and now["corrected"] is True
 
 
 def test_export_to_a_file(demo_db: Path, tmp_path: Path) -> None:

@@ -7,14 +7,22 @@ its manual suggests JSON Lines, one record a line. Each record has the required 
 `has_event` and `cite_info`; beyond them (the manual lets a provider add named fields) our own:
 `tracker_type`, `tracks`, `summary`, `url` (the first source's), `sources`, `claim_status`,
 `corrected` and `date_edtf` (the date at its real precision: `date`/`enddate` are its first and
-last possible day). An actor or recipient is a PLOVER entity object: `entity_text` (the name),
-`actor_id` (ours), `office` (a person's role) and `code` (ISO 3166 alpha-3, for a state whose id
-is one, or a person affiliated to one).
+last possible day). An actor or recipient is the manual's entity object ("Information object for
+entities"): `entity_text` (the name), `identifier_id` and `identifier_text` (the manual's unique
+identifier of an entity and its canonical name: here our actor id and the name it is logged
+under; the manual suggests Wikidata ids, so a user joining data sets maps ours to theirs),
+`office` (a person's role) and `code` (ISO 3166 alpha-3, for a state whose id is one, or a person
+affiliated to one).
+
+The records are the events of `tracker timeline` (what had happened by the moment, as known then),
+each once. That leaves out, by design, what is not an event in the world but an amendment of the
+record or a note about an actor: corrections and retractions (a corrected event is written as
+corrected, `"corrected": true`; a retracted one not at all) and actor descriptions.
 
 `MAPPING` is the one table of our types onto PLOVER's categories. A type with no PLOVER category
 (record-keeping, plain comment: PLOVER dropped CAMEO's 'make public statement') is `NONE`: its
-record is still written, with `"event": []` and `"has_event": false`, so every event appears once.
-The records come from `tracker timeline` (what had happened by the moment, as known then).
+record is still written, with `"event": []` and `"has_event": false`. The three types above have a
+line too (every type has one), though no record of theirs is written.
 """
 
 from __future__ import annotations
@@ -64,7 +72,8 @@ NONE = Code(None)
 # fails when a new type comes without one).
 # Reasons, where the choice is not obvious, follow the PLOVER manual's own guidance.
 MAPPING: dict[str, Code | By] = {
-    # record-keeping: the tracker's own file on a negotiation, who an actor is
+    # record-keeping: the tracker's own file on a negotiation, who an actor is (actor_described is
+    # no event of the timeline: no record of it is written)
     "track_opened": NONE,
     "track_status_changed": NONE,
     "actor_described": NONE,
@@ -127,7 +136,7 @@ MAPPING: dict[str, Code | By] = {
     # sources and analysis: the team's judgment of an outlet, commentary
     "source_graded": NONE,
     "analysis_published": NONE,
-    # amendments to the record
+    # amendments to the record: applied to the events they amend, never records of their own
     "correction": NONE,
     "retraction": NONE,
 }
@@ -165,7 +174,8 @@ def _consult_modes(event: Event) -> list[str]:
 
 def _entity(actor_id: str, actors: dict[str, ActorInfo]) -> JsonObject:
     info = actors.get(actor_id)
-    out: JsonObject = {"actor_id": actor_id, "entity_text": info.name if info else actor_id}
+    name = info.name if info else actor_id
+    out: JsonObject = {"entity_text": name, "identifier_id": actor_id, "identifier_text": name}
     state = actor_id if info is None or info.kind == "state" else info.affiliation
     country = actors.get(state) if state else None
     if state and len(state) == 3 and state.isalpha() and (country is None or country.kind == "state"):

@@ -8,6 +8,11 @@ and an end date, and `display_date` the honest label ('week of 10 Feb 2025'). `g
 type in words, so TimelineJS puts each type on its own row; `unique_id` is the event's id. The
 sources are the slide's credits, at the end of its text.
 
+Not `media` (url, caption, credit): TimelineJS shows a slide's media url as a picture, video or
+embed by what the url looks like (MediaType.js in TimelineJS3), and an article's url matches none,
+so it falls to its catch-all, an image, and the slide would show a broken picture. Our sources are
+articles, not media: they stay in the text, each linked when its url is http(s).
+
 TimelineJS renders `text.headline` and `text.text` as HTML: every string from the log goes through
 `html.escape` (a summary '<script>' is shown as text, never run), and only http(s) source URLs
 become links.

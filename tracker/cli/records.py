@@ -64,8 +64,9 @@ def import_(ctx: Context, file: str, expect_position: int | None, as_json: bool)
 @click.option("--force", is_flag=True, help="Export a log whose hash chain is broken (each line keeps the hash "
               "stored for it, so an import of the file finds the break).")
 @click.option("--track", "tracks", multiple=True, help="Publish only these tracks (not for jsonl). Repeatable.")
-@click.option("--tracks-table", is_flag=True, help="csv: the list of tracks (as 'status' gives it), not the events.")
-@click.option("--bom", is_flag=True, help="Begin the file with a UTF-8 byte order mark (for spreadsheets that need it).")
+@click.option("--tracks-table", is_flag=True, help="csv only: the list of tracks (as 'status' gives it), not the events.")
+@click.option("--bom", is_flag=True, help="csv only: begin the file with a UTF-8 byte order mark (for spreadsheets "
+              "that need it).")
 @moment_options
 @click.pass_obj
 @handle_errors
@@ -80,11 +81,11 @@ def export(ctx: Context, fmt: str, output: str, force: bool, tracks: tuple[str, 
     """
     tracker = ctx.tracker(readonly=True)
     if fmt != "jsonl":
+        csv_only = [name for name, value in (("--tracks-table", tracks_table), ("--bom", bom)) if value]
+        if csv_only and fmt != "csv":  # a byte order mark makes JSON that JSON readers refuse
+            raise click.UsageError(f"{', '.join(csv_only)}: only for --format csv, not {fmt}")
         moment = parse_moment(as_of, known_at)
-        unknown = sorted(set(tracks) - set(tracker.track_ids()))
-        if unknown:  # a typo would publish an empty file without a word
-            raise click.BadParameter(f"no track {', '.join(unknown)} in the log; it has: "
-                                     f"{', '.join(tracker.track_ids()) or 'none'}", param_hint="--track")
+        known_tracks(tracker, tracks)
         tracker.exportable(force=force)
         text = FORMATS[fmt].render(tracker, Scope(tracks, moment, "tracks" if tracks_table else "events"))
         _write(text, output, bom)
@@ -109,6 +110,15 @@ def export(ctx: Context, fmt: str, output: str, force: bool, tracks: tuple[str, 
         with open(output, "w", encoding="utf-8", newline="\n") as fh:
             n = tracker.export_jsonl(fh, force=force)
         click.echo(f"exported {plural(n, 'event')} to {output}", err=True)
+
+
+def known_tracks(tracker: Tracker, tracks: tuple[str, ...]) -> None:
+    """A usage error naming the --track values the log has no track for: a typo would otherwise
+    give an empty file or note without a word."""
+    unknown = sorted(set(tracks) - set(tracker.track_ids()))
+    if unknown:
+        raise click.BadParameter(f"no track {', '.join(unknown)} in the log; it has: "
+                                 f"{', '.join(tracker.track_ids()) or 'none'}", param_hint="--track")
 
 
 def _write(text: str, output: str, bom: bool) -> None:

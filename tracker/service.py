@@ -616,14 +616,16 @@ class Tracker:
                 "--force' exports it anyway, each line with the hash stored for it, so an import finds the break")
 
     @paused_collector
-    def digest(self, since: datetime, *, today: date | None = None, horizon_days: int = 7,
-               tracks: Sequence[str] = ()) -> Digest:
+    def digest(self, since: datetime, *, moment: Moment = Moment(), today: date | None = None,
+               horizon_days: int = 7, tracks: Sequence[str] = ()) -> Digest:
         """The morning note: per track, the events logged after `since` (transaction time), what
         changed in its state from as known at `since` to now (`diff`), the meetings and deadlines
-        of the next `horizon_days` days, and those whose date passed with no outcome logged."""
-        day = today or date.today()
+        of the next `horizon_days` days, and those whose date passed with no outcome logged. At a
+        `moment` rather than now: logged after `since` and by its known-at, the change up to it,
+        what had happened by its as-of day (also the day the coming week counts from)."""
+        day = today or self._today(moment)
         horizon = day + timedelta(days=horizon_days)
-        then, now = Moment(known_at=since), Moment()
+        then, now = Moment(as_of=moment.as_of, known_at=since), moment
         out: list[TrackDigest] = []
         for track in tracks or self.track_ids():
             f = EventFilter(tracks=(track,), recorded_after=since)

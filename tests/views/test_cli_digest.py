@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -47,3 +49,41 @@ def test_text_from_the_log_is_escaped_in_markdown(demo_db: Path) -> None:
 def test_a_date_that_cannot_be_read_is_a_usage_error(demo_db: Path) -> None:
     run = tracker("digest", "--since", "the other day", db=demo_db)
     assert run.returncode == 2 and "--since" in run.stderr and "Traceback" not in run.stderr
+
+
+def positions(digest: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\(#(\d+), logged by", digest)}
+
+
+def test_known_at_is_the_note_as_it_read_then(demo_db: Path) -> None:
+    """As known at the end of 18 Feb: only what was logged by then, each event as it stood then
+    (the ECFR author's name not yet corrected), the change up to then."""
+    then = ok("digest", "--since", "17 Feb 2025", "--known-at", "18 Feb 2025", db=demo_db)
+    now = ok("digest", "--since", "17 Feb 2025", db=demo_db)
+    assert then.startswith("# Digest: logged since 17 Feb 2025 00:00 UTC (as known on 18 Feb 2025)")
+    known = {e["position"] for e in json.loads(ok("events", "--known-at", "18 Feb 2025", "--limit", "0", "--json",
+                                                  db=demo_db))}
+    assert positions(then) and positions(then) <= known and not positions(now) <= known
+    assert "analysis published: Camile Grant" in then and "analysis published: Camille Grand" in now
+
+
+def test_as_of_counts_the_coming_week_from_that_day(demo_db: Path) -> None:
+    out = ok("digest", "--since", "17 Feb 2025", "--as-of", "17 Feb 2025", db=demo_db)
+    assert out.startswith("# Digest: logged since 17 Feb 2025 00:00 UTC (as of 17 Feb 2025)")
+    coming = out.split("**Coming up (next 7 days)**")[1].split("\n\n")[0]
+    assert "Erdogan’s trip to Saudi Arabia: scheduled for 19 Feb 2025" in coming  # not yet postponed then
+    now = ok("digest", "--since", "17 Feb 2025", db=demo_db)  # postponed to 10 Mar since: long past today
+    assert "Erdogan’s trip to Saudi Arabia: scheduled for 19 Feb 2025" not in now
+
+
+def test_an_unknown_track_is_a_usage_error(demo_db: Path) -> None:
+    run = tracker("digest", "--since", "17 Feb 2025", "--track", "ukraine-setlement", db=demo_db)
+    assert run.returncode == 2 and "no track ukraine-setlement" in run.stderr and not run.stdout
+
+
+def test_since_after_known_at_is_a_usage_error(demo_db: Path) -> None:
+    run = tracker("digest", "--since", "20 Feb 2025", "--known-at", "18 Feb 2025", db=demo_db)
+    assert run.returncode == 2 and "--since" in run.stderr and "--known-at" in run.stderr
+    for bad in (("--as-of", "the other day"), ("--known-at", "the other day")):
+        run = tracker("digest", "--since", "17 Feb 2025", *bad, db=demo_db)
+        assert run.returncode == 2 and bad[0] in run.stderr and "Traceback" not in run.stderr

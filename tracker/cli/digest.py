@@ -8,8 +8,10 @@ from datetime import time as TimeOfDay
 
 import click
 
+from projections.moment import Moment
 from projections.state import Deadline, Meeting
-from tracker.cli.common import Context, handle_errors, parse_day, say
+from tracker.cli.common import Context, handle_errors, moment_options, parse_day, parse_moment, say
+from tracker.cli.records import known_tracks
 from tracker.present import (
     Line,
     Names,
@@ -36,13 +38,13 @@ def logged_line(row: EventRow) -> Line:
                 f"{mark}  (#{row.position}, logged by ", data(row.recorded_by), ")")
 
 
-def render(digest: Digest, names: Names, markdown: bool) -> str:
+def render(digest: Digest, names: Names, markdown: bool, moment: Moment = Moment()) -> str:
     """The digest as Markdown (every string from the log escaped: no link, tag or heading can come
-    from it) or as plain text."""
+    from it) or as plain text; its head says the moment when it is not now."""
     text: Callable[[Line], str] = markdown_line if markdown else (lambda ln: ln.text)
     esc: Callable[[str], str] = markdown_escape if markdown else (lambda s: s)
     since = digest.since.strftime("%d %b %Y %H:%M UTC").lstrip("0")
-    head = f"Digest: logged since {since} (today {day(digest.today)})"
+    head = f"Digest: logged since {since} ({moment.label() if moment else f'today {day(digest.today)}'})"
     out = [f"# {head}" if markdown else head, ""]
     if not digest.tracks:
         out.append("Nothing logged since then, nothing coming up in the next "
@@ -71,18 +73,31 @@ def render(digest: Digest, names: Names, markdown: bool) -> str:
 @click.option("--days", type=click.IntRange(min=0), default=7, show_default=True,
               help="How far ahead to look for meetings and deadlines.")
 @click.option("--text", "as_text", is_flag=True, help="Plain text rather than Markdown.")
+@moment_options
 @click.pass_obj
 @handle_errors
-def digest(ctx: Context, since: str, tracks: tuple[str, ...], days: int, as_text: bool) -> None:
+def digest(ctx: Context, since: str, tracks: tuple[str, ...], days: int, as_text: bool, as_of: str | None,
+           known_at: str | None) -> None:
     """Across every track: the events logged since DATE (by when they were logged), what changed in
     each track's state from as known then to now, the meetings and deadlines of the next --days
     days, and those whose date passed with no outcome logged. Markdown by default, every string
-    from the log escaped."""
+    from the log escaped.
+
+    With --known-at, the note as it would have read at the end of that day: logged since DATE and
+    by then, the change up to then. With --as-of, only what had happened by that day, and the
+    coming --days counted from it."""
     first = parse_day(since, "--since", "from")
     assert first is not None  # required
+    moment = parse_moment(as_of, known_at)
+    start = datetime.combine(first, TimeOfDay.min, tzinfo=UTC)
+    if moment.known_at is not None and start > moment.known_at:
+        raise click.BadParameter(f"--since {since!r} (from {first.isoformat()}) is after --known-at {known_at!r} "
+                                 f"(the end of {moment.known_at.date().isoformat()}): nothing can have been "
+                                 "logged between them; swap them", param_hint=["--since", "--known-at"])
     tracker = ctx.existing()
-    found = tracker.digest(datetime.combine(first, TimeOfDay.min, tzinfo=UTC), horizon_days=days, tracks=tracks)
-    say(render(found, Names(tracker.actors()), markdown=not as_text).rstrip("\n"))
+    known_tracks(tracker, tracks)
+    found = tracker.digest(start, moment=moment, horizon_days=days, tracks=tracks)
+    say(render(found, Names(tracker.actors()), markdown=not as_text, moment=moment).rstrip("\n"))
 
 
 COMMANDS = [digest]

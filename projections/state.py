@@ -220,6 +220,7 @@ class Proposal(Dated):
     accepted_by: tuple[str, ...] = ()  # by each responder's latest answer
     rejected_by: tuple[str, ...] = ()
     countered_by: tuple[str, ...] = ()
+    orphan: bool = False  # only answered: never logged as tabled (on this track), known by its id
 
 
 class Commitment(Sourced):
@@ -253,6 +254,7 @@ class Agreement(Dated):
     signatories: tuple[str, ...] = ()
     ratified_by: tuple[str, ...] = ()
     withdrawn: tuple[str, ...] = ()  # parties that withdrew (or announced their withdrawal)
+    orphan: bool = False  # never logged as reached or signed (on this track): only ratified, withdrawn from ...
 
     def tally(self) -> dict[str, int]:
         """How many commitments stand at each progress: done, partial, broken, not_started."""
@@ -326,6 +328,7 @@ class Ceasefire(Dated):
     ended_by: tuple[str, ...] = ()
     reason: str | None = None
     claim_status: str = "confirmed"
+    orphan: bool = False  # never logged as declared (on this track): only reported violated or ended
 
     def violated_by(self) -> dict[str, int]:
         """Who violated it, per the sources, and how many times (in order of first violation)."""
@@ -419,6 +422,7 @@ class Deadline(Dated):
     upcoming: bool = False  # pending or extended, due on or after the reference day
     claim_status: str = "confirmed"
     first_seen: Occurred | None = None
+    orphan: bool = False  # never logged as set (on this track): only extended, met or missed
 
 
 class DeniedClaim(Dated):

@@ -23,6 +23,7 @@ from events.base import Slug
 from events.dates import DateParseError
 from events.occurred import in_bounds
 from events.types import Commitment, actor_fields, ahead_fields, corrected, type_fields
+from projections.families import REFERENCES, Reference
 from tracker.records import InvalidEvents, Problem, StoredEvent, field_path
 
 
@@ -316,6 +317,18 @@ def generated_summary(event_type: str, fields: Mapping[str, Any]) -> str:
     reason = " ".join(str(fields.get("reason") or "").split())
     text = f"{outlet} graded {letter}" + (f": {reason}" if reason else "")
     return text if len(text) <= _SUMMARY_LIMIT else text[:_SUMMARY_LIMIT - 1].rstrip() + "\u2026"
+
+
+def references(event: Event) -> list[tuple[Reference, str]]:
+    """What `event` names that must be in the log already (projections.families.Reference), with the
+    id it gives: the deadline it extends, the ceasefire it reports violated, the proposal it answers.
+    Whoever logs it checks these against the log (tracker log does); an import does not."""
+    out = []
+    for ref in REFERENCES.get(event.type, ()):
+        value = getattr(event, ref.field, None)
+        if value:
+            out.append((ref, str(value)))
+    return out
 
 
 def needs_track(event_type: str) -> bool:

@@ -398,8 +398,11 @@ def _proposal(p: Proposal, names: Names, titles: Mapping[str, str] | None = None
         if c.by and i:  # the first entry is the original report: its "by" is the proposer
             history += [Span(" by "), *names.spans(c.by)]
         history += [Span(" "), *dated(c.occurred, c.uncertain)]
-    out = [line(subject(p.title), [Span(" ("), *names.spans(p.proposer), Span(")")] if p.proposer else None, ": ",
-                Span(p.claim_status.upper(), "claim"), [Span(" - "), *history] if history else None)]
+    if p.orphan:  # only answered: what it proposed is not in the log
+        out = [line(subject(p.title), ": a proposal not logged as tabled")]
+    else:
+        out = [line(subject(p.title), [Span(" ("), *names.spans(p.proposer), Span(")")] if p.proposer else None, ": ",
+                    Span(p.claim_status.upper(), "claim"), [Span(" - "), *history] if history else None)]
     if p.revises:
         out.append(line("revises ", data(title(p.revises, p.revises)), level=1))
     if p.stages:
@@ -451,8 +454,12 @@ _ACTED = {"signed": "signed by ", "ratified": "ratified by ", "withdrawn": "with
 
 def _agreement(a: Agreement, names: Names) -> list[Line]:
     tally = commitment_tally(a)
-    out = [line(subject(a.title), " (", names.spans(a.parties), ") ", dated(a.occurred, a.uncertain),
-                _claim(a.claim_status), [Span(" - "), *tally] if tally else None, about=("agreements", a))]
+    if a.orphan:  # only ratified, withdrawn from ...: who reached it, and when, is not in the log
+        out = [line(subject(a.title), ": an agreement not logged as reached or signed (first named ",
+                    dated(a.first_seen), ")", [Span(" - "), *tally] if tally else None, about=("agreements", a))]
+    else:
+        out = [line(subject(a.title), " (", names.spans(a.parties), ") ", dated(a.occurred, a.uncertain),
+                    _claim(a.claim_status), [Span(" - "), *tally] if tally else None, about=("agreements", a))]
     out += [line(_ACTED.get(x.act, x.act), names.spans(x.parties),
                  [Span(" ("), data(x.detail), Span(")")] if x.detail else None, " ", dated(x.occurred, x.uncertain),
                  [Span(", effective "), *dated(x.effective)] if x.effective else None, _claim(x.claim_status),
@@ -534,10 +541,15 @@ def _ceasefires(s: TrackState, names: Names) -> list[Line]:
     out: list[Line] = []
     for c in s.ceasefires:
         status = c.status.replace("_", " ")
-        out.append(line(subject(c.scope or c.ceasefire), [Span(" ("), *names.spans(c.parties), Span(")")] if c.parties else None,
-                        ": ", Span(status, "status"), " - declared ", dated(c.occurred, c.uncertain),
-                        [Span(", from "), *dated(c.starts)] if c.starts else None,
-                        [Span(", until "), *dated(c.ends)] if c.ends else None, _claim(c.claim_status)))
+        if c.orphan:  # never declared here: only what was reported of it
+            what = "violation reported of " if c.violations else "end reported of " if c.ended else ""
+            out.append(line(subject(c.ceasefire), f": {what}a ceasefire not logged as declared"))
+        else:
+            out.append(line(subject(c.scope or c.ceasefire),
+                            [Span(" ("), *names.spans(c.parties), Span(")")] if c.parties else None,
+                            ": ", Span(status, "status"), " - declared ", dated(c.occurred, c.uncertain),
+                            [Span(", from "), *dated(c.starts)] if c.starts else None,
+                            [Span(", until "), *dated(c.ends)] if c.ends else None, _claim(c.claim_status)))
         counts = c.violated_by()
         if c.violations:
             by: list[Span] = []
@@ -587,18 +599,20 @@ def met_by_spans(d: Deadline) -> list[Span]:
 def deadline_line(d: Deadline, names: Names) -> Line:
     """A deadline: where it stands, its due date, how often it was extended."""
     moved = f", extended {len(d.extensions)}×" if d.extensions else None
+    due = [Span("due "), *dated(d.due)] if d.due else []  # none: a deadline only met or missed, never set
     if d.status == "met":
         state: list[Span] = [Span("met "), *dated(d.closed, d.uncertain),
-                             *([Span(" by "), *met_by_spans(d)] if d.met_by else []), Span(" (due "), *dated(d.due), Span(")")]
+                             *([Span(" by "), *met_by_spans(d)] if d.met_by else []),
+                             *([Span(" ("), *due, Span(")")] if due else [])]
     elif d.status == "missed":
-        state = [Span("missed"), Span(" (due "), *dated(d.due), Span(", declared missed "),
+        state = [Span("missed"), Span(" ("), *due, Span(", " if due else ""), Span("declared missed "),
                  *dated(d.closed, d.uncertain), Span(")")]
     else:
-        state = [Span("due "), *dated(d.due)]
+        state = due
     return line(subject(d.title), ": ", state, moved,
                 [Span(" (first due "), *dated(d.original_due), Span(")")] if d.extensions and d.original_due else None,
                 " - date passed, nothing logged says it was met or missed" if d.status == "passed" else None,
-                _claim(d.claim_status))
+                " - a deadline not logged as set" if d.orphan else None, _claim(d.claim_status))
 
 
 def _deadline(d: Deadline, names: Names) -> list[Line]:
@@ -608,7 +622,7 @@ def _deadline(d: Deadline, names: Names) -> list[Line]:
                         [Span("; if missed: "), data(d.consequence)] if d.consequence else None, level=1))
     elif d.consequence:
         out.append(line("if missed: ", data(d.consequence), level=1))
-    out += [line("extended ", dated(x.from_date), " -> ", dated(x.to_date),
+    out += [line("extended ", [*dated(x.from_date), Span(" -> ")] if x.from_date else "to ", dated(x.to_date),
                  [Span(" by "), *names.spans(x.by)] if x.by else None, " (", dated(x.occurred, x.uncertain), ")",
                  [Span(": "), data(x.reason)] if x.reason else None, level=1)
             for x in d.extensions]

@@ -13,6 +13,9 @@ from projections.records import Ev
 from projections.state import Agreement, AgreementAct, Change, ChangeKind, Commitment, TrackState
 
 ACTS = {"agreement_signed": "signed", "agreement_ratified": "ratified", "agreement_withdrawn": "withdrawn"}
+# The events that bring an agreement into the log: any other names one that must be there already
+# (checked when logging; one named without them is an orphan, said so in every view).
+OPENED_BY = ("agreement_reached", "agreement_signed")
 ENTITY = Entity("agreement", ids={"agreement_reached": "agreement", "commitment_progress": "agreement",
                                   **dict.fromkeys(ACTS, "agreement")}, limit=30)
 
@@ -66,6 +69,7 @@ def agreement(agreement_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
         claim_status=claim_status(anchor["id"], anchor.get("status", "confirmed"), claims),
         first_seen=occ(ordered[0].body["occurred"]), occurred=occ(anchor["occurred"]), uncertain=uncertain(anchor["occurred"], as_of),
         event_ids=tuple(e.id for e in ordered),
+        orphan=not any(e.type in OPENED_BY for e in ordered),
     )
 
 
@@ -80,7 +84,7 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
     new = appeared(ENTITY, {g.agreement for g in b.agreements}, set(before))
     for g in b.agreements:
         old = before.get(g.agreement)
-        if old is None and new(g.agreement):
+        if old is None and new(g.agreement) and not g.orphan:
             # New in the window: reached, and whatever happened to it since (in the window too).
             yield Change(kind="agreement_new", subject=g.agreement, description=f"agreement: {g.title} "
                          f"({', '.join(g.parties)}; {tally_text(g)})", event_ids=g.event_ids)
@@ -89,14 +93,17 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
             if x.event_ids not in seen:
                 yield Change(kind=_CHANGE[x.act], subject=g.agreement,
                              description=f"{g.title}: {x.act} by {', '.join(x.parties)}"
-                             + (f" ({x.detail})" if x.detail else "") + (f": {x.reason}" if x.reason else ""),
-                             event_ids=x.event_ids)
+                             + (f" ({x.detail})" if x.detail else "") + (f": {x.reason}" if x.reason else "")
+                             + (f" ({ORPHAN})" if g.orphan else ""), event_ids=x.event_ids)
         before_c = {c.id: c for c in old.commitments} if old else {}
         for c in g.commitments:
             was = prev.progress if (prev := before_c.get(c.id)) is not None else "not_started"
             if was != c.progress:
                 yield Change(kind="commitment_progress", subject=f"{g.agreement}/{c.id}",
                              description=f"{c.text}: {was} -> {c.progress}", event_ids=c.event_ids)
+
+
+ORPHAN = "an agreement not logged as reached or signed"
 
 
 def tally_text(g: Agreement) -> str:

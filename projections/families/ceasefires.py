@@ -13,6 +13,10 @@ from projections.state import Ceasefire, CeasefireStatus, Change, TrackState, Vi
 
 ENTITY = Entity("ceasefire", ids=dict.fromkeys(("ceasefire_declared", "ceasefire_violated", "ceasefire_ended"),
                                                "ceasefire"), limit=20)
+# The events that bring a ceasefire into the log: a violation or an end names one that must be there
+# already (checked when logging; one named without it is an orphan, said so in every view).
+OPENED_BY = ("ceasefire_declared",)
+ORPHAN = "a ceasefire not logged as declared"
 
 
 def _status(e: Ev, claims: Claims) -> str:
@@ -56,6 +60,7 @@ def ceasefire(ceasefire_id: str, evs: Sequence[Ev], claims: Claims, as_of: date 
         ended_by=tuple(ended.body.get("by") or ()) if ended else (), reason=ended.body.get("reason") if ended else None,
         claim_status=_status(anchor, claims), occurred=occ(anchor.body["occurred"]),
         uncertain=uncertain(anchor.body["occurred"], as_of), event_ids=tuple(e.id for e in ordered),
+        orphan=not any(e.type in OPENED_BY for e in ordered),
     )
 
 
@@ -78,20 +83,22 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
         if old is None:
             if not new(c.ceasefire):
                 continue
-            yield Change(kind="ceasefire_declared", subject=c.ceasefire,
-                         description=f"ceasefire {label(c)} declared {when(c.occurred)}"
-                         + (f" between {', '.join(c.parties)}" if c.parties else ""), event_ids=c.event_ids)
+            if not c.orphan:
+                yield Change(kind="ceasefire_declared", subject=c.ceasefire,
+                             description=f"ceasefire {label(c)} declared {when(c.occurred)}"
+                             + (f" between {', '.join(c.parties)}" if c.parties else ""), event_ids=c.event_ids)
             fresh: Sequence[Violation] = c.violations
         else:
             fresh = c.violations[len(old.violations):] if len(c.violations) > len(old.violations) else ()
+        orphan = f" ({ORPHAN})" if c.orphan else ""
         for v in fresh:
             yield Change(kind="ceasefire_violated", subject=c.ceasefire,
                          description=f"ceasefire {label(c)} violated {when(v.occurred)}"
-                         + (f" by {', '.join(v.by)}" if v.by else ""), event_ids=v.event_ids)
+                         + (f" by {', '.join(v.by)}" if v.by else "") + orphan, event_ids=v.event_ids)
         if c.status in ("ended", "expired") and (old is None or old.status != c.status):
             yield Change(kind="ceasefire_ended", subject=c.ceasefire,
                          description=f"ceasefire {label(c)} {c.status} {when(c.ended or c.ends)}"
-                         + (f" by {', '.join(c.ended_by)}" if c.ended_by else ""), event_ids=c.event_ids)
+                         + (f" by {', '.join(c.ended_by)}" if c.ended_by else "") + orphan, event_ids=c.event_ids)
 
 
 FAMILY = Family("ceasefires", entity=ENTITY, freeze=_freeze, diff=_diff, scores={

@@ -28,6 +28,10 @@ _STATUS: dict[str, DeadlineStatus] = {
     "deadline_set": "pending", "deadline_extended": "extended", "deadline_met": "met", "deadline_missed": "missed"}
 ENTITY = Entity("deadline", ids=dict.fromkeys(_STATUS, "deadline"), limit=30,
                 planned={"deadline_set": "due", "deadline_extended": "to_date"})
+# The event that brings a deadline into the log: an extension, meeting or missing of it names one that
+# must be there already (checked when logging; one named without it is an orphan, said so in every view).
+OPENED_BY = ("deadline_set",)
+ORPHAN = "a deadline not logged as set"
 
 # What met a deadline, when it is on the track: (type, title or summary) by event id.
 MetBy = Mapping[str, tuple[str, str]]
@@ -77,7 +81,10 @@ def deadline(deadline_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | 
         closed=occ(closed), note=note, upcoming=upcoming,
         claim_status=event_claim(deciding, claims),
         first_seen=occ(ordered[0].body["occurred"]), occurred=occ(closed or due),
-        uncertain=uncertain(deciding.body["occurred"], as_of), event_ids=tuple(e.id for e in ordered),
+        uncertain=uncertain(deciding.body["occurred"], as_of),
+        # What met it is behind the fact too (`why deadlines ID` lists it), when it is on the track.
+        event_ids=tuple(e.id for e in ordered) + ((met,) if found and met else ()),
+        orphan=not any(e.type in OPENED_BY for e in ordered),
     )
 
 
@@ -115,11 +122,12 @@ _NOW: dict[DeadlineStatus, ChangeKind] = {"met": "deadline_met", "missed": "dead
 
 
 def _closed(d: Deadline) -> str:
+    orphan = f" ({ORPHAN})" if d.orphan else ""
     if d.status == "met":
-        return f"{d.title}: deadline met by {met_by_text(d)} ({when(d.closed)})"
+        return f"{d.title}: deadline met by {met_by_text(d)} ({when(d.closed)}){orphan}"
     if d.status == "missed":
-        return f"{d.title}: deadline missed (due {when(d.due)}; said {when(d.closed)})"
-    return f"{d.title}: deadline passed (due {when(d.due)}); nothing logged says it was met or missed"
+        return f"{d.title}: deadline missed ({f'due {when(d.due)}; ' if d.due else ''}said {when(d.closed)}){orphan}"
+    return f"{d.title}: deadline passed (due {when(d.due)}); nothing logged says it was met or missed{orphan}"
 
 
 def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
@@ -129,9 +137,10 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
         old = before.get(d.deadline)
         if old is None:
             if new(d.deadline):
-                yield Change(kind="deadline_set", subject=d.deadline,
-                             description=f"{d.title}: deadline set, due {when(d.original_due or d.due)}",
-                             event_ids=d.event_ids)
+                if not d.orphan:
+                    yield Change(kind="deadline_set", subject=d.deadline,
+                                 description=f"{d.title}: deadline set, due {when(d.original_due or d.due)}",
+                                 event_ids=d.event_ids)
                 for x in d.extensions:
                     yield _extended(d, x)
                 if d.status in _NOW:
@@ -153,8 +162,10 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
 
 def _extended(d: Deadline, x: DeadlineExtension) -> Change:
     return Change(kind="deadline_extended", subject=d.deadline,
-                  description=f"{d.title}: deadline extended from {when(x.from_date)} to {when(x.to_date)}"
-                  + (f" by {', '.join(x.by)}" if x.by else ""), event_ids=x.event_ids)
+                  description=f"{d.title}: deadline extended "
+                  + (f"from {when(x.from_date)} " if x.from_date else "") + f"to {when(x.to_date)}"
+                  + (f" by {', '.join(x.by)}" if x.by else "") + (f" ({ORPHAN})" if d.orphan else ""),
+                  event_ids=x.event_ids)
 
 
 FAMILY = Family("deadlines", entity=ENTITY, freeze=_freeze, diff=_diff, scores={

@@ -23,6 +23,11 @@ from projections.records import Ev
 from projections.state import Change, ClaimChange, Proposal, ProposalAnswer, TrackState
 
 ENTITY = Entity("proposal", ids={"proposal_tabled": "proposal", "proposal_answered": "proposal"}, limit=30)
+# The events that bring a proposal into the log: an answer names one that must be there already, and
+# so does a proposal's `revises` (checked when logging; one only answered is an orphan, said so).
+OPENED_BY = ("proposal_tabled",)
+NAMED_BY = {"proposal_tabled": "revises"}  # fields of other events that name an existing proposal
+ORPHAN = "a proposal not logged as tabled"
 
 
 def _answer(e: Ev, claims: Claims, as_of: date | None) -> ProposalAnswer:
@@ -67,6 +72,7 @@ def proposal(proposal_id: str, evs: Sequence[Ev], claims: Claims, as_of: date | 
         revises=b.get("revises") if tabled else None,
         agreed_stages=tuple(sorted({n for n in b.get("agreed_stages") or () if 1 <= n <= len(stages)})) if tabled else (),
         answers=tuple(answers), accepted_by=said["accepted"], rejected_by=said["rejected"], countered_by=said["countered"],
+        orphan=not tabled,
     )
 
 
@@ -108,7 +114,7 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
     for p in b.proposals:
         old = before.get(p.proposal)
         fresh = old is None and new(p.proposal)
-        if fresh:
+        if fresh and not p.orphan:
             # New in the window: tabled, and how it was answered since (in the window too).
             yield Change(kind="proposal_new", subject=p.proposal, description=f"proposal tabled: {p.title} "
                          f"[{p.claim_status}]" + (f" (revises {title(p.revises, p.revises)})" if p.revises else ""),
@@ -124,8 +130,8 @@ def _diff(a: TrackState, b: TrackState) -> Iterable[Change]:
             if ans.event_ids not in seen:
                 yield Change(kind="proposal_answered", subject=p.proposal,
                              description=f"{p.title}: {ans.response} by {ans.responder}"
-                             + (f" (counter-proposal {title(ans.counter, ans.counter)})" if ans.counter else ""),
-                             event_ids=ans.event_ids)
+                             + (f" (counter-proposal {title(ans.counter, ans.counter)})" if ans.counter else "")
+                             + (f" ({ORPHAN})" if p.orphan else ""), event_ids=ans.event_ids)
         if (old.agreed_stages if old is not None else ()) != p.agreed_stages and (old is not None or fresh):
             agreed = ", ".join(str(n) for n in p.agreed_stages) or "none"
             yield Change(kind="proposal_stages", subject=p.proposal,

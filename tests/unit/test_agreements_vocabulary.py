@@ -254,9 +254,22 @@ def test_the_proposals_section_reads_as_a_chain() -> None:
 def test_an_answer_to_a_proposal_not_logged_names_it_by_its_id() -> None:
     s = state([ev("proposal_answered", "2014-01-20", tracks=T, proposal="ghost", responder="irn", response="rejected")])
     p = s.proposal("ghost")
-    assert (p.title, p.proposer, p.rejected_by) == ("ghost", (), ("irn",))
+    assert (p.title, p.proposer, p.rejected_by, p.orphan) == ("ghost", (), ("irn",), True)
     lines = [ln.text for sec, ls in sections(s, Names({})) if sec.key == "proposals" for ln in ls]
-    assert lines[0].startswith("ghost: CONFIRMED")
+    assert lines[:2] == ["ghost: a proposal not logged as tabled", "rejected by irn 20 Jan 2014"]
+    said = [(c.kind, c.description) for c in diff(state([ev("track_opened", "2014-01-01", tracks=T, track="nuclear",
+                                                           title="N")]), s) if c.kind.startswith("proposal")]
+    assert said == [("proposal_answered", "ghost: rejected by irn (a proposal not logged as tabled)")]  # not "tabled"
+
+
+def test_an_agreement_only_ratified_says_it_was_never_reached() -> None:
+    s = state([ev("agreement_ratified", "2020-01-08", tracks=T, agreement="ghostdeal", party="usa", ratified_by="Senate")])
+    g = s.agreements[0]
+    assert g.orphan and g.ratified_by == ("usa",)
+    lines = {sec.key: [ln.text for ln in ls] for sec, ls in sections(s, Names({}))}["agreements"]
+    assert lines[:2] == ["ghostdeal: an agreement not logged as reached or signed (first named 8 Jan 2020)",
+                         "ratified by usa (Senate) 8 Jan 2020"]
+    assert not state([ev("agreement_signed", "2020-01-01", tracks=T, agreement="p1", signatories=["usa"])]).agreements[0].orphan
 
 
 def test_agreed_stages_out_of_range_are_ignored() -> None:

@@ -121,6 +121,29 @@ def test_diff_over_a_window_says_what_happened_to_what_is_new_in_it(nuclear: Pat
     assert "Framework v2: accepted by usa" in out
 
 
+def test_an_agreement_or_proposal_never_logged_is_refused_with_the_ones_that_are(nuclear: Path) -> None:
+    """As an unknown --met-by is: an agreement ratified, withdrawn from or progressed that was never
+    reached or signed, a proposal answered or revised that was never tabled. Nothing is written."""
+    before = ok("export", "--format", "jsonl", db=nuclear)
+    common = ("--when", "2014-05-01", "--track", "nuclear", "--summary", "typo", "--dry-run")
+    for args, flag, said in [
+        (("agreement-ratified", "--agreement", "jcpoa", "--party", "irn"), "--agreement",
+         "no agreement 'jcpoa' has been reached or signed on track 'nuclear' (agreements reached or signed there: jpoa)"),
+        (("agreement-withdrawn", "--agreement", "jcpoa", "--party", "usa"), "--agreement", "no agreement 'jcpoa'"),
+        (("commitment-progress", "--agreement", "jcpoa", "--commitment", "enrich", "--progress", "done"),
+         "--agreement", "no agreement 'jcpoa'"),
+        (("proposal-answered", "--proposal", "p3", "--responder", "irn", "--response", "rejected"), "--proposal",
+         "no proposal 'p3' has been tabled on track 'nuclear' (proposals tabled there: p2, p1)"),
+        (("proposal-tabled", "--proposal", "p4", "--proposer", "irn", "--title", "v4", "--revises", "p3"),
+         "--revises", "no proposal 'p3' has been tabled"),
+    ]:
+        refused = tracker("log", *args, *common, db=nuclear)
+        assert refused.returncode == 2 and flag in refused.stderr and said in refused.stderr, (args, refused.stderr)
+        assert "'tracker log " in refused.stderr  # how to log it first
+    assert ok("log", "agreement-ratified", "--agreement", "jpoa", "--party", "usa", *common, db=nuclear)
+    assert ok("export", "--format", "jsonl", db=nuclear) == before
+
+
 def test_export_import_round_trip(nuclear: Path, tmp_path: Path) -> None:
     dump = tmp_path / "log.jsonl"
     ok("export", "--format", "jsonl", "-o", str(dump), db=nuclear)

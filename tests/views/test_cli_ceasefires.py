@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from events import new_id
 from run_cli import tracker
 
 T = "t-cease"
@@ -83,6 +84,34 @@ def test_each_type_round_trips_through_every_view(tmp_path: Path) -> None:
     ok("import", str(tmp_path / "log.jsonl"), db=other)
     assert ok("status", T, "--json", "--as-of", "2025-03-31", db=other) == ok(
         "status", T, "--json", "--as-of", "2025-03-31", db=db)
+
+
+def test_a_violation_of_a_ceasefire_never_declared_is_refused_when_logged_and_worded_as_such_when_imported(
+        tmp_path: Path) -> None:
+    """'ceasefire-violated --ceasefire nosuch' showed 'nosuch: violated - declared ...' though nothing
+    declared it: logging refuses it (naming the ceasefires declared); an import, which takes a log in
+    any order, keeps it, and the views say what it is."""
+    db = tmp_path / "c.db"
+    _negotiation(db)
+    before = ok("export", "--format", "jsonl", db=db)
+    for kind, more in (("ceasefire-violated", ("--by", "rus")), ("ceasefire-ended", ())):
+        refused = tracker("log", kind, "--when", "2025-03-06", "--track", T, "--summary", "typo",
+                          "--ceasefire", "nosuch", *more, db=db)
+        assert refused.returncode == 2, refused.stdout
+        assert "--ceasefire" in refused.stderr and "no ceasefire 'nosuch' has been declared on track" in refused.stderr
+        assert "ceasefires declared there: energy" in refused.stderr
+    assert ok("export", "--format", "jsonl", db=db) == before
+    orphan = {"id": new_id(), "type": "ceasefire_violated", "ceasefire": "nosuch", "by": ["rus"], "tracks": [T],
+              "summary": "A strike", "occurred": {"earliest": "2025-03-06", "latest": "2025-03-06", "precision": "day"},
+              "sources": [{"outlet": "Test Wire"}]}
+    (tmp_path / "orphan.jsonl").write_text(json.dumps(orphan) + "\n", encoding="utf-8")
+    ok("import", str(tmp_path / "orphan.jsonl"), db=db)
+    text = ok("status", T, "--as-of", "2025-03-10", db=db)
+    assert "  nosuch: violation reported of a ceasefire not logged as declared\n" in text
+    assert "nosuch: violated - declared" not in text
+    changes = ok("diff", T, "2025-03-05", "2025-03-10", db=db)
+    assert "ceasefire nosuch violated 6 Mar 2025 by rus (a ceasefire not logged as declared)" in changes
+    assert "ceasefire nosuch declared" not in changes
 
 
 def test_a_denied_violation_is_not_counted_in_the_stored_read_model(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from events import new_id
 from run_cli import tracker
 from tracker.cli import cli
 
@@ -81,6 +82,40 @@ def test_met_by_names_an_event_by_position_or_id_and_it_must_exist(db: Path) -> 
     assert "--met-by" in help_text and "position" in help_text
 
 
+def test_a_deadline_never_set_is_refused_as_met_by_is_with_the_ones_set(db: Path) -> None:
+    """'deadline-met --deadline framwork' would have shown 'framwork: met': refused like an unknown
+    --met-by, naming the deadlines set on the track; nothing is written."""
+    before = ok("export", "--format", "jsonl", db=db)
+    for kind, more in (("deadline-met", ()), ("deadline-missed", ()), ("deadline-extended", ("--to-date", "2016-01-01"))):
+        for dry in ((), ("--dry-run",)):
+            refused = tracker("log", kind, "--when", "2015-07-14", "--track", TRACK, "--deadline", "framwork",
+                              "--summary", "typo", *more, *dry, db=db)
+            assert refused.returncode == 2, (kind, refused.stdout)
+            assert "--deadline" in refused.stderr and "no deadline 'framwork' has been set on track" in refused.stderr
+            assert f"deadlines set there: {DEADLINE}" in refused.stderr and "nothing was written" in refused.stderr
+    assert ok("export", "--format", "jsonl", db=db) == before
+    # Set on another track only: not set on this one.
+    refused = tracker("log", "deadline-met", "--when", "2015-07-14", "--track", "elsewhere", "--deadline", DEADLINE,
+                      "--summary", "met", "--dry-run", db=db)
+    assert refused.returncode == 2 and "none has been set there yet" in refused.stderr
+
+
+def test_an_imported_deadline_never_set_is_shown_as_such(tmp_path: Path) -> None:
+    """An import takes a log in any order, so it takes a deadline met that was never set; every view
+    says what it is rather than inventing a deadline."""
+    met = {"id": new_id(), "type": "deadline_met", "deadline": "framwork", "tracks": [TRACK], "summary": "met",
+           "occurred": {"earliest": "2015-07-14", "latest": "2015-07-14", "precision": "day"},
+           "sources": [{"outlet": "Test Wire"}]}
+    source = tmp_path / "orphan.jsonl"
+    source.write_text(json.dumps(met) + "\n", encoding="utf-8")
+    db = tmp_path / "log.db"
+    ok("import", str(source), db=db)
+    assert "framwork: met 14 Jul 2015 - a deadline not logged as set" in ok("status", TRACK, db=db)
+    [d] = status(db)["deadlines"]
+    assert d["orphan"] is True and d["status"] == "met"
+    assert "(a deadline not logged as set)" in ok("diff", TRACK, "2015-01-01", "2015-08-01", db=db)
+
+
 def test_status_as_of_a_dozen_dates_and_as_known_then(db: Path) -> None:
     expected = [
         ("2013-12-01", None),
@@ -116,8 +151,9 @@ def test_every_view_shows_the_deadline(db: Path) -> None:
     assert "Comprehensive deal: deadline extended from 7 Jul 2015 to 10 Jul 2015" in changes
     assert "Comprehensive deal: deadline met by Joint Comprehensive Plan of Action" in changes
     why = ok("why", TRACK, "deadlines", DEADLINE, db=db)
-    assert "comprehensive-deal (now): 7 events" in why  # set, extended five times, met
+    assert "comprehensive-deal (now): 8 events" in why  # set, extended five times, met, and what met it
     assert "deadline_met" in why and "deadline_set" in why
+    assert f"agreement_reached {EVENTS[-1].id}" in why  # the agreement that met it
     timeline = ok("timeline", TRACK, db=db)
     assert "deadline_set" in timeline and "deadline_met" in timeline
     brief = ok("brief", db=db)

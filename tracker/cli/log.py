@@ -15,6 +15,7 @@ from tracker.forms import (
     DateReading,
     Draft,
     FieldSpec,
+    Reference,
     SourceDraft,
     build_event,
     correction_changes,
@@ -22,8 +23,9 @@ from tracker.forms import (
     needs_summary,
     needs_track,
     read_dates,
+    references,
 )
-from tracker.service import EVENT_REF_FIELDS, InvalidEvents, Problem, UnknownEvent
+from tracker.service import EVENT_REF_FIELDS, EventFilter, InvalidEvents, Problem, UnknownEvent
 
 # The fields that name another event, by its position or its id: a --target, and what met a deadline.
 REF_FIELDS = (*EVENT_REF_FIELDS, "met_by")
@@ -167,6 +169,7 @@ def _make_command(event_type: str) -> click.Command:
             event = build_event(draft, reported_on)
         except InvalidEvents as exc:
             raise InvalidEvents(_which_source(_said_once(exc.problems, about), sources)) from None
+        _known_references(ctx, event)
         readings = read_dates(draft, reported_on) + changed
         resolved = "\n".join(line for line in (_provenance(event), _echo(readings)) if line)
         if kw["dry_run"]:
@@ -268,6 +271,31 @@ def _event_id(ctx: Context, name: str, ref: str) -> str:
         return ctx.existing().resolve_event(ref).id
     except UnknownEvent as exc:
         raise click.BadParameter(str(exc), param_hint="--" + name.replace("_", "-")) from None
+
+
+def _known_references(ctx: Context, event: Any) -> None:
+    """As for --met-by: what the event names that must be in the log already (the deadline it
+    extends or meets, the ceasefire it reports violated, the agreement it ratifies, the proposal it
+    answers or revises: tracker.forms.references) is there, on each of its tracks, or it is a usage
+    error naming the ones that are. Only when logging: an import takes a log in any order."""
+    for ref, value in references(event):
+        for track in event.tracks:
+            if value in _opened(ctx, ref, track, value, 50):
+                continue
+            known = _opened(ctx, ref, track, None, 200)
+            hint = (f"{ref.kind}s {ref.verb} there: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''}"
+                    if known else f"none has been {ref.verb} there yet")
+            first = " or ".join(f"'tracker log {t.replace('_', '-')}'" for t in ref.opened_by)
+            raise click.BadParameter(
+                f"no {ref.kind} {value!r} has been {ref.verb} on track {track!r} ({hint}); log it first with {first}, "
+                "or check the id; nothing was written", param_hint="--" + ref.field.replace("_", "-"))
+
+
+def _opened(ctx: Context, ref: Reference, track: str, text: str | None, limit: int) -> list[str]:
+    """The ids of the things of `ref`'s kind brought into the log on `track` (newest first, not
+    retracted), among the events whose text holds `text`."""
+    rows = ctx.existing().events(EventFilter(types=ref.opened_by, tracks=(track,), text=text), limit=limit)
+    return list(dict.fromkeys(str(getattr(r.event, ref.key)) for r in rows if not r.retracted))
 
 
 def _said_once(problems: list[Problem], merged: dict[str, str]) -> list[Problem]:

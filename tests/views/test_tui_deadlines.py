@@ -13,11 +13,11 @@ from tracker.present import Names
 from tracker.service import Tracker
 from tui.app import TrackerApp
 from tui.screens.track import TrackScreen
-from tui.widgets.track.schedule import DEADLINE_KEY, ScheduleTable, render_item
+from tui.widgets.track.schedule import DEADLINE_KEY, ScheduleTable, deadline_status, render_item
 from tui_helpers import async_test, screen_text, settle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from test_deadlines import DEADLINE, story
+from test_deadlines import DEADLINE, state, story, the
 
 TRACK = "iran-nuclear"
 
@@ -57,3 +57,12 @@ async def test_the_schedule_shows_a_deadline_as_a_deadline_at_80x24(tmp_path: Pa
         assert isinstance(app.screen, TrackScreen)  # no "meeting held" form for a deadline
         assert app.tracker.head()[0] == head
         assert any("A deadline is not held" in str(n.message) for n in app._notifications)
+
+
+def test_a_deadline_met_after_extensions_reads_extended_not_met_so_many_times() -> None:
+    """'met ×5' read as met five times: the count is of the extensions, and says so."""
+    met = the(state(story(), "2016-01-01"))
+    assert met is not None and met.status == "met"
+    assert str(deadline_status(met, moves=True)) == "met, extended ×5"
+    pending = the(state(story(), "2015-07-01"))
+    assert pending is not None and str(deadline_status(pending, moves=True)) == "extended ×3 · upcoming"

@@ -110,7 +110,7 @@ def deadline_when(d: Deadline) -> Text:
 def deadline_status(d: Deadline, *, moves: bool = False) -> Text:
     text = Text(clean(d.status), style=DEADLINE_STYLES.get(d.status, ""))
     if moves and d.extensions:
-        text.append(f" ×{len(d.extensions)}", style="yellow")  # how many times it was extended
+        text.append(f"{'' if d.status == 'extended' else ', extended'} ×{len(d.extensions)}", style="yellow")  # "met ×5" misread
     if d.upcoming:
         text.append(" · upcoming", style="bold")
     return text

@@ -270,3 +270,13 @@ def test_a_deadline_extension_retracted_raises_sequence_again(demo_db: Path) -> 
         "--reason", "misreported")
     entry = client.read()
     assert (entry["SEQUENCE"], entry.decoded("DTSTART")) == (2, date(2025, 3, 1))
+
+
+def test_the_calendar_follows_every_event_type_of_a_meeting_and_a_deadline() -> None:
+    """calendar.FIELDS (which events bear on an entry) is the projections' own list, spelled out
+    because a view may not import the folds (tests/unit/test_layers.py)."""
+    from projections.families import deadlines, meetings
+    from tracker.publish.calendar import FIELDS
+
+    assert FIELDS == {**{t: ("meeting", name) for t, name in meetings.ENTITY.ids.items()},
+                      **{t: ("deadline", name) for t, name in deadlines.ENTITY.ids.items()}}

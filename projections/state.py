@@ -14,8 +14,9 @@ import typing
 from datetime import date
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
+from events import EVENT_TYPES
 from events.occurred import Occurred
 
 TrendDirection = Literal["improving", "deteriorating", "unchanged"]
@@ -592,11 +593,23 @@ ChangeKind = Literal[
 ]
 
 
+# What a Change may be called: a ChangeKind, or the type of the event that made it, so that a new event
+# type's change can be named after the type without an entry above.
+CHANGE_KINDS: frozenset[str] = frozenset(typing.get_args(ChangeKind)) | frozenset(EVENT_TYPES)
+
+
 class Change(Sourced):
-    kind: ChangeKind
+    kind: str  # one of CHANGE_KINDS
     description: str
     subject: str = ""  # the actor / issue / meeting / proposal concerned
     claim_status: str = "confirmed"  # the firmest of its events' at the later moment (Tracker.diff)
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in CHANGE_KINDS:
+            raise ValueError(f"{kind!r} is no kind of change: name it after its event type, or add it to ChangeKind")
+        return kind
 
 
 class TrackDiff(Frozen):

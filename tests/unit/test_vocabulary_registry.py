@@ -13,7 +13,7 @@ from events.types import actor_fields, type_fields
 from projections.families import FAMILIES
 from projections.fold import FOLD_VERSION, empty
 from projections.records import AMENDMENT_TYPES
-from projections.state import LIST_FIELDS, TrackState
+from projections.state import LIST_FIELDS, Change, TrackState
 from tracker.forms import Draft, build_event, field_specs
 
 
@@ -106,3 +106,12 @@ def test_a_list_row_keeps_only_the_list_fields() -> None:
     full = TrackState(track="t", title="T", agenda=("ceasefire",), uncertain_count=2, event_count=5)
     row = full.list_row()
     assert (row.agenda, row.uncertain_count, row.event_count, row.detail) == ((), 0, 5, False)
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_a_change_can_be_named_after_its_event_type_without_a_change_kind(event_type: str) -> None:
+    """A new type's change in `diff` named after the type needs no entry in projections.state.ChangeKind;
+    a kind that is neither is refused, so a misspelt one fails the first diff that makes it."""
+    assert Change(kind=event_type, description="d").kind == event_type
+    with pytest.raises(ValueError, match="no kind of change"):
+        Change(kind=event_type + "_typo", description="d")

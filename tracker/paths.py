@@ -16,11 +16,25 @@ def default_db() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "tracker.db"
 
 
+class PathError(ValueError):
+    """A log's path that cannot even be worked out (a '~user' with no such user): one line to say."""
+
+
+def expand(path: str | os.PathLike[str]) -> Path:
+    """`path` with a leading '~' or '~user' made the home directory it names."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:  # Python's only word for "no such user" or "no home directory"
+        user = str(path)[1:].split(os.sep, 1)[0]
+        raise PathError(f"{path}: there is no user {user!r} whose home directory '~{user}' could name"
+                        if user else f"{path}: your home directory cannot be found ($HOME is not set)") from None
+
+
 def resolve_db(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit:
-        return Path(explicit).expanduser()
+        return expand(explicit)
     if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
+        return expand(os.environ[ENV_VAR])
     return default_db()
 
 

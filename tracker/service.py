@@ -109,7 +109,7 @@ from tracker.store.base import BrokenChain, amendable, matches, validation_probl
 from tracker.store.heads import Head, Integrity, Verification
 from tracker.store.jsonl import ImportReport, export_jsonl, export_lines, import_file, import_lines
 from tracker.store.postgres import ServerStore, init_server, is_server, shown
-from tracker.store.sqlite import Waiting
+from tracker.store.sqlite import Waiting, failure  # noqa: F401 (failure: the command line's name for it)
 
 
 def _due(item: Meeting | Deadline) -> date | None:

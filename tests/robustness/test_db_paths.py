@@ -28,7 +28,7 @@ def bad_paths(tmp: Path) -> dict[str, tuple[Path, str]]:
         "a text file": (afile, "not a readable SQLite database"),
         "a read-only empty file": (empty_ro, "empty file"),
         "a device": (Path("/dev/null"), "not a regular file"),
-        "a /proc file": (Path("/proc/version"), "empty file"),
+        "a /proc file": (Path("/proc/version"), "cannot hold one"),  # its size reads 0, yet it has content
     }
 
 

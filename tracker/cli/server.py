@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
 from tracker.cli.common import handle_errors
+from tracker.paths import expand
 from tracker.service import Tracker, init_server, is_server
 from tracker.textsafe import printable
 
@@ -52,15 +54,18 @@ def copy_command(source: str, target: str) -> None:
     Every event keeps its position, body, hash and who logged it, so `verify` gives the same head
     on both. SRC's chain is walked first, DST's after; DST must be a new or empty log. All or
     nothing: on any error DST is left as it was (a file made for the copy is removed)."""
-    new_file = not is_server(target) and not Path(target).expanduser().exists()
+    made = None if is_server(target) else expand(target)
+    if made is not None and made.exists():
+        made = None
     with Tracker.open(source, readonly=True) as src:
         try:
             with Tracker.open(target) as dst:
                 report = src.copy_to(dst)
         except BaseException:
-            if new_file:
+            if made is not None:
                 for suffix in ("", "-wal", "-shm"):
-                    Path(target + suffix).expanduser().unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):  # never made (a path inside a file): nothing to remove
+                        Path(f"{made}{suffix}").unlink()
             raise
         click.echo(printable(f"copied {report.events} events from {src.location} to {dst.location} in "
                              f"{report.seconds:.1f} s; head {report.head} on both"))

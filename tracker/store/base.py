@@ -50,6 +50,10 @@ class BrokenChain(StoreError):
     """The log's hash chain does not hold up: nothing is appended to it, nor exported unasked."""
 
 
+class DamagedDatabase(StoreError):
+    """The file is damaged below the log (SQLite finds a malformed page): restore it."""
+
+
 class UnusableDatabase(StoreError):
     """A path that cannot hold a log: a directory, a device, an empty or unreadable file, a
     place where no file can be created."""

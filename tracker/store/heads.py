@@ -85,6 +85,9 @@ class Head:
         if not sep or not position.strip().isdigit() or len(hash_) != 64 or any(c not in "0123456789abcdef" for c in hash_):
             raise ValueError(f"{text!r} is not a head: give POSITION:HASH as 'tracker verify' prints it, "
                              "e.g. 12:3448b9a9... (all 64 hex digits)")
+        if len(position.strip()) > 18:  # beyond any log (and SQLite's integers): not a position
+            raise ValueError(f"{position.strip()[:30]}... is not a position any log reaches: give POSITION:HASH as "
+                             "'tracker verify' prints it")
         return cls(int(position), hash_)
 
 

@@ -19,6 +19,7 @@ made it: anyone can compute hashes. The head it ends with, compared with one not
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -105,6 +106,8 @@ def import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_positio
     With `workers`, that many other processes validate and prepare the lines (see `prepare_lines`)
     while this one checks, chains and inserts them: the same result, sooner. None decides by how
     many lines come (for a stream such as standard input)."""
+    if isinstance(raw_lines, io.IOBase):  # a stream (standard input): read a line at a time, bounded
+        raw_lines = bounded_lines(raw_lines)
     # A big import allocates millions of short-lived objects that reference counting frees chunk
     # by chunk (they form no cycles); the cyclic collector would only rescan them over and over.
     with collector_paused():
@@ -119,12 +122,25 @@ def import_file(store: EventStore, path: str | Path, expected_position: int | No
         workers = default_workers(path)
     with open(path, "rb") as fh:
         meter = Meter(progress, max(1, -(-os.fstat(fh.fileno()).st_size // MB)), IMPORT_PROGRESS)
-        report = import_lines(store, _Counted(fh, meter), expected_position, workers)
+        report = import_lines(store, _Counted(bounded_lines(fh), meter), expected_position, workers)
         meter.finish()
         return report
 
 
 MB = 1_000_000
+
+
+def bounded_lines(fh: IO[bytes] | io.IOBase) -> Iterator[bytes]:
+    """A binary file's lines, none read beyond MAX_LINE_BYTES: a longer one (a file with no line
+    breaks, /dev/zero) stops the import at that line, rather than fill the memory with it."""
+    number = 0
+    while line := fh.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            raise InvalidEvents([Problem(number, None, (
+                f"is longer than {MAX_LINE_BYTES:,} bytes, the limit for one event: reading stopped there "
+                "(is the file JSON Lines, one event a line?)"))])
+        yield line
 
 
 class _Counted:

@@ -49,6 +49,7 @@ from tracker.store.base import (
     UNKNOWN,
     AppendResult,
     ConcurrencyConflict,
+    DamagedDatabase,
     EventFilter,
     IdConflict,
     IncompatibleDatabase,
@@ -246,21 +247,26 @@ class EventStore:
         self.path = Path(path)
         self.analyst = analyst_name()
         self.readonly = readonly
-        _check_path(self.path)
+        _check_path(self.path, readonly)
         if not readonly and self.path.exists() and not _writable(self.path):
             self.readonly = True  # a read-only file can still be browsed; writes say why not
         if self.path.exists():
             if self.readonly and self.path.stat().st_size == 0:
-                raise UnusableDatabase(f"{self.path} is an empty file, not a tracker log")
+                raise UnusableDatabase(_empty(self.path))
             self._check_compatible()
         elif self.readonly:
             raise MissingDatabase(f"no database at {self.path}")
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UnusableDatabase(f"cannot create a log at {self.path}: {_why(exc)}") from None
+        OPENED.append(self.path)
         try:
             self.conn = self._connect(durable)
         except sqlite3.Error as exc:
-            raise UnusableDatabase(f"{self.path} cannot be opened as a log: {exc}") from None
+            raise UnusableDatabase(damaged_message(self.path, exc) if _is_damage(exc)
+                                   else f"{self.path} cannot be opened as a log: {exc}") from None
         self._functions = False  # py_text_match registered on the connection (the first query does it)
         self._targets: tuple[int, Any] | None = None  # see _target_index()
         self.db = sqlite_utils.Database(self.conn)
@@ -303,6 +309,8 @@ class EventStore:
             finally:
                 probe.close()
         except sqlite3.DatabaseError as exc:
+            if _is_damage(exc):
+                raise DamagedDatabase(damaged_message(self.path, exc)) from None
             raise IncompatibleDatabase(f"{self.path} is not a readable SQLite database: {exc}") from None
 
     def _connect(self, durable: bool) -> sqlite3.Connection:
@@ -1109,8 +1117,16 @@ def _uri(path: Path, query: str) -> str:
     return f"file:{urllib.parse.quote(str(path.absolute()))}?{query}"
 
 
-def _check_path(path: Path) -> None:
-    """One clear sentence for a path that cannot hold a log, before SQLite says something obscure."""
+def _check_path(path: Path, readonly: bool = False) -> None:
+    """One clear sentence for a path that cannot hold a log, before SQLite says something obscure
+    (or the system does: a name too long, a loop of symbolic links)."""
+    try:
+        _check_path_inner(path, readonly)
+    except OSError as exc:
+        raise UnusableDatabase(f"{path} cannot hold a log: {_why(exc)}") from None
+
+
+def _check_path_inner(path: Path, readonly: bool) -> None:
     if path.is_dir():
         raise UnusableDatabase(f"{path} is a directory, not a log file: give a file's path")
     if path.exists():
@@ -1122,10 +1138,85 @@ def _check_path(path: Path) -> None:
     ancestor = path.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
+    # Read-only, nothing is created: there is no database there (the caller says so), whatever
+    # the directory's permissions; a path inside a file is said as such either way.
+    doing = "no database at" if readonly else "cannot create a log at"
     if not ancestor.is_dir():
-        raise UnusableDatabase(f"cannot create a log at {path}: {ancestor} is a file, not a directory")
+        raise UnusableDatabase(f"{doing} {path}: {ancestor} is a file, not a directory")
+    if readonly:
+        return
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise UnusableDatabase(f"cannot create a log at {path}: the directory {ancestor} is not writable")
+
+
+def _empty(path: Path) -> str:
+    """What to say of a file of size 0 opened read-only: empty, or one whose size says nothing of
+    what it holds (/proc, /sys), which is no log either."""
+    try:
+        with open(path, "rb") as fh:
+            content = fh.read(1)
+    except OSError:
+        content = b""
+    if content:
+        return (f"{path} is not a tracker log and cannot hold one: a system file whose size reads 0 yet has "
+                "content (in /proc or /sys?), not an SQLite database")
+    return f"{path} is an empty file, not a tracker log"
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+# -- a damaged file ---------------------------------------------------------------------------
+# Every log file this process opened, in order: an SQLite error that surfaces far from the store
+# (a query of the read model, a walk of the chain) says which file it is about through `failure`.
+OPENED: list[Path] = []
+SQLITE_CORRUPT = 11  # "database disk image is malformed" (its extended codes share the low byte)
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF == SQLITE_CORRUPT
+    return "malformed" in str(exc)
+
+
+def damaged_message(path: Path, exc: sqlite3.Error) -> str:
+    return (f"{path} is damaged: SQLite says '{exc}'; it cannot be read as a log, and nothing was written to it. "
+            "Restore it from a backup, or import an export of it into a new log "
+            "('tracker --db NEW.db import EXPORT.jsonl')")
+
+
+def _damage_in(path: Path) -> bool:
+    """Whether SQLite's quick check finds the file damaged (read-only, a walk of every page)."""
+    for mode in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(_uri(path, mode), uri=True)
+        except sqlite3.Error:
+            continue
+        try:
+            return conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok"
+        except sqlite3.OperationalError:
+            continue  # no access to the WAL's index: try as immutable
+        except sqlite3.DatabaseError as exc:
+            return _is_damage(exc) or "not a database" in str(exc)
+        finally:
+            conn.close()
+    return False
+
+
+def failure(exc: BaseException, path: Path | None = None) -> str | None:
+    """One line for an SQLite error that reached a command (None if `exc` is not one): naming the
+    damaged file, if that is what it is, among the files opened (`path` if given), with what to do."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    candidates = [path] if path is not None else list(dict.fromkeys(reversed(OPENED)))
+    if _is_damage(exc):
+        found = next((p for p in candidates if _damage_in(p)), candidates[0] if candidates else None)
+        return damaged_message(found, exc) if found is not None else (
+            f"a log file is damaged: SQLite says '{exc}'; restore it from a backup or an export")
+    where = f"{candidates[0]}: " if candidates else ""
+    return f"{where}SQLite error: {exc}"
 
 
 def _writable(path: Path) -> bool:

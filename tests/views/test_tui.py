@@ -92,7 +92,7 @@ async def test_track_tabs_overview_proposals_agreements_timeline(demo_db):
         text = screen_text(app)
         assert "Schedule" in text and "Erdogan’s trip to Saudi Arabia" in text
         assert "Schedule at a glance" in text  # under the one-line sections, before the long ones
-        app.screen.query_one("#overview-scroll").scroll_to(y=12, animate=False)
+        app.screen.query_one("#overview-scroll").scroll_to(y=20, animate=False)
         await settle(pilot)
         text = screen_text(app)
         assert "Excluded" in text and "Demanding a seat" in text and "Mediators" in text

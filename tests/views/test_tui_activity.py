@@ -108,7 +108,7 @@ def chart_row(app: TrackerApp, title: str) -> str:
     """The chart's row of the meeting `title` (as cut on screen), the overview's half of it."""
     lines = screen_text(app).splitlines()
     start = next(i for i, line in enumerate(lines) if "Schedule at a glance" in line)
-    return next(line.split("▏")[0] for line in lines[start:] if title in line)
+    return next(half for line in lines[start:] if title in (half := line.split("▏")[0]))
 
 
 @async_test

@@ -171,9 +171,12 @@ async def test_the_overview_marks_a_seat_resting_on_an_unsourced_meeting_and_giv
         await settle(pilot)
         await settle(pilot)
         text = screen_text(app)
-        china = next(line for line in text.splitlines() if "chn" in line and "last 19 Feb 2025" in line)
+        lines = text.splitlines()
+        at = next(i for i, line in enumerate(lines) if "chn" in line and "last 19 Feb 2025" in line)
+        china = " ".join(line.split("▏")[0].strip() for line in lines[at:at + 2])  # it may wrap once
         assert "unverified" in china and "no source" in china
-        assert "11 sources, 7 independent" in text  # the US seat's support, as `why` counts it
+        overview = " ".join(" ".join(line.split("▏")[0].split()) for line in lines)  # its lines, wrapped or not
+        assert "11 sources, 7 independent" in overview  # the US seat's support, as `why` counts it
 
 
 @async_test

@@ -239,6 +239,31 @@ async def test_timeline_rows_show_whole_date_type_claim_and_the_summary_whole_be
         assert shown_whole(app, app.screen.query_one("#timeline-detail", EventDetail), target.summary)
 
 
+@async_test
+async def test_at_150_columns_the_timeline_summaries_take_the_room(demo_db: Path) -> None:
+    """Side by side at 150 columns the summaries were cut at 45 cells while the record beside them
+    had 60: the timeline now has two thirds of the width, a summary column of 55 cells or more."""
+    app = app_for(demo_db)
+    async with app.run_test(size=(150, 44)) as pilot:
+        table = await open_timeline(app, pilot)
+        lines = region_text(app, table)[1:]
+        top = round(table.scroll_y)
+        shown = table.entries[top:top + len(lines)]
+        assert len(shown) >= 20
+        start = lines[0].index(shown[0].summary[:12]) if not shown[0].corrected else None
+        for entry, line in zip(shown, lines, strict=False):
+            summary = entry.summary
+            if entry.corrected:
+                continue
+            cell = line[start:].strip() if start is not None else line
+            assert summary.startswith(cell.removesuffix("…")), (cell, summary)
+            cut = cell.removesuffix("…")
+            assert cell == summary or summary[len(cut)] in " ,;:", cell  # whole, or cut at a word
+        assert table.columns[ColumnKey("summary")].width >= 55
+        detail = app.screen.query_one("#timeline-detail", EventDetail)
+        assert detail.region.width >= 45  # the record still reads in lines of a few words
+
+
 # -- as it looks (SVG snapshots; nothing logged in them, so nothing depends on the clock) ----------
 async def settled(pilot: Any) -> None:
     await settle(pilot)

@@ -178,12 +178,45 @@ async def test_every_meeting_shows_its_date_and_status_whole(demo_db, size):
         for key, meeting in schedule.meetings.items():
             schedule.move_cursor(row=schedule.get_row_index(key))  # scrolled into view
             await settle(pilot)
-            status, when = meeting_status(meeting, moves=True).plain, meeting_when(meeting).plain
-            lines = [line for line in screen_text(app).splitlines() if when in line and status in line]
+            status = meeting_status(meeting, moves=True).plain
+            # its date whole, or in its short form when the titles need the room ('10–16 Feb 2025')
+            whens = (meeting_when(meeting).plain, meeting_when(meeting, short=True).plain)
+            lines = [line for line in screen_text(app).splitlines()
+                     if any(when in line for when in whens) and status in line]
             assert any(whole_or_cut(line, meeting.title) for line in lines), (size, key)
             detail = region_text(app, app.screen.query_one("#meeting-detail"))
             assert meeting.title in detail  # whole under the schedule, however narrow its column
         assert any(m.status == "postponed" for m in schedule.meetings.values())
+
+
+@async_test
+async def test_at_150_columns_the_schedule_and_its_chart_give_titles_the_room(demo_db):
+    """Side by side at 150 columns, as of 17 Feb 2025: the schedule's titles were cut at 29 cells
+    ('Trump–Putin telephone conver…') and the chart's at 17 ('Kellogg–von der …'). The schedule
+    pane is now the wider one, its dates take their short form when the titles need the room,
+    and the chart gives its titles what a plot of 28 cells leaves."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(150, 44)) as pilot:
+        await settle(pilot)
+        await travel(pilot, "17 Feb 2025")
+        await open_track(pilot)
+        schedule = app.screen.query_one("#schedule", ScheduleTable)
+        table = " ".join(region_lines(app, schedule))
+        titles = [item.title for item in schedule.items.values()]
+        assert len(titles) == 4
+        for title in titles:  # whole, or at least its first 40 cells (the detail says it whole)
+            assert title in table or f"{title[:40]}" in table, title
+        assert "Trump–Putin telephone conversation" in table and "Erdogan’s trip to Saudi Arabia" in table
+        chart = region_lines(app, app.screen.query_one("#overview-body"))
+        start = next(i for i, line in enumerate(chart) if "Schedule at a glance" in line)
+        for line in chart[start + 2:start + 2 + len(titles)]:
+            label = line.strip().split("  ")[0]
+            cut = label.removesuffix("…")
+            title = next(t for t in titles if t.startswith(cut))
+            assert label == title or title[len(cut)] == " ", (label, title)  # cut at a word, if at all
+            assert len(label) >= min(len(title), 22), label
+        rows = chart[start + 2:start + 2 + len(titles)]
+        assert any("Kellogg–von der Leyen meeting" in line for line in rows)
 
 
 @pytest.mark.parametrize("size", SIZES)

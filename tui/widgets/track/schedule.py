@@ -14,16 +14,29 @@ from textual.widgets import DataTable
 from events.occurred import Occurred
 from projections.state import Deadline, DeadlineExtension, Meeting, Postponement
 from tracker.present import Names
-from tui.widgets.text import claim, clean, fit_table
+from tui.widgets.event_list import when_label
+from tui.widgets.text import claim, clean, fit_table, table_widths, widest
 
 MEETING_STYLES = {"held": "green", "scheduled": "bold cyan", "postponed": "yellow", "cancelled": "red"}
 DEADLINE_STYLES = {"pending": "bold magenta", "extended": "yellow", "met": "green", "missed": "red", "passed": "yellow"}
 DEADLINE_MARK = "⚑ "  # before a deadline's title in the schedule: not a meeting
 
 
-def meeting_when(m: Meeting) -> Text:
+# A schedule too narrow for its titles gives its dates the event log's short form, at most this many
+# cells and never cut inside a word ("10–16 Feb 2025" for "week of 10 Feb 2025"): the detail under
+# or beside it says them whole.
+SHORT_DATE = 14
+
+
+def date_text(when: Occurred | None, *, short: bool = False) -> str:
+    if when is None:
+        return "date unknown"
+    return when_label(when, SHORT_DATE) if short else clean(when.label())
+
+
+def meeting_when(m: Meeting, *, short: bool = False) -> Text:
     when = m.held or m.planned or m.occurred
-    text = Text(clean(when.label()) if when else "date unknown")
+    text = Text(date_text(when, short=short))
     if m.uncertain:
         text.append(" ?", style="yellow")
     return text
@@ -98,10 +111,10 @@ def render_meeting(m: Meeting, names: Names) -> Group:
     return Group(*lines)
 
 
-def deadline_when(d: Deadline) -> Text:
+def deadline_when(d: Deadline, *, short: bool = False) -> Text:
     when = d.closed if d.status in ("met", "missed") else d.due
     text = Text("due ", style="magenta") if d.status not in ("met", "missed") else Text()
-    text.append(clean(when.label()) if when else "date unknown")
+    text.append(date_text(when, short=short))
     if d.uncertain:
         text.append(" ?", style="yellow")
     return text
@@ -170,19 +183,21 @@ def claimed(status: Text, claim_status: str) -> Text:
     return status + Text(" · ") + claim(claim_status)
 
 
-def meeting_cells(m: Meeting) -> dict[str, Text]:
-    return {"when": meeting_when(m), "title": Text(clean(m.title)),
+def meeting_cells(m: Meeting, *, short: bool = False) -> dict[str, Text]:
+    return {"when": meeting_when(m, short=short), "title": Text(clean(m.title)),
             "status": claimed(meeting_status(m, moves=True), m.claim_status)}
 
 
-def deadline_cells(d: Deadline) -> dict[str, Text]:
+def deadline_cells(d: Deadline, *, short: bool = False) -> dict[str, Text]:
     title = Text(DEADLINE_MARK, style="bold magenta")
     title.append(clean(d.title))
-    return {"when": deadline_when(d), "title": title, "status": claimed(deadline_status(d, moves=True), d.claim_status)}
+    return {"when": deadline_when(d, short=short), "title": title,
+            "status": claimed(deadline_status(d, moves=True), d.claim_status)}
 
 
-def cells_of(item: Meeting | Deadline) -> dict[str, Text]:
-    return deadline_cells(item) if isinstance(item, Deadline) else meeting_cells(item)
+def cells_of(item: Meeting | Deadline, *, short: bool = False) -> dict[str, Text]:
+    """A row's cells; `short`: its date in its short form (SHORT_DATE)."""
+    return deadline_cells(item, short=short) if isinstance(item, Deadline) else meeting_cells(item, short=short)
 
 
 def _day(item: Meeting | Deadline) -> date:
@@ -222,6 +237,10 @@ class ScheduleTable(DataTable[Any]):
     def refit(self, *, force: bool = False) -> None:
         rows = {key: cells_of(item) for key, item in self.items.items()}
         headers = WITH_DEADLINES if any(isinstance(i, Deadline) for i in self.items.values()) else HEADERS
+        # Titles too long for the room left: the dates give up what their long forms take.
+        title = table_widths(self, headers, rows, least=LEAST, grow=["title"]).get("title", 0)
+        if title < widest(row["title"] for row in rows.values()):
+            rows = {key: cells_of(item, short=True) for key, item in self.items.items()}
         fit_table(self, headers, rows, least=LEAST, grow=["title"], force=force)
 
     @property

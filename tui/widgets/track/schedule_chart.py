@@ -13,16 +13,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from events.occurred import Occurred
 from projections.state import Deadline, Meeting, TrackState
+from tui.widgets.event_list import fit
 from tui.widgets.text import clean
 from tui.widgets.track.schedule import DEADLINE_MARK, DEADLINE_STYLES, MEETING_STYLES
 
 MAX_ROWS = 8  # more, and the chart would crowd out the overview: the schedule lists them all
-LABEL_WIDTH = 22  # a row's title, cut with an ellipsis
+LABEL_WIDTH = 22  # a row's title, cut at a word with an ellipsis, gets at least this (or a quarter of a narrow chart) ...
+PLOT_WANT = 28  # ... and whatever is left beyond a plot this wide, up to its whole title
 MIN_PLOT = 20  # narrower than this, the chart is not drawn
 TICK_GAP = 2  # cells between two date labels on the axis
 MOVE_STYLE = "yellow"
@@ -205,14 +208,22 @@ class ScheduleChart:
         self.rows, self.dropped = chart_rows(state)
         self.marker = state.as_of
 
+    @staticmethod
+    def title(row: Row) -> str:
+        return (DEADLINE_MARK if row.deadline else "") + clean(row.title)
+
     def layout(self, width: int) -> tuple[int, Scale] | None:
         """The width of the titles and the scale of the plot beside them, in `width` cells; None
         if there is nothing to draw or too little room."""
-        label = min(LABEL_WIDTH, max(8, width // 4))
-        plot = width - label - 1
-        if not self.rows or plot < MIN_PLOT:
+        titles = max((cell_len(self.title(row)) for row in self.rows), default=0)
+        least = min(LABEL_WIDTH, max(8, width // 4))
+        label = max(least, min(titles, width - 1 - PLOT_WANT))
+        if not self.rows or width - least - 1 < MIN_PLOT:
             return None
-        return label, Scale.over(self.rows, plot)
+        # Titles wider than the least only as far as the plot keeps dates on its axis.
+        while label > least and not Scale.over(self.rows, width - label - 1).ticks():
+            label -= 1
+        return label, Scale.over(self.rows, width - label - 1)
 
     def lines(self, width: int) -> list[Text]:
         fitted = self.layout(width)
@@ -228,8 +239,8 @@ class ScheduleChart:
             at = col + len(text)
         out = [Text("Schedule at a glance", style="bold"), axis]
         for row in self.rows:
-            title = Text((DEADLINE_MARK if row.deadline else "") + clean(row.title), no_wrap=True, overflow="ellipsis")
-            title.truncate(label, overflow="ellipsis", pad=True)
+            title = Text(fit(self.title(row), label), no_wrap=True)
+            title.truncate(label, pad=True)
             title.append(" ")
             title.append_text(draw_row(row, scale, marker))
             out.append(title)

@@ -172,6 +172,7 @@ class CopyReport:
     events: int
     head: str  # POSITION:HASH, the same on both ends
     seconds: float
+    warning: str | None = None  # copied with force: the source no longer held the head last seen
 
 
 @dataclass(frozen=True)
@@ -642,15 +643,20 @@ class Tracker:
                 out.append(TrackDigest(track, state.title, logged, changes, coming, overdue))
         return Digest(since, day, horizon_days, out)
 
-    def copy_to(self, target: Tracker) -> CopyReport:
+    def copy_to(self, target: Tracker, *, force: bool = False) -> CopyReport:
         """Copy this whole log into `target`, an empty log on any backend: every event as stored
         (the same bodies, positions and hashes), who logged each, all or nothing. This log's chain
-        is walked first and the copy's after; a broken chain is not copied."""
+        is walked first and the copy's after; a broken chain is not copied. Nor, unless `force`, is
+        a log that no longer holds the head this program last saw (cut short or rewritten): its
+        copy's chain would hold, and no head would have been seen for it (CopyReport.warning)."""
         started = clock.perf_counter()
-        source = self.store.verify()
+        source = heads.verify(self.store)  # the whole chain, and the head against the one last seen
         if not source.ok:
             raise BrokenChain(f"{self.location}: the hash chain is broken at position {source.first_bad_position} "
                               f"({source.reason}); nothing was copied")
+        if source.pin and not force:
+            raise BrokenChain(f"{self.location}: {source.pin}. Nothing was copied: the copy's chain would hold and "
+                              "hide that; 'tracker copy --force' copies it anyway")
         if target.head()[0]:
             raise StoreError(f"{target.location} already holds {target.head()[0]} event(s): a copy goes into an "
                              "empty log; nothing was copied")
@@ -665,7 +671,7 @@ class Tracker:
         if not copied.ok or target.head() != (position, hash_):
             raise BrokenChain(f"{target.location}: the copy does not hold up ({copied.reason or 'another head'}); "
                               "copy it again into a new log")
-        return CopyReport(report.appended, f"{position}:{hash_}", clock.perf_counter() - started)
+        return CopyReport(report.appended, f"{position}:{hash_}", clock.perf_counter() - started, source.pin)
 
     @property
     def location(self) -> str:

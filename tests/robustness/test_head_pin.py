@@ -286,3 +286,25 @@ async def test_the_tui_says_when_the_log_is_shorter_than_the_head_last_seen(log)
         await settle(pilot)
         assert app.integrity is not None and app.integrity.ok  # the chain holds; the head does not
         assert any("shorter" in str(n.message) for n in app._notifications), list(app._notifications)
+
+
+# -- copy does not launder a log cut short or rewritten ----------------------------------------------
+def test_copy_refuses_a_log_that_no_longer_holds_the_head_last_seen_unless_forced(log, tmp_path):
+    tamper(log, "DELETE FROM events WHERE position > 9", "DELETE FROM event_tracks WHERE position > 9",
+           "DELETE FROM event_actors WHERE position > 9", "DELETE FROM event_loggers WHERE position > 9")
+    copy = tmp_path / "copy.db"
+    refused = tracker("copy", str(log), str(copy))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    assert "shorter" in refused.stderr and "Nothing was copied" in refused.stderr and "--force" in refused.stderr
+    assert list(tmp_path.glob("copy.db*")) == []
+    forced = tracker("copy", "--force", str(log), str(copy))
+    assert forced.returncode == 0, forced.stderr
+    shown = warnings(forced.stderr)
+    assert len(shown) == 1 and "--force" in shown[0] and "shorter" in shown[0], forced.stderr
+    assert len(rows(copy)) == 9
+
+
+def test_copy_of_a_log_whose_head_holds_says_nothing_more(log, tmp_path):
+    run = tracker("copy", str(log), str(tmp_path / "copy.db"))
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    assert head(tmp_path / "copy.db") == head(log)

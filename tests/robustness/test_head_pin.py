@@ -308,3 +308,33 @@ def test_copy_of_a_log_whose_head_holds_says_nothing_more(log, tmp_path):
     run = tracker("copy", str(log), str(tmp_path / "copy.db"))
     assert run.returncode == 0 and run.stderr == "", run.stderr
     assert head(tmp_path / "copy.db") == head(log)
+
+
+# -- an export's closing line is checked even with the hashes taken out --------------------------------
+def _unhashed(lines: list[str]) -> list[str]:
+    return [json.dumps({k: v for k, v in json.loads(line).items() if k != "hash"}) for line in lines]
+
+
+def test_hashes_taken_out_but_the_closing_line_kept_must_still_make_its_head(log, tmp_path):
+    out = tmp_path / "log.jsonl"
+    assert tracker("export", "-o", str(out), db=log).returncode == 0
+    *events, closing = out.read_text(encoding="utf-8").splitlines()
+    plain = _unhashed(events)
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text("\n".join([*plain, closing]) + "\n", encoding="utf-8")
+    ok = tracker("import", str(kept), db=tmp_path / "ok.db")
+    assert ok.returncode == 0 and head(log) in ok.stdout, ok.stdout + ok.stderr  # the closing line's head, checked
+    assert head(tmp_path / "ok.db") == head(log)
+
+    edited = json.loads(plain[4])
+    edited["summary"] = "forged"
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text("\n".join([*plain[:4], json.dumps(edited), *plain[5:], closing]) + "\n", encoding="utf-8")
+    target = tmp_path / "target.db"
+    run = tracker("import", str(forged), db=target)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert f"line {N + 1}" in run.stderr and "closing line" in run.stderr and head(log) in run.stderr, run.stderr
+    assert not target.exists()
+    dropped = tmp_path / "dropped.jsonl"  # an edit on purpose: the closing line taken out too
+    dropped.write_text("\n".join([*plain[:4], json.dumps(edited), *plain[5:]]) + "\n", encoding="utf-8")
+    assert tracker("import", str(dropped), db=tmp_path / "dropped.db").returncode == 0

@@ -12,7 +12,8 @@ the chain it carries, line by line: each line's body must hash, after the hash o
 it (the first after GENESIS), to the hash it gives; a line changed, removed or moved is refused by
 its number, and a file cut short (no closing line, or one that does not match the lines) as
 well. A file whose lines carry no hash (written by hand, or an export with the hashes taken out
-on purpose) is imported as before. The check shows an export altered after the fact, never who
+on purpose) is imported as before; but if it keeps an export's closing line, the chain its events
+make must end in the head that line names (the hashes were not taken out to hide an edit). The check shows an export altered after the fact, never who
 made it: anyone can compute hashes. The head it ends with, compared with one noted elsewhere
 (`tracker verify --expect-head` after importing it into an empty log), is the proof.
 """
@@ -308,7 +309,8 @@ def _prepared(raw_lines: Iterable[bytes], workers: int | None) -> Generator[Prep
 
 
 _CHANGED = ("the event does not match the hash its export gave it: the line was changed since, or lines before "
-            "it were removed or moved (to import an edited export on purpose, take the \"hash\" out of every line)")
+            "it were removed or moved (to import an edited export on purpose, take the \"hash\" out of every line "
+            "and remove the closing line)")
 
 
 class _CarriedChain:
@@ -323,6 +325,9 @@ class _CarriedChain:
         self.last = GENESIS
         self.closing: tuple[int, Any] | None = None
         self.joined = False
+        # The chain the file's events make, each line's body hashed after the one before: what
+        # the closing line's head is checked against when the lines give no hashes.
+        self.built: str | None = GENESIS
 
     def feed(self, chunk: PreparedLines) -> list[Problem]:
         problems: list[Problem] = []
@@ -335,6 +340,9 @@ class _CarriedChain:
                 self.joined = True
                 problems.append(Problem(number, None, f"comes after the export's closing line (line {self.closing[0]}): "
                                                       "files joined? import them one at a time"))
+            body = canonical.get(number)
+            if not self.hashed:  # (once the file proves to give hashes, they are checked instead)
+                self.built = chain_hash(self.built, body) if self.built is not None and body is not None else None
             if given == "":  # not an object: its problem is said; the next line cannot be checked
                 self.prev = None
                 continue
@@ -348,7 +356,6 @@ class _CarriedChain:
                 continue
             if given is None:
                 continue
-            body = canonical.get(number)
             if body is not None and self.prev is not None and chain_hash(self.prev, body) != given:
                 problems.append(Problem(number, HASH_KEY, _CHANGED))
             self.prev = self.last = given
@@ -357,7 +364,7 @@ class _CarriedChain:
     def finish(self) -> tuple[str | None, list[Problem]]:
         """The head the file carries, checked; or what is wrong with its end."""
         if not self.hashed:
-            return None, []  # written by hand (a closing line left in is of no use without hashes)
+            return self._plain_closing()
         head = f"{self.count}:{self.last}"
         if self.closing is None:
             return None, [Problem(None, None, f"the file gives its lines' hashes, as an export does, but not the export's "
@@ -371,6 +378,24 @@ class _CarriedChain:
                 f"the closing line says {said.get('events')} event(s) ending at {str(said.get('head'))[:80]}, but "
                 f"the file holds {self.count} ending at {head}: lines were removed or added"))]
         return head, []
+
+    def _plain_closing(self) -> tuple[str | None, list[Problem]]:
+        """Lines without hashes (written by hand, or an export's taken out) but a closing line that
+        names a head: the events must still make that chain, or the hashes were taken out to hide
+        an edit; the head, if they do. With no closing line, or one naming no head, the file is
+        taken as it is."""
+        if self.closing is None:
+            return None, []
+        number, said = self.closing
+        if not isinstance(said, dict) or "head" not in said or self.built is None:
+            return None, []
+        head = f"{self.count}:{self.built}"
+        if said.get("head") == head:
+            return head, []
+        return None, [Problem(number, EXPORT_KEY, (
+            f"the closing line says the export ends at head {str(said.get('head'))[:80]}, but the {self.count} "
+            f"event(s) above it, whose hashes were taken out, chain to {head}: lines were changed, removed or added "
+            "since it was exported (to import an edited file on purpose, take out the closing line too)"))]
 
 
 def _import_lines(store: EventStore, raw_lines: Iterable[bytes], expected_position: int | None,

@@ -90,7 +90,7 @@ from tracker import csvimport
 from tracker.gcpause import paused_collector
 from tracker.paths import demo_db, resolve_location
 from tracker.readmodel import Progress, ReadModel
-from tracker.readmodel.progress import IMPORT_PROGRESS
+from tracker.readmodel.progress import IMPORT_PROGRESS, VERIFY_PROGRESS  # noqa: F401
 from tracker.store import (
     ConcurrencyConflict,
     EventFilter,
@@ -334,6 +334,7 @@ class Tracker:
         self._progress = progress
         if self._model is not None:
             self._model.progress = progress
+        self.store.on_progress = progress  # a long walk of the chain (verify, a check after a schema change)
         self.store.on_wait = waiting
 
     # -- the read model ---------------------------------------------------------------------

@@ -338,3 +338,22 @@ def test_hashes_taken_out_but_the_closing_line_kept_must_still_make_its_head(log
     dropped = tmp_path / "dropped.jsonl"  # an edit on purpose: the closing line taken out too
     dropped.write_text("\n".join([*plain[:4], json.dumps(edited), *plain[5:]]) + "\n", encoding="utf-8")
     assert tracker("import", str(dropped), db=tmp_path / "dropped.db").returncode == 0
+
+
+# -- a long verify shows how far it got (on a terminal; tracker.cli.progress draws it) ------------------
+def test_verify_tells_its_progress_to_whoever_watches(tmp_path, monkeypatch):
+    from tracker.cli.progress import TITLES
+    from tracker.service import VERIFY_PROGRESS, Tracker
+
+    db = tmp_path / "long.db"
+    assert tracker("import", str(write_jsonl(tmp_path / "long.jsonl", "long", 700)), db=db).returncode == 0
+    monkeypatch.setenv("TRACKER_PROGRESS_AFTER", "0")
+    told: list[tuple[int, int, str]] = []
+    with Tracker.open(db, readonly=True) as t:
+        t.watch(progress=lambda done, total, what: told.append((done, total, what)))
+        assert t.verify().ok
+    walked = [x for x in told if x[2] == VERIFY_PROGRESS]
+    assert walked and walked[-1] == (700, 700, VERIFY_PROGRESS) and len(walked) >= 2, told
+    assert TITLES[VERIFY_PROGRESS] == "verifying the chain"
+    piped = tracker("verify", db=db)  # not a terminal: nothing but the result
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr

@@ -15,11 +15,11 @@ from typing import Any
 
 import click
 
-from tracker.service import IMPORT_PROGRESS, Tracker
+from tracker.service import IMPORT_PROGRESS, VERIFY_PROGRESS, Tracker
 
 WHAT = "building the read model"
 # What a bar says it is doing, by what it counts (the read model's phases count events and tracks).
-TITLES = {IMPORT_PROGRESS: "importing"}
+TITLES = {IMPORT_PROGRESS: "importing", VERIFY_PROGRESS: "verifying the chain"}
 
 
 def watch(tracker: Tracker) -> None:

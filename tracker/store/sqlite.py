@@ -406,6 +406,9 @@ class EventStore:
         self.close()
 
     # -- transactions -------------------------------------------------------------------
+    # progress(done, total, what) told, on a long walk of the chain (`verify`), how far it got
+    # (tracker.readmodel.progress says when: not for quick work).
+    on_progress: Callable[[int, int, str], None] | None = None
     on_wait: Waiting | None = None  # told, from LOCK_NOTICE_S on, how long a write has waited for the lock
 
     class _Tx:
@@ -994,17 +997,24 @@ class EventStore:
         The events after `readable_after` are also read as this release reads them: one it refuses
         (a date an earlier release let through) is listed as unreadable, not as a break, since
         its row holds up."""
+        # Imported here: the read model's package imports this module.
+        from tracker.readmodel.progress import STRIDE, VERIFY_PROGRESS, Meter
+
         start, prev = after if after is not None else (0, GENESIS)
         checked = start
+        meter = Meter(self.on_progress, max(0, self.head()[0] - start), VERIFY_PROGRESS)
         unindexed = self._first_unindexed_position(start)
         unreadable: list[Unreadable] = []
         count = 0
         cur = self.conn.execute(
             f"SELECT {', '.join(INDEXED_COLUMNS)}, body, hash FROM events WHERE position > ? ORDER BY position", (start,))
         def broken(position: int, reason: str) -> VerifyResult:
+            meter.finish()
             return VerifyResult(False, checked, prev, position, reason, tuple(unreadable), count)
 
         for expected_pos, (position, *columns, body, stored_hash) in enumerate(cur, start=start + 1):
+            if not expected_pos % STRIDE:
+                meter.at(expected_pos - start)
             if position != expected_pos:
                 return broken(expected_pos, f"position {expected_pos} is missing (next row is {position}): "
                                             "a row was deleted")
@@ -1043,6 +1053,7 @@ class EventStore:
                         unreadable.append(Unreadable(position, event_id if isinstance(event_id, str) else None, problem))
             prev = stored_hash
             checked += 1
+        meter.finish()
         return VerifyResult(True, checked, prev, None, None, tuple(unreadable), count)
 
 

@@ -90,7 +90,7 @@ from tracker import csvimport
 from tracker.gcpause import paused_collector
 from tracker.paths import demo_db, resolve_location
 from tracker.readmodel import Progress, ReadModel
-from tracker.readmodel.progress import IMPORT_PROGRESS, VERIFY_PROGRESS  # noqa: F401
+from tracker.readmodel.progress import IMPORT_PROGRESS, LIST_CHECK_PROGRESS, VERIFY_PROGRESS  # noqa: F401
 from tracker.store import (
     ConcurrencyConflict,
     EventFilter,
@@ -372,8 +372,20 @@ class Tracker:
     def verify(self, expect_head: Head | None = None, *, accept_head: bool = False) -> Verification:
         """Walk the whole chain and check the head: against the one last seen, and `expect_head`
         (the log must still hold it). Remembers the head if the chain holds and the head last seen
-        is still in the log, or with `accept_head` (after a warning whose cause is known)."""
-        return heads.verify(self.store, expect_head, accept_head=accept_head)
+        is still in the log, or with `accept_head` (after a warning whose cause is known). Then
+        the list of tracks kept in the read model against the log (ReadModel.list_rows_disagreeing)."""
+        found = heads.verify(self.store, expect_head, accept_head=accept_head)
+        if not found.ok:
+            return found
+        rm = self._model or ReadModel(self.store)
+        rm.progress = self._progress
+        wrong = rm.list_rows_disagreeing()
+        if not wrong:
+            return found
+        return replace(found, read_model=(
+            f"the list of tracks kept in the read model disagrees with the log for {len(wrong)} track(s) "
+            f"({', '.join(wrong[:5])}{', ...' if len(wrong) > 5 else ''}): the read model, derived from the log, "
+            "was edited or damaged; run 'tracker rebuild' to make it afresh from the log"))
 
     @staticmethod
     def parse_head(text: str) -> Head:

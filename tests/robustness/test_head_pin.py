@@ -340,6 +340,30 @@ def test_hashes_taken_out_but_the_closing_line_kept_must_still_make_its_head(log
     assert tracker("import", str(dropped), db=tmp_path / "dropped.db").returncode == 0
 
 
+# -- the read model is derived: verify checks the list of tracks it keeps -------------------------------
+def test_an_edited_list_row_is_found_by_verify_and_mended_by_rebuild(demo_log):
+    assert tracker("status", db=demo_log).returncode == 0  # keeps the list rows
+    with sqlite3.connect(demo_log) as raw:
+        changed = raw.execute("""UPDATE rm_list_rows SET state = replace(state, '"status":"active"',
+                                 '"status":"collapsed"')""").rowcount
+    assert changed
+    assert "collapsed" in tracker("status", db=demo_log).stdout  # what the edit makes status say
+    run = tracker("verify", db=demo_log)
+    shown = warnings(run.stderr)
+    assert len(shown) == 1 and "tracker rebuild" in shown[0] and "read model" in shown[0], run.stderr
+    assert run.returncode == 1, run.stdout
+    assert tracker("rebuild", db=demo_log).returncode == 0
+    again = tracker("verify", db=demo_log)
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+
+
+@pytest.fixture
+def demo_log(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.db"
+    assert tracker("demo", "--db", str(path), "--no-tui").returncode == 0
+    return path
+
+
 # -- a long verify shows how far it got (on a terminal; tracker.cli.progress draws it) ------------------
 def test_verify_tells_its_progress_to_whoever_watches(tmp_path, monkeypatch):
     from tracker.cli.progress import TITLES

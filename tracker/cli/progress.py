@@ -15,11 +15,12 @@ from typing import Any
 
 import click
 
-from tracker.service import IMPORT_PROGRESS, VERIFY_PROGRESS, Tracker
+from tracker.service import IMPORT_PROGRESS, LIST_CHECK_PROGRESS, VERIFY_PROGRESS, Tracker
 
 WHAT = "building the read model"
 # What a bar says it is doing, by what it counts (the read model's phases count events and tracks).
-TITLES = {IMPORT_PROGRESS: "importing", VERIFY_PROGRESS: "verifying the chain"}
+TITLES = {IMPORT_PROGRESS: "importing", VERIFY_PROGRESS: "verifying the chain",
+          LIST_CHECK_PROGRESS: "checking the list of tracks"}
 
 
 def watch(tracker: Tracker) -> None:

@@ -223,7 +223,8 @@ def verify(ctx: Context, expect_head: str | None, accept_head: bool, as_json: bo
     (POSITION:HASH) and remember it; warn if the log no longer holds the head last seen.
 
     Exit 1 if the chain is broken, the head last seen is no longer held (the log was cut short or
-    rewritten: an intact chain alone cannot show that) or the --expect-head does not hold. Events
+    rewritten: an intact chain alone cannot show that), the --expect-head does not hold, or the
+    list of tracks kept in the read model (derived from the log) does not match it. Events
     the chain holds but this release cannot read (written by an earlier one) are listed; they do
     not fail it.
     """
@@ -237,6 +238,9 @@ def verify(ctx: Context, expect_head: str | None, accept_head: bool, as_json: bo
         if result.ok and result.pin:
             say(f"HEAD NOT HELD: {plural(result.checked, 'event')}, chain intact, but the head this program last saw is "
                 f"gone (see the warning); head now {result.head}")
+        elif result.ok and result.read_model:
+            say(f"READ MODEL WRONG: {plural(result.checked, 'event')}, chain intact, but the list of tracks kept "
+                f"beside the log does not match it (see the warning; 'tracker rebuild' mends it); head {result.head}")
         elif result.ok:
             say(f"ok: {plural(result.checked, 'event')}, chain intact; head {result.head}")
         else:
@@ -254,5 +258,5 @@ def verify(ctx: Context, expect_head: str | None, accept_head: bool, as_json: bo
             say(f"the head {result.head} is now the one to expect")
         elif accept_head and not result.ok:
             say("nothing accepted: the chain is broken")
-    if not result.ok or result.expected or result.pin:
+    if not result.ok or result.expected or result.pin or result.read_model:
         sys.exit(1)

@@ -24,6 +24,7 @@ REPORT_EVERY = 0.1  # seconds between two reports
 STRIDE = 256  # events folded between two looks at the clock
 IMPORT_PROGRESS = "MB read"  # what an import of a file counts (tracker.store.jsonl.import_file)
 VERIFY_PROGRESS = "events verified"  # a walk of the hash chain (tracker.store.sqlite.EventStore.verify)
+LIST_CHECK_PROGRESS = "list rows checked"  # verify's check of the kept list of tracks (ReadModel)
 
 
 class Meter:

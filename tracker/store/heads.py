@@ -294,9 +294,12 @@ class Verification(VerifyResult):
     expected: str | None = None  # why the expected head does not hold; None if it does (or none given)
     accepted: bool = False  # --accept-head took the current head as the one to expect
     notes: tuple[str, ...] = ()
+    # The read model (derived, beside the log) shows some tracks otherwise than the log gives
+    # them: what to say of it (tracker.service.Tracker.verify checks the kept list of tracks).
+    read_model: str | None = None
 
     def warnings(self) -> list[str]:
-        return [w for w in (self.pin, *self.notes) if w]
+        return [w for w in (self.pin, self.read_model, *self.notes) if w]
 
 
 def _pin_problem(store: EventStore, entry: Entry, position: int) -> str | None:

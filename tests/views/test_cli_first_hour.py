@@ -93,6 +93,45 @@ def test_limit_zero_means_all_everywhere(demo_db: Path) -> None:
     assert len(json.loads(some.stdout)) == 3 < len(json.loads(every.stdout))
 
 
+def _timeline_note(r: Any) -> str:
+    return next((line for line in (r.stdout + r.stderr).splitlines() if "shown; --limit 0 shows all" in line), "")
+
+
+def test_timeline_says_when_it_stopped_at_the_limit(demo_db: Path) -> None:
+    every = json.loads(tracker("timeline", "--json", "--limit", "0", db=demo_db).stdout)
+    r = tracker("timeline", "--limit", "5", db=demo_db)
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0 and len(lines) == 6
+    assert lines[-1] == f"(5 of {len(every)} entries shown; --limit 0 shows all)" and r.stderr == ""
+    r = tracker("timeline", "--json", "--limit", "5", db=demo_db)
+    assert len(json.loads(r.stdout)) == 5  # the JSON stays a plain list
+    assert r.stderr.strip() == f"(5 of {len(every)} entries shown; --limit 0 shows all)"
+    for whole in (["--limit", "0"], ["--limit", str(len(every))]):
+        r = tracker("timeline", *whole, db=demo_db)
+        assert len(r.stdout.splitlines()) == len(every) and "shown" not in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("args", [
+    [], [TRACK], ["european-role"], [TRACK, "--as-of", "17 Feb 2025"], ["--as-of", "2025-02-15"],
+    [TRACK, "--known-at", "2025-02-18"], [TRACK, "--from", "2025-02-17", "--to", "2025-02-18"],
+    ["--from", "18 Feb 2025"],
+])
+def test_the_timeline_count_is_the_whole_timeline_after_retractions_and_corrections(demo_db: Path, args: list[str]) -> None:
+    """The count is taken from the log's index, not by reading the whole timeline: it must come to
+    what --limit 0 lists, retracted events and an event moved to another day included."""
+    rows = _rows(demo_db)
+    assert tracker("log", "retraction", "--target", "110", "--when", "today", "--summary", "withdrawn",
+                   "--track", TRACK, "--reason", "wrong", db=demo_db).returncode == 0
+    moved = tracker("log", "correction", "--target", "111", "--when", "today", "--summary", "fix", "--track", TRACK,
+                    "--changes", json.dumps({"occurred": "2025-01-05"}), "--reason", "misdated", db=demo_db)
+    assert moved.returncode == 0, moved.stderr
+    assert _rows(demo_db)[110]["retracted"] and rows[110]["tracks"]
+    every = json.loads(tracker("timeline", *args, "--json", "--limit", "0", db=demo_db).stdout)
+    assert len(every) > 2
+    note = _timeline_note(tracker("timeline", *args, "--limit", "2", db=demo_db))
+    assert note == f"(2 of {len(every)} entries shown; --limit 0 shows all)", args
+
+
 # -- 3. a reversed date range --------------------------------------------------------------------
 @pytest.mark.parametrize("command", ["timeline", "events"])
 def test_reversed_range_is_an_error(demo_db: Path, command: str) -> None:

@@ -81,8 +81,10 @@ def test_timeline_with_a_range(demo_db: str) -> None:
     # Imprecise dates reaching past --as-of are marked.
     marked = run(demo_db, "timeline", "ukraine-settlement", "--as-of", "2025-02-12")
     assert any(line.startswith("~") for line in marked.splitlines())
-    data = json.loads(run(demo_db, "timeline", "--json", "--limit", "3"))
+    cut = CliRunner().invoke(cli, ["--db", demo_db, "timeline", "--json", "--limit", "3"], catch_exceptions=False)
+    data = json.loads(cut.stdout)  # the JSON a plain list; what was cut is said on stderr
     assert len(data) == 3 and all("event_id" in e for e in data)
+    assert cut.stderr.startswith("(3 of ") and cut.stderr.rstrip().endswith("entries shown; --limit 0 shows all)")
 
 
 def test_diff_command(demo_db: str) -> None:

@@ -21,6 +21,7 @@ from textual.widgets import Input, Select
 from textual.widgets.data_table import ColumnKey
 
 from events import Occurred
+from run_cli import tracker
 from tracker.service import EventFilter, EventRow, Tracker
 from tui.app import TrackerApp
 from tui.screens.track import TrackScreen
@@ -28,7 +29,7 @@ from tui.widgets.event_detail import EventDetail
 from tui.widgets.event_list import CLAIM_MARKS, SHORT_TYPES, EventList, when_label
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.track.timeline import TimelineTable
-from tui_helpers import async_test, screen_text, settle
+from tui_helpers import async_test, screen_text, settle, travel
 
 SIZES = [(80, 24), (120, 40), (160, 50)]
 NARROW = (80, 24)
@@ -262,6 +263,37 @@ async def test_at_150_columns_the_timeline_summaries_take_the_room(demo_db: Path
         assert table.columns[ColumnKey("summary")].width >= 55
         detail = app.screen.query_one("#timeline-detail", EventDetail)
         assert detail.region.width >= 45  # the record still reads in lines of a few words
+
+
+@async_test
+async def test_the_timeline_counts_the_retracted_events_it_leaves_out(demo_db: Path) -> None:
+    """It said "retracted events left out" whatever it left out; now how many, at the moment shown
+    (one retracted in the TUI too), on one line at 80 columns."""
+    track = "ukraine-settlement"
+    with Tracker.open(demo_db, readonly=True) as log:
+        rows = [r for r in log.events(EventFilter(tracks=(track,), types=("statement_made",)), limit=30)
+                if r.event.occurred.earliest == date(2025, 2, 18)][:3]
+    assert len(rows) == 3
+    for row in rows[:2]:
+        r = tracker("log", "retraction", "--target", row.id, "--when", "today", "--summary", "withdrawn",
+                    "--track", track, "--reason", "never said", db=demo_db)
+        assert r.returncode == 0, r.stderr
+    app = app_for(demo_db)
+    async with app.run_test(size=NARROW) as pilot:
+        table = await open_timeline(app, pilot, track)
+        status = " ".join(region_text(app, app.screen.query_one("#timeline-status")))
+        assert "corrections applied, 2 retracted events left out" in status
+        assert len(status.strip()) <= 78  # one line
+        assert all(e.event_id not in {r.id for r in rows[:2]} for e in table.entries)
+        table.move_cursor(row=next(i for i, e in enumerate(table.entries) if e.event_id == rows[2].id))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await amend(app, pilot, "x")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "3 retracted events left out" in " ".join(region_text(app, app.screen.query_one("#timeline-status")))
+        await travel(pilot, "17 Feb 2025")  # they had not happened yet
+        assert "none retracted" in " ".join(region_text(app, app.screen.query_one("#timeline-status")))
 
 
 # -- as it looks (SVG snapshots; nothing logged in them, so nothing depends on the clock) ----------

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from projections.state import Meeting
+from tracker.cli.views import retracted_entries
+from tracker.present import plural
 from tracker.service import Backing, EventRow, Moment, TimelineEntry, Tracker, TrackState
 from tracker.textsafe import printable
 from tui.dialogs.log_event import Prefill
@@ -77,6 +79,7 @@ class TrackScreen(ViewScreen):
         self.newest_first = True
         self.min_grade: str | None = None  # hide facts with weaker support (g; GRADE_STEPS)
         self.timeline: list[TimelineEntry] = []
+        self.retracted = 0  # events of the track the timeline leaves out as retracted, at the moment shown
         self.timeline_row: EventRow | None = None  # the highlighted entry's event, for its detail
 
     def compose_body(self) -> ComposeResult:
@@ -138,6 +141,7 @@ class TrackScreen(ViewScreen):
             state = self.app.project(Tracker.track, self.track_id, moment, min_grade=self.min_grade)
             names = Names(self.app.project(Tracker.actors))  # descriptions: people go by surname
             timeline = self.app.project(Tracker.timeline, self.track_id, moment, limit=TIMELINE_LIMIT)
+            retracted = len(self.app.browse(lambda tracker: retracted_entries(tracker, self.track_id, moment), "scan"))
         except Exception as exc:  # noqa: BLE001 - shown, not a crash
             self.app.call_from_thread(self.loaded, self.query_one("#track-tabs"))
             self.app.call_from_thread(
@@ -145,7 +149,7 @@ class TrackScreen(ViewScreen):
                 Text(f"Could not load {clean(self.track_id)}: {clean(type(exc).__name__)}: {clean(str(exc))}",
                      style="bold red"))
             return
-        self.app.call_from_thread(self.show_state, state, names, moment, timeline)
+        self.app.call_from_thread(self.show_state, state, names, moment, timeline, retracted)
         if state is not None:  # then what stands behind each fact: slower, so shown after
             try:
                 backing = self.app.project(Tracker.backing, state, moment)
@@ -158,10 +162,12 @@ class TrackScreen(ViewScreen):
         if moment == self.moment and state is self.state:
             self.query_one("#overview-body", TrackOverview).show(state, names, backing)
 
-    def show_state(self, state: TrackState | None, names: Names, moment: Moment, timeline: list[TimelineEntry]) -> None:
+    def show_state(self, state: TrackState | None, names: Names, moment: Moment, timeline: list[TimelineEntry],
+                   retracted: int = 0) -> None:
         if moment != self.moment:
             return
         self.state, self.names = state, names
+        self.retracted = retracted
         self.show_timeline(timeline)
         self.loaded(self.query_one("#track-tabs"))
         title = self.query_one("#track-title", Static)
@@ -243,8 +249,9 @@ class TrackScreen(ViewScreen):
         status = Text(f"{len(timeline):,} entr{'y' if len(timeline) == 1 else 'ies'}", style="bold")
         if len(timeline) >= TIMELINE_LIMIT:
             status.append(f" (the latest {TIMELINE_LIMIT:,}; the event log has every event)", style="dim")
-        status.append(f"  ·  {'newest' if self.newest_first else 'oldest'} first  ·  corrections applied, "
-                      "retracted events left out", style="dim")
+        left_out = f"{plural(self.retracted, 'retracted event')} left out" if self.retracted else "none retracted"
+        status.append(f" · {'newest' if self.newest_first else 'oldest'} first · corrections applied, {left_out}",
+                      style="dim")
         self.query_one("#timeline-status", Static).update(status)
         self._timeline_highlighted()
 

@@ -163,7 +163,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], Pick]] = {
     "excluded": (("excluded",), _excluded),
     "seat_demands": (("seats", "claimants"), _claimant),
     "mediators": (("offers", "roles", "hosted"), _mediator),
-    "observers": (("roles", "voices"), _observer),
+    "observers": (("roles",), _observer),  # observers by role only (families.table), not who spoke
     "stances": (("stances",), _whole),
     "status": (("opened", "status"), _whole),
     "status_since": (("opened", "status"), _whole),

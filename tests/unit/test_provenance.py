@@ -21,7 +21,7 @@ def traced(events: list[Ev], field: str, rest: list[str], moment: Moment = Momen
     facts = prepare(events, moment)
     state = state_from_facts(facts, track, moment)
     assert state is not None
-    items = {"stances": state.stances, "parties": state.parties}[field]
+    items = {"stances": state.stances, "parties": state.parties, "observers": state.observers}[field]
     keys = ("actor", "issue")[:len(rest)]
     ids = tuple(i for item in items if [getattr(item, k) for k in keys] == rest for i in item.event_ids)
     mine = [e for e in facts if track in e.body["tracks"]]
@@ -88,3 +88,10 @@ def _stances_traced_match_the_log(bodies: list[dict[str, Any]], moment: Moment) 
 @given(logs(min_size=30, max_size=80), moments())  # long enough for a side to speak twice
 def test_traces_of_generated_logs_name_every_statement_and_seat(bodies: list[dict[str, Any]], moment: Moment) -> None:
     _stances_traced_match_the_log(bodies, moment)
+
+
+def test_an_observer_stands_on_the_talks_it_observed_not_on_what_it_said() -> None:
+    talks = ev("meeting_held", "2025-02-11", meeting="m1", title="Talks", participants=["usa", "rus"],
+               observers=["tur"], kind="talks")
+    said = statement("tur", "nato", "supports", "2025-02-12")
+    assert roles(traced([talks, said], "observers", ["tur"])) == [("sets", talks.id)]

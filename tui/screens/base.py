@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from projections.moment import Moment
 from tui.widgets.banner import IntegrityBanner
+from tui.widgets.footer import TrackerFooter
 from tui.widgets.time_bar import TimeBar
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class ViewScreen(Screen[None]):
         yield IntegrityBanner(id="integrity")
         yield WorkLine(id="long-work")
         yield from self.compose_body()
-        yield Footer()
+        yield TrackerFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -228,6 +228,49 @@ async def test_diff_between_17_and_18_february(demo_db):
 
 
 @async_test
+async def test_diff_opened_from_a_track_compares_that_track(demo_db):
+    """4 on a track opened from the list of tracks showed the diff of another track (the first, or
+    the one last opened from the palette); it now shows that track's, and a track chosen in the
+    diff stays chosen until another track is shown."""
+    from tui.screens.diff import DiffScreen
+    from tui.screens.tracks import TracksTable
+
+    async def from_the_list(track: str) -> None:
+        await pilot.press("1")
+        await settle(pilot)
+        while isinstance(app.screen, TrackScreen):
+            await pilot.press("escape")
+            await settle(pilot)
+        table = app.screen.query_one(TracksTable)
+        table.move_cursor(row=table.get_row_index(track))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TrackScreen) and app.screen.track_id == track
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen)
+
+    app = app_for(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = app.screen.query_one(TracksTable).selected
+        for track in ("european-role", "us-russia-normalization"):
+            assert track != first
+            await from_the_list(track)
+            assert app.screen.query_one("#diff-track", Select).value == track
+            assert f"on {track}:" in screen_text(app)  # compared, not only chosen
+        app.screen.query_one("#diff-track", Select).value = "ukraine-settlement"
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert app.screen.query_one("#diff-track", Select).value == "ukraine-settlement"
+
+
+@async_test
 async def test_help_shows_the_key_map(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -113,6 +113,18 @@ async def test_n_on_the_actors_view_fills_in_the_selected_actor(demo_db):
         form = await open_form(app, pilot)
         assert form.query_one("#f-actors", Input).value == selected
         assert form.query_one("#f-tracks", Input).value == ""
+        # and as the one who acts, where the type has such a field: on screen, not only below the fold
+        assert form.query_one("#t-speaker", Input).value == selected
+        speaker = next(line for line in screen_text(app).splitlines() if "Speaker *" in line)
+        assert selected in speaker
+        for etype, field in (("red_line_stated", "speaker"), ("seat_demanded", "claimant"),
+                             ("proposal_answered", "responder")):
+            form.query_one("#f-type", Select).value = etype
+            await settle(pilot)
+            assert form.query_one(f"#t-{field}", Input).value == selected, etype
+        form.query_one("#f-type", Select).value = "meeting_scheduled"  # no one actor acts: nothing guessed
+        await settle(pilot)
+        assert all(not inp.value for inp in form.query("#type-fields Input").results(Input))
 
 
 # -- problems, in plain words, once, gone when fixed ------------------------------------------

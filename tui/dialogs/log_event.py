@@ -84,6 +84,16 @@ class Prefill:
     tracks: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
+    # The actor who acts (the form opened from an actor's page): it goes in whichever type is chosen's
+    # field for the one actor who acts (`who_field`: a statement's speaker, a seat's claimant ...).
+    who: str = ""
+
+
+def who_field(specs: Sequence[FieldSpec]) -> str | None:
+    """The field of a type that names the one actor who acts: its first required one-actor field
+    ('speaker' of a statement or red line, 'claimant', 'side', 'mediator', 'responder', 'party',
+    'publisher', 'actor'), if it has one."""
+    return next((spec.name for spec in specs if spec.names_actors and spec.kind == "text" and spec.required), None)
 
 
 def source_label(place: int, part: str) -> str:
@@ -371,6 +381,8 @@ class LogEventScreen(ModalScreen[Any]):
 
     def _control(self, spec: FieldSpec) -> Widget:
         value = self.prefill.fields.get(spec.name, "") if self._etype == self.prefill.type else ""
+        if not value and self.prefill.who and spec.name == who_field(field_specs(self._etype)):
+            value = self.prefill.who
         wid = f"t-{spec.name}"
         if spec.kind == "choice":
             options = [(Text(c.replace("_", " ")), c) for c in spec.choices]

@@ -304,4 +304,4 @@ class ActorsScreen(ViewScreen):
 
     def log_prefill(self) -> Prefill | None:
         """'n' here logs an event involving the selected actor."""
-        return Prefill(actors=[self.current]) if self.current else None
+        return Prefill(actors=[self.current], who=self.current) if self.current else None

@@ -125,6 +125,8 @@ class DiffScreen(ViewScreen):
         super().__init__(id="diff-screen")
         self.changes: list[Change] = []
         self._defaults_set = False
+        self._tracks: list[str] = []  # the tracks the form offers
+        self._followed: str | None = None  # the track last shown (app.last_track) the form took
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="diff-form"):
@@ -163,12 +165,14 @@ class DiffScreen(ViewScreen):
         select = self.query_one("#diff-track", Select)
         current = select.value
         select.set_options([(Text(clean(s.title)), s.track) for s in states])
-        tracks = [s.track for s in states]
-        if current is not Select.NULL and current in tracks:
+        tracks = self._tracks = [s.track for s in states]
+        preferred = self.app.last_track
+        if preferred in tracks and preferred != self._followed:
+            select.value, self._followed = preferred, preferred
+        elif current is not Select.NULL and current in tracks:
             select.value = current
         elif tracks:
-            preferred = self.app.last_track
-            select.value = preferred if preferred in tracks else tracks[0]
+            select.value = tracks[0]
         if not self._defaults_set and days:
             self._defaults_set = True
             to = self.moment.as_of or max(days)
@@ -180,6 +184,16 @@ class DiffScreen(ViewScreen):
 
     def set_track(self, track: str) -> None:
         self.query_one("#diff-track", Select).value = track
+
+    def on_screen_resume(self) -> None:
+        # (ViewScreen's handler runs too.) Opened from a track (4), the form takes that track, once:
+        # a track chosen here afterwards stays until another track is shown.
+        track = self.app.last_track
+        if track is not None and track != self._followed and track in self._tracks:
+            self._followed = track
+            self.set_track(track)
+            if self._defaults_set:
+                self.action_compare()
 
     def _day(self, selector: str) -> date | None:
         text = self.query_one(selector, Input).value.strip()

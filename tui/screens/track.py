@@ -122,6 +122,10 @@ class TrackScreen(ViewScreen):
         super().on_mount()
         self.query_one("#schedule", ScheduleTable).focus()
 
+    def on_screen_resume(self) -> None:
+        # (ViewScreen's handler runs too.) The diff view, 4, opens on the track last shown.
+        self.app.last_track = self.track_id
+
     # -- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
         tabs = self.query_one("#track-tabs")

@@ -55,7 +55,7 @@ def test_status_columns_hold_with_a_long_since(long_values: Path) -> None:
     by_track = {row.split()[0]: row for row in rows}
     assert "14–16 Feb 2025" in by_track[LONG_TRACK] and "31 Jan – 2 Feb 2025?" in by_track["iran"]
     assert by_track["gaza"].endswith("Cairo round of proximity talks on the second phase early Mar 2025")
-    assert by_track["x"][columns[1]:].startswith("suspended  ") and by_track["x"][columns[2]:].startswith("week of")
+    assert by_track["x"][columns[1]:].startswith("suspended [unverified]  ") and by_track["x"][columns[2]:].startswith("week of")
 
 
 def test_the_event_list_shows_every_track_whole_in_line(long_values: Path) -> None:

@@ -96,11 +96,25 @@ def test_a_fact_logged_without_a_source_reads_unverified_in_every_view(tmp_path:
     history = ok("stances", "t", db=db)
     assert "rus on talks: supports [unverified]" in history and "source: none recorded" in history
     assert "[unverified]" in ok("why", "t", "parties", "usa", db=db)
-    # (the track's opening stands on no event: nothing to mark)
+    # (the track's opening stands on no event here: test_a_status_resting_on_an_unverified_event_says_so)
     changes = [ln for ln in ok("diff", "t", "2025-02-28", "2025-03-04", db=db).splitlines()[1:] if "opened" not in ln]
     assert changes and all(ln.endswith("[unverified]") for ln in changes), changes
     as_json = json.loads(ok("diff", "t", "2025-02-28", "2025-03-04", "--json", db=db))
     assert {c["claim_status"] for c in as_json["changes"] if c["event_ids"]} == {"unverified"}
+
+
+def test_a_status_resting_on_an_unverified_event_says_so_in_the_list_of_tracks(tmp_path: Path) -> None:
+    db = tmp_path / "log.db"
+    ok("log", "track-opened", "--when", "2025-02-01", "--summary", "Talks about talks", "--track", "t",
+       "--title", "Test track", db=db)
+    ok("log", "track-opened", "--when", "2025-02-01", "--summary", "Talks about talks", "--track", "u",
+       "--title", "Sourced track", "--source", "Reuters", db=db)
+    rows = {ln.split()[0]: ln for ln in ok("status", db=db).splitlines()[1:]}
+    assert "exploratory [unverified]" in rows["t"] and "[unverified]" not in rows["u"]
+    table = ok("export", "--format", "csv", "--tracks-table", db=db).splitlines()
+    header = table[0].split(",")
+    claims = {row.split(",")[0]: row.split(",")[header.index("status_claim")] for row in table[1:]}
+    assert claims == {"t": "unverified", "u": "confirmed"}
 
 
 def test_json_outputs_carry_the_claim_status_of_each_fact(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from run_cli import tracker
 EVENT_COLUMNS = ["position", "id", "type", "occurred_earliest", "occurred_latest", "precision", "occurred",
                  "tracks", "actors", "summary", "claim_status", "sources", "recorded_at", "recorded_by",
                  "corrected", "retracted"]
-TRACK_COLUMNS = ["track", "title", "status", "since", "trend", "last_activity", "next_meeting"]
+TRACK_COLUMNS = ["track", "title", "status", "since", "status_claim", "trend", "last_activity", "next_meeting"]
 HOSTILE = ['=HYPERLINK("http://evil.example")', "+1", "@SUM(A1)", "-2"]
 AWKWARD = 'Lavrov, Rubio: "no deal yet",\nsays one side;\r\nthe other, "soon"'
 
@@ -148,7 +148,8 @@ def test_tracks_table_matches_status(demo_db: Path) -> None:
     assert header == TRACK_COLUMNS
     assert [r["track"] for r in rows] == [s["track"] for s in states]
     for r, s in zip(rows, states, strict=True):
-        assert (r["title"], r["status"], r["trend"]) == (s["title"], s["status"], s["trend"]["direction"])
+        assert (r["title"], r["status"], r["status_claim"], r["trend"]) == (
+            s["title"], s["status"], s["status_claim"], s["trend"]["direction"])
     lines = ok("status", db=demo_db).splitlines()[2:]
     for r, line in zip(rows, lines, strict=True):
         assert line.split()[:2] == [r["track"], r["status"]] and r["since"] in line and r["last_activity"] in line

@@ -76,7 +76,7 @@ SUMMARY_HEADINGS = ("track", "status", "since", "trend", "last activity", "next 
 def summary_row(state: TrackState) -> list[str]:
     """A track's line of `tracker status`, a value per column of SUMMARY_HEADINGS."""
     nxt = state.next_meeting
-    return [state.track, state.status, when(state.status_since) if state.status_since else "-",
+    return [state.track, state.status + claim_mark(state.status_claim), when(state.status_since) if state.status_since else "-",
             state.trend.direction, when(state.last_activity) if state.last_activity else "-",
             f"{nxt.title} {when(nxt.planned)}" if nxt else ""]
 

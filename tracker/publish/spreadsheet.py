@@ -50,7 +50,7 @@ from tracker.textsafe import printable
 EVENT_COLUMNS = ("position", "id", "type", "occurred_earliest", "occurred_latest", "precision", "occurred",
                  "tracks", "actors", "summary", "claim_status", "sources", "recorded_at", "recorded_by",
                  "corrected", "retracted")
-TRACK_COLUMNS = ("track", "title", "status", "since", "trend", "last_activity", "next_meeting")
+TRACK_COLUMNS = ("track", "title", "status", "since", "status_claim", "trend", "last_activity", "next_meeting")
 PAGE = 1000  # events fetched at a time: a huge log is read page by page, never whole
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -101,7 +101,8 @@ def _tracks(tracker: Tracker, scope: Scope) -> Iterator[list[str]]:
         if scope.tracks and s.track not in scope.tracks:
             continue
         nxt = s.next_meeting
-        yield [s.track, s.title, s.status, when(s.status_since) if s.status_since else "", s.trend.direction,
+        yield [s.track, s.title, s.status, when(s.status_since) if s.status_since else "", s.status_claim,
+               s.trend.direction,
                when(s.last_activity) if s.last_activity else "", f"{nxt.title} {when(nxt.planned)}" if nxt else ""]
 
 

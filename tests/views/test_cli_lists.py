@@ -71,7 +71,7 @@ def test_the_event_list_shows_every_track_whole_in_line(long_values: Path) -> No
 
 def test_counts_say_one_event_not_one_events(long_values: Path) -> None:
     why = ok("why", LONG_TRACK, "status", db=long_values)
-    assert f"{LONG_TRACK} status (now): 1 event; support: 1 source\n" in why
+    assert f"{LONG_TRACK} status (now): 1 event (1 sets); support: 1 source\n" in why
     assert "5 events, chain intact" in ok("verify", db=long_values)
     one = long_values.parent / "one.db"
     log_status(one, "gaza", "2025-02-18", "active")

@@ -50,7 +50,7 @@ def test_a_stance_lists_every_statement_by_that_side_on_that_issue(tmp_path: Pat
     roles = [(e["role"], e["id"]) for e in entries("t", "stances", "rus", "nato", db=db)]
     assert roles == [("superseded", first), ("corroborates", second), ("sets", third)]
     text = ok("why", "t", "stances", "rus", "nato", db=db)
-    assert "t stances rus nato (now): 1 event; support: 2 sources, 1 independent\n  also: 1 corroborates, 1 superseded\n" in text
+    assert "t stances rus nato (now): 3 events (1 sets, 1 corroborates, 1 superseded); support: 2 sources, 1 independent\n" in text
     assert [ln.split()[1] for ln in text.splitlines() if ln.startswith("- ")] == ["superseded", "corroborates", "sets"]
     # As it stood on 11 Feb: the first statement only, and it set the stance then.
     early = entries("t", "stances", "rus", "nato", "--as-of", "2025-02-11", db=db)

@@ -273,12 +273,11 @@ def shortened(text: str, limit: int = QUOTE_CHARS) -> str:
 def why_lines(result: Provenance) -> list[str]:
     """Each event behind the fact by date then position: its role, date, position, type, id and
     claim status, its summary, then each source (outlet, via, published, link, grade, quote)."""
-    out = [(f"{result.track} {result.fact} ({result.moment}): {plural(len(result.event_ids), 'event')}; "
-           f"support: {result.support}")]
-    counts = Counter(x.role for x in result.entries if x.role != "sets")
-    if counts:  # the first line counts those the fact stands on now, as before roles were shown
-        out.append("  also: " + ", ".join(f"{n} {role}" for role in ("corroborates", "superseded", "bears on")
-                                          if (n := counts[role])))
+    counts = Counter(x.role for x in result.entries)
+    roles = ", ".join(f"{n} {role}" for role in ("sets", "corroborates", "superseded", "bears on") if (n := counts[role]))
+    said = f" ({roles})" if roles else ""
+    out = [(f"{result.track} {result.fact} ({result.moment}): {plural(len(result.entries), 'event')}{said}; "
+            f"support: {result.support}")]
     for entry in result.entries:
         e = entry.event
         target = getattr(e, "target", None)

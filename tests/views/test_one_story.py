@@ -165,6 +165,8 @@ def test_tracker_events_shows_corrected_text_and_marks_retractions(demo_db: Path
     line = next(line for line in text.splitlines() if "Camile Grant: ECFR commentator" in line)
     assert "RETRACTED" in line
     assert any("[corrected] Camille Grand" in line for line in text.splitlines())
+    timeline = run(demo_db, "timeline", "ukraine-settlement", "--limit", "0")
+    assert any("[corrected] Camille Grand" in line for line in timeline.splitlines())  # the same mark
     # as known before the correction and the retraction were logged (19 Feb): as logged then
     before = {e["id"]: e for e in cli_json(demo_db, "events", "--limit", "0", "--known-at", "2025-02-18")}
     assert not any(e["corrected"] or e["retracted"] for e in before.values())

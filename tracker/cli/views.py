@@ -192,9 +192,10 @@ def timeline_total(tracker: Tracker, track: str | None, moment: Moment, start: d
 
 
 def timeline_row(e: TimelineEntry) -> list[str]:
-    flags = ("~" if e.uncertain else " ") + ("*" if e.corrected else " ")
+    # '[corrected]' as `tracker events` marks it: one word for one mark in every list of events.
     status = f" [{e.claim_status}]" if e.claim_status != "confirmed" else ""
-    return [flags + e.occurred.label(), e.type, e.summary + status]
+    mark = "[corrected] " if e.corrected else ""
+    return [("~" if e.uncertain else " ") + e.occurred.label(), e.type, mark + e.summary + status]
 
 
 @click.command(short_help="What happened, in the order it happened.")
@@ -213,8 +214,8 @@ def timeline(ctx: Context, track: str | None, date_from: str | None, date_to: st
     """What happened on TRACK (or everywhere), in the order it happened.
 
     By occurred date, then log order. Imprecise dates sort at their first possible day and keep
-    their interval ('week of 10 Feb 2025'); '~' marks those that may lie after --as-of, '*' events
-    shown as corrected.
+    their interval ('week of 10 Feb 2025'); '~' marks those that may lie after --as-of, and
+    '[corrected]' events shown in their corrected form.
     """
     moment = parse_moment(as_of, known_at)
     start, end = parse_range(date_from, date_to)
@@ -282,7 +283,7 @@ def why_lines(result: Provenance) -> list[str]:
         e = entry.event
         target = getattr(e, "target", None)
         bears = f"  (on {target})" if entry.role == "bears on" and target else ""
-        flags = " *corrected" if entry.corrected else ""
+        flags = " [corrected]" if entry.corrected else ""
         out.append(f"- {entry.role:<{ROLE_WIDTH}} {e.occurred.label()}  #{entry.position} {e.type} {e.id} "
                    f"[{entry.claim_status}]{flags}{bears}  logged by {entry.recorded_by}")
         out.append(f"    {e.summary}")

@@ -218,3 +218,21 @@ async def test_grading_an_outlet_in_the_form_needs_no_track_and_no_summary(tmp_p
         assert not isinstance(app.screen, LogEventScreen), screen_text(app)
     event = newest(db)
     assert (event.type, event.tracks, event.summary, event.status) == ("source_graded", [], "Reuters graded B", "confirmed")
+
+
+@async_test
+async def test_a_status_resting_on_an_unverified_event_is_marked_in_the_list_and_the_track_title(
+        demo_db: Path) -> None:
+    cli(demo_db, "log", "track-status-changed", "--when", "2025-02-19", "--summary", "Talks said to stall",
+        "--track", TRACK, "--new-status", "stalled")
+    app = TrackerApp(demo_db, poll=False, verify=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        row = next(line for line in screen_text(app).splitlines() if "stalled" in line)
+        assert "stalled ?" in row  # the mark in the narrow column...
+        await pilot.press("end")  # ...the claim in words in the line under the list (the last track)
+        await settle(pilot)
+        assert "stalled [unverified]" in screen_text(app)
+        await app.open_track(TRACK)
+        await settle(pilot)
+        assert "stalled [unverified]" in plain(app.screen.query_one("#track-title", Static).content)

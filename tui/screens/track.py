@@ -186,7 +186,7 @@ class TrackScreen(ViewScreen):
             return
         head = Text(clean(state.title), style="bold")
         head.append("  ")
-        head.append_text(track_status(state.status))
+        head.append_text(track_status(state.status, state.status_claim))
         if self.min_grade:
             head.append(f"  ·  only sources graded {self.min_grade} or better (g)", style="bold magenta")
         if state.next_meeting is not None:

@@ -78,7 +78,7 @@ def track_cells(state: TrackState, until: date | None = None, status_width: int 
     line under the list says it whole."""
     title = Text(clean(state.title), style="bold")
     title.append(f"\n{clean(state.track)}", style="dim")
-    status = track_status(state.status)
+    status = track_status(state.status, state.status_claim, short=True)
     if state.status_since is not None:
         since = clean(state.status_since.label())
         if status_width is not None:
@@ -102,7 +102,7 @@ def track_detail(state: TrackState) -> Text:
     """All the list says of one track, in full: what its columns cut or leave out."""
     text = Text(clean(state.title), style="bold")
     text.append(f"  {clean(state.track)}\n", style="dim")
-    text.append_text(track_status(state.status))
+    text.append_text(track_status(state.status, state.status_claim))
     if state.status_since is not None:
         text.append(f" since {clean(state.status_since.label())}")
     text.append("  ·  ")

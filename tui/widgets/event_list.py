@@ -32,7 +32,7 @@ from textual.widget import Widget
 
 from events import Occurred
 from tracker.service import EventFilter, EventRow, Moment, Tracker
-from tui.widgets.text import CLAIM_STYLES, clean
+from tui.widgets.text import CLAIM_MARKS, CLAIM_STYLES, clean
 
 PAGE = 200  # rows per fetch
 KEEP = 4 * PAGE  # rows kept in the buffer before the far end is trimmed
@@ -77,15 +77,6 @@ SHORT_TYPES: dict[str, str] = {
     "track_status_changed": "status",
 }
 SHORT_TYPE_WIDTH = max(len(v) for v in SHORT_TYPES.values())
-# A claim status in a one-cell column, explained by `claim_legend()` under the list.
-CLAIM_MARKS: dict[str, str] = {
-    "confirmed": "●",
-    "reported": "○",
-    "unverified": "?",
-    "disputed": "!",
-    "denied": "✘",
-    "retracted": "⊘",
-}
 RETRACTED_STYLE = "bold red"
 # Dates whose year is the same at both ends, and that still name a day or a month without it.
 _YEARLESS = {"day", "around", "week", "weekend", "range"}

@@ -31,6 +31,16 @@ CLAIM_STYLES: dict[str, str] = {
     "disputed": "magenta",
     "denied": "red",
 }
+# A claim status in a one-cell column (explained by the event list's legend, and in words where a
+# line has room).
+CLAIM_MARKS: dict[str, str] = {
+    "confirmed": "●",
+    "reported": "○",
+    "unverified": "?",
+    "disputed": "!",
+    "denied": "✘",
+    "retracted": "⊘",
+}
 TRACK_STATUS_STYLES: dict[str, str] = {
     "exploratory": "cyan",
     "active": "bold green",
@@ -104,10 +114,16 @@ def claim(value: str | None) -> Text:
     return Text(clean(value), style=CLAIM_STYLES.get(value, ""))
 
 
-def track_status(value: str | None) -> Text:
+def track_status(value: str | None, claim: str = "confirmed", *, short: bool = False) -> Text:
+    """A track's status; when the event it rests on is not confirmed, its claim status after it
+    (' [unverified]', or only its mark '?' where `short`), as `tracker status` says it."""
     if not value:
         return Text("—", style="dim")
-    return Text(clean(value), style=TRACK_STATUS_STYLES.get(value, ""))
+    text = Text(clean(value), style=TRACK_STATUS_STYLES.get(value, ""))
+    if claim != "confirmed":
+        text.append(f" {CLAIM_MARKS.get(claim, '·')}" if short else f" [{clean(claim)}]",
+                    style=CLAIM_STYLES.get(claim, ""))
+    return text
 
 
 def progress(value: str | None) -> Text:

@@ -21,6 +21,7 @@ from tracker.store import EventStore
 from tui.app import TrackerApp
 from tui.dialogs.log_event import LogEventScreen
 from tui.screens import base
+from tui.screens.actors import ActorsScreen
 from tui.screens.events import EventLogScreen
 from tui.screens.track import TrackScreen
 from tui.widgets.event_list import EventList
@@ -821,3 +822,26 @@ async def test_a_narrow_terminal_stacks_the_track_overview_above_the_schedule(de
         overview = app.screen.query_one("#overview-scroll")
         schedule = app.screen.query_one("#schedule-pane")
         assert schedule.region.x >= overview.region.right and schedule.region.y == overview.region.y
+
+
+@async_test
+async def test_each_view_loads_once_when_opened_and_once_a_time_travel(demo_db, monkeypatch):
+    loads: dict[str, int] = {}
+    for screen in (TrackScreen, EventLogScreen, ActorsScreen):
+        def counted(self: Any, _reload: Any = screen.reload, _name: str = screen.__name__) -> None:
+            loads[_name] = loads.get(_name, 0) + 1
+            _reload(self)
+        monkeypatch.setattr(screen, "reload", counted)
+    app = app_for(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.open_track("ukraine-settlement")
+        await settle(pilot)
+        assert loads == {"TrackScreen": 1}
+        await travel(pilot, "17 Feb 2025")
+        assert loads == {"TrackScreen": 2}
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert (loads["EventLogScreen"], loads["ActorsScreen"]) == (1, 1)

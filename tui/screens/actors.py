@@ -197,7 +197,6 @@ class ActorsScreen(ViewScreen):
                 yield Static(Text("Select an actor.", style="dim italic"), id="actor-detail")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(OptionList).focus()
 
     def reload(self) -> None:

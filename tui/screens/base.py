@@ -102,6 +102,9 @@ class ViewScreen(Screen[None]):
         return self.app.moment
 
     def on_mount(self) -> None:
+        # Textual runs this after a subclass's own on_mount (handlers are dispatched along the
+        # MRO): a subclass calling super().on_mount() too loaded the screen twice and doubled
+        # every reload after a time travel.
         self.watch(self.app, "moment", self._moment_changed, init=False)
         self.watch(self.app, "log_version", self._log_changed, init=False)
         self.reload()

@@ -64,7 +64,6 @@ class EventLogScreen(ViewScreen):
 
     def on_mount(self) -> None:
         self._cursor_target = CursorTarget(self.app)
-        super().on_mount()
         self.query_one(EventList).focus()
 
     # -- loading ----------------------------------------------------------------------------

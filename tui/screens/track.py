@@ -119,7 +119,6 @@ class TrackScreen(ViewScreen):
                     yield EventDetail(id="timeline-detail")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#schedule", ScheduleTable).focus()
 
     def on_screen_resume(self) -> None:

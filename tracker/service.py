@@ -847,6 +847,31 @@ class Tracker:
         claims = rm.claims_for([e.id for e in facts], moment)
         return timeline_of(facts, claims, track_id, moment.as_of, date_from, date_to, limit)
 
+    def timeline_retracted(self, track_id: str | None, moment: Moment = Moment(), date_from: date | None = None,
+                           date_to: date | None = None) -> list[EventRow]:
+        """The events `timeline` leaves out as retracted: those it would list otherwise (on the
+        track, in [date_from, date_to], happened by the moment and known then), retracted as known
+        then. Found from the retractions known then, not by reading the whole timeline."""
+        known = Moment(known_at=moment.known_at)  # a retraction takes effect whatever day it is dated
+        retractions = EventFilter(types=("retraction",))
+        logged = self.events(retractions, known, limit=max(1, self.count_events(retractions, known)))
+        occurred_to, _ = moment.within(date_to, None)
+        targets = dict.fromkeys(str(getattr(r.event, "target", "")) for r in logged)  # known then, as its retraction is
+        rows = [self.event(target, moment) for target in targets if target]
+        return [row for row in rows if row is not None and row.retracted and row.event.type not in NOT_HAPPENINGS
+                and (track_id is None or track_id in row.event.tracks)
+                and (date_from is None or row.event.occurred.latest >= date_from)
+                and (occurred_to is None or row.event.occurred.earliest <= occurred_to)]
+
+    def timeline_total(self, track_id: str | None, moment: Moment = Moment(), date_from: date | None = None,
+                       date_to: date | None = None) -> int:
+        """How many entries `timeline` lists without a limit, counted in the log's index rather
+        than folded: the events that had happened by the moment and were known then, less actor
+        descriptions and record keeping, less those retracted."""
+        f = EventFilter(tracks=(track_id,) if track_id else (), occurred_from=date_from, occurred_to=date_to)
+        listed = self.count_events(f, moment) - self.count_events(replace(f, types=tuple(sorted(NOT_HAPPENINGS))), moment)
+        return listed - len(self.timeline_retracted(track_id, moment, date_from, date_to))
+
     @staticmethod
     def _prepared(rm: ReadModel, evs: Sequence[Ev], moment: Moment) -> list[Ev]:
         return prepare_with(evs, rm.amendments_for([e.id for e in evs], moment.known_text), moment)

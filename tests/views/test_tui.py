@@ -825,7 +825,7 @@ async def test_a_narrow_terminal_stacks_the_track_overview_above_the_schedule(de
 
 
 @async_test
-async def test_each_view_loads_once_when_opened_and_once_a_time_travel(demo_db, monkeypatch):
+async def test_each_view_loads_once_when_opened_and_once_a_time_travel(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loads: dict[str, int] = {}
     for screen in (TrackScreen, EventLogScreen, ActorsScreen):
         def counted(self: Any, _reload: Any = screen.reload, _name: str = screen.__name__) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from datetime import date
 
 import click
 
@@ -42,8 +40,6 @@ from tracker.present import (
 from tracker.service import (
     RELIABILITY,
     Backing,
-    EventFilter,
-    EventRow,
     Provenance,
     Tracker,
     UnknownFact,
@@ -157,40 +153,6 @@ def backings(tracker: Tracker, states: Sequence[TrackState], moment: Moment) -> 
 
 
 # -- timeline -----------------------------------------------------------------------------------
-# What a timeline does not list: record keeping and descriptions of actors are not happenings
-# (projections.timeline.NOT_HAPPENINGS, which the views do not import).
-NOT_LISTED = frozenset({"actor_described", "correction", "retraction"})
-
-
-def retracted_entries(tracker: Tracker, track: str | None, moment: Moment, start: date | None = None,
-                      end: date | None = None) -> list[EventRow]:
-    """The events `Tracker.timeline` leaves out as retracted: those it would list otherwise (on
-    `track`, in [start, end], happened by the moment and known then), retracted as known then.
-    Found from the retractions known then, not by reading the whole timeline. (The TUI's timeline
-    counts them with this too; its place is the service.)"""
-    known = Moment(known_at=moment.known_at)  # a retraction takes effect whatever day it is dated
-    retractions = EventFilter(types=("retraction",))
-    logged = tracker.events(retractions, known, limit=max(1, tracker.count_events(retractions, known)))
-    occurred_to, _ = moment.within(end, None)
-    targets = dict.fromkeys(str(getattr(r.event, "target", "")) for r in logged)  # (known then, as its retraction is)
-    rows = [tracker.event(target, moment) for target in targets if target]
-    return [row for row in rows if row is not None and row.retracted and row.event.type not in NOT_LISTED
-            and (track is None or track in row.event.tracks)
-            and (start is None or row.event.occurred.latest >= start)
-            and (occurred_to is None or row.event.occurred.earliest <= occurred_to)]
-
-
-def timeline_total(tracker: Tracker, track: str | None, moment: Moment, start: date | None = None,
-                   end: date | None = None) -> int:
-    """How many entries `Tracker.timeline` lists without a limit, counted in the log's index rather
-    than folded: the events that had happened by the moment and were known then, less actor
-    descriptions and record keeping, less those retracted."""
-    f = EventFilter(tracks=(track,) if track else (), occurred_from=start, occurred_to=end)
-    listed = tracker.count_events(f, moment)
-    listed -= tracker.count_events(replace(f, types=tuple(sorted(NOT_LISTED))), moment)
-    return listed - len(retracted_entries(tracker, track, moment, start, end))
-
-
 def timeline_row(e: TimelineEntry) -> list[str]:
     # '[corrected]' as `tracker events` marks it: one word for one mark in every list of events.
     status = f" [{e.claim_status}]" if e.claim_status != "confirmed" else ""
@@ -222,7 +184,7 @@ def timeline(ctx: Context, track: str | None, date_from: str | None, date_to: st
     tracker = ctx.existing()
     entries = tracker.timeline(track, moment, start, end, limit or None)
     # Cut at the limit, it says so as `events` does.
-    total = timeline_total(tracker, track, moment, start, end) if limit and len(entries) >= limit else len(entries)
+    total = tracker.timeline_total(track, moment, start, end) if limit and len(entries) >= limit else len(entries)
     cut = f"({len(entries)} of {plural(total, 'entry', 'entries')} shown; --limit 0 shows all)" if len(entries) < total else ""
     if as_json:
         emit_json(entries)

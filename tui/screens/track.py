@@ -10,7 +10,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from projections.state import Meeting
-from tracker.cli.views import retracted_entries
 from tracker.present import plural
 from tracker.service import Backing, EventRow, Moment, TimelineEntry, Tracker, TrackState
 from tracker.textsafe import printable
@@ -144,7 +143,7 @@ class TrackScreen(ViewScreen):
             state = self.app.project(Tracker.track, self.track_id, moment, min_grade=self.min_grade)
             names = Names(self.app.project(Tracker.actors))  # descriptions: people go by surname
             timeline = self.app.project(Tracker.timeline, self.track_id, moment, limit=TIMELINE_LIMIT)
-            retracted = len(self.app.browse(lambda tracker: retracted_entries(tracker, self.track_id, moment), "scan"))
+            retracted = len(self.app.browse(lambda tracker: tracker.timeline_retracted(self.track_id, moment), "scan"))
         except Exception as exc:  # noqa: BLE001 - shown, not a crash
             self.app.call_from_thread(self.loaded, self.query_one("#track-tabs"))
             self.app.call_from_thread(

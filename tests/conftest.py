@@ -48,6 +48,9 @@ def _state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     (tracker.store.heads): the suite's, in a directory of its own, never in the user's home."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TRACKER_STATE_DIR", str(tmp_path_factory.mktemp("tracker-state")))
+        # The user's data directory (the default log, the demo's) is the suite's own too: what a
+        # developer ran by hand there must not change what a test sees.
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
         yield
 
 

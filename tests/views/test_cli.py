@@ -174,6 +174,15 @@ def test_reading_a_log_that_does_not_exist_says_how_to_start_and_creates_nothing
     assert not db.exists()
 
 
+def test_after_the_demo_a_command_without_a_log_names_the_demos(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert tracker("demo", "--no-tui").returncode == 0
+    demo = tmp_path / "data" / "diplomacy-tracker" / "demo.db"
+    run = tracker("status")
+    assert run.returncode == 1 and f"the demo's log is {demo}: pass it with --db" in run.stderr, run.stderr
+    assert tracker("status", db=demo).returncode == 0
+
+
 def test_top_level_help_lists_every_command_with_a_whole_summary(tmp_path):
     run = tracker("--help", db=tmp_path / "x.db")
     assert run.returncode == 0, run.stderr

@@ -8,6 +8,7 @@ import functools
 import json
 import os
 import re
+import shlex
 import stat
 import sys
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from events.dates import Bound, DateParseError, bound_day, known_at
 from events.occurred import Occurred
 from projections.moment import Moment
 from tracker.cli import progress
-from tracker.paths import PathError, resolve_location
+from tracker.paths import PathError, demo_db, resolve_location
 from tracker.service import (
     EventRow,
     InvalidEvents,
@@ -138,6 +139,11 @@ def _message(exc: Exception, click_ctx: click.Context | None, output: _Output | 
         # Most often a first run or a mistyped --db: say how to get a log.
         create = ("'tracker tui --create' starts a new, empty log there; or " if click_ctx is not None
                   and click_ctx.command.name == "tui" else "")
+        demo = demo_db()
+        if demo.exists():  # after 'tracker demo', the demo's own log is the one a first user means
+            tried = (f"the demo's log is {shlex.quote(str(demo))}: pass it with --db (or set TRACKER_DB); or {create}"
+                     "log an event ('tracker log --help') or import a file ('tracker import FILE') to start your own")
+            return f"{exc}: {tried}"
         return (f"{exc}: {create}log an event ('tracker log --help'), import a file ('tracker import FILE') or try "
                 "'tracker demo'; or pass --db / set TRACKER_DB to an existing log")
     if isinstance(exc, StoreError | DateParseError | PathError):

@@ -261,7 +261,8 @@ class EventStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise UnusableDatabase(f"cannot create a log at {self.path}: {_why(exc)}") from None
-        OPENED.append(self.path)
+        OPENED.pop(self.path, None)
+        OPENED[self.path] = None  # the latest opened last
         try:
             self.conn = self._connect(durable)
         except sqlite3.Error as exc:
@@ -1181,7 +1182,7 @@ def _why(exc: OSError) -> str:
 # -- a damaged file ---------------------------------------------------------------------------
 # Every log file this process opened, in order: an SQLite error that surfaces far from the store
 # (a query of the read model, a walk of the chain) says which file it is about through `failure`.
-OPENED: list[Path] = []
+OPENED: dict[Path, None] = {}  # each once: a long-running TUI or test run reopens the same files
 SQLITE_CORRUPT = 11  # "database disk image is malformed" (its extended codes share the low byte)
 
 
@@ -1221,7 +1222,7 @@ def failure(exc: BaseException, path: Path | None = None) -> str | None:
     damaged file, if that is what it is, among the files opened (`path` if given), with what to do."""
     if not isinstance(exc, sqlite3.Error):
         return None
-    candidates = [path] if path is not None else list(dict.fromkeys(reversed(OPENED)))
+    candidates = [path] if path is not None else list(reversed(OPENED))
     if _is_damage(exc):
         found = next((p for p in candidates if _damage_in(p)), candidates[0] if candidates else None)
         return damaged_message(found, exc) if found is not None else (
